@@ -1,0 +1,160 @@
+//! # aimine-benches
+//!
+//! The list of benchmarked operations with the gas each is (or is proposed to be) priced at, and
+//! the fixtures they run on. `benches/operations.rs` times them with criterion; `cargo xtask bench`
+//! reads criterion's medians and prints, per operation, ns/call, gas, ns/gas and the ratio to
+//! revm's ecrecover measured in the same run. A ratio above 1.0 means a block full of that call is
+//! slower than a block full of ecrecovers: the price is too low.
+#![forbid(unsafe_code)]
+#![allow(clippy::expect_used, clippy::indexing_slicing)]
+
+use aimine_mldsa::Level;
+use fips204::traits::{KeyGen, SerDes, Signer};
+use fips204::{ml_dsa_44, ml_dsa_65, ml_dsa_87};
+
+/// The criterion group every operation is benchmarked in.
+pub const GROUP: &str = "ops";
+
+/// One benchmarked operation.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    /// The criterion function id inside [`GROUP`].
+    pub id: &'static str,
+    /// The gas this operation is priced at (proposed until the precompiles land).
+    pub gas: u64,
+    /// Where the price comes from.
+    pub note: &'static str,
+}
+
+/// revm's ecrecover: the ruler every ns/gas is compared with.
+pub const ECRECOVER: Operation = Operation {
+    id: "revm_ecrecover",
+    gas: 3_000,
+    note: "revm-precompile 0x01, libsecp256k1",
+};
+
+/// Every operation, the ruler first.
+pub const OPERATIONS: &[Operation] = &[
+    ECRECOVER,
+    Operation {
+        id: "mldsa44_verify",
+        gas: MLDSA_GAS[0],
+        note: "proposed verifyMLDSA price, ML-DSA-44",
+    },
+    Operation {
+        id: "mldsa65_verify",
+        gas: MLDSA_GAS[1],
+        note: "proposed verifyMLDSA price, ML-DSA-65",
+    },
+    Operation {
+        id: "mldsa87_verify",
+        gas: MLDSA_GAS[2],
+        note: "proposed verifyMLDSA price, ML-DSA-87",
+    },
+];
+
+/// Proposed gas for one ML-DSA-44, -65, -87 verification (32-byte message, empty context),
+/// set from this bench so that each stays at or below ecrecover's ns/gas with headroom.
+pub const MLDSA_GAS: [u64; 3] = [15_000, 24_000, 40_000];
+
+/// An ecrecover input (hash ‖ v ‖ r ‖ s) with a valid signature, and the address it recovers
+/// (left-padded to 32 bytes). A public Ethereum test vector (the "ValidKey" case).
+pub fn ecrecover_fixture() -> (Vec<u8>, Vec<u8>) {
+    let input = hex::decode(concat!(
+        "18c547e4f7b0f325ad1e56f57e26c745b09a3e503d86e00e5255ff7f715d3d1c",
+        "000000000000000000000000000000000000000000000000000000000000001c",
+        "73b1693892219d736caba55bdb67216e485557ea6b6af75f37096c9aa6a5a75f",
+        "eeb940b1d03b21e36b0e47e79769f095fe2ab855bd91e3a38756b7d75a9c4549",
+    ))
+    .expect("fixture hex");
+    let address = hex::decode("000000000000000000000000a94f5374fce5edbc8e2a8697c15331677e6ebf0b")
+        .expect("fixture hex");
+    (input, address)
+}
+
+/// A signed heartbeat-sized message at `level`: (public key, message, context, signature).
+pub struct MldsaFixture {
+    /// The parameter set.
+    pub level: Level,
+    /// Encoded public key.
+    pub public_key: Vec<u8>,
+    /// A 32-byte message, like a heartbeat digest.
+    pub message: Vec<u8>,
+    /// Empty context.
+    pub context: Vec<u8>,
+    /// A valid signature.
+    pub signature: Vec<u8>,
+}
+
+/// A deterministic key pair and a valid signature at `level`.
+pub fn mldsa_fixture(level: Level) -> MldsaFixture {
+    let seed = [0x42; 32];
+    let message = vec![0xab; 32];
+    let context = Vec::new();
+    let (public_key, signature) = match level {
+        Level::MlDsa44 => {
+            let (pk, sk) = ml_dsa_44::KG::keygen_from_seed(&seed);
+            let sig = sk
+                .try_sign_with_seed(&[0; 32], &message, &context)
+                .expect("sign");
+            (pk.into_bytes().to_vec(), sig.to_vec())
+        }
+        Level::MlDsa65 => {
+            let (pk, sk) = ml_dsa_65::KG::keygen_from_seed(&seed);
+            let sig = sk
+                .try_sign_with_seed(&[0; 32], &message, &context)
+                .expect("sign");
+            (pk.into_bytes().to_vec(), sig.to_vec())
+        }
+        Level::MlDsa87 => {
+            let (pk, sk) = ml_dsa_87::KG::keygen_from_seed(&seed);
+            let sig = sk
+                .try_sign_with_seed(&[0; 32], &message, &context)
+                .expect("sign");
+            (pk.into_bytes().to_vec(), sig.to_vec())
+        }
+    };
+    MldsaFixture {
+        level,
+        public_key,
+        message,
+        context,
+        signature,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ecrecover_fixture_recovers_its_address() {
+        let (input, address) = ecrecover_fixture();
+        let out = revm_precompile::secp256k1::ec_recover_run(&input, ECRECOVER.gas).expect("runs");
+        assert_eq!(out.gas_used, 3_000);
+        assert_eq!(out.bytes.as_ref(), address.as_slice());
+    }
+
+    #[test]
+    fn mldsa_fixtures_verify() {
+        for level in Level::ALL {
+            let f = mldsa_fixture(level);
+            assert_eq!(
+                aimine_mldsa::verify(level, &f.public_key, &f.message, &f.context, &f.signature),
+                Ok(())
+            );
+        }
+    }
+
+    #[test]
+    fn every_operation_has_a_unique_id_and_a_price() {
+        for (i, op) in OPERATIONS.iter().enumerate() {
+            assert!(op.gas > 0, "{}", op.id);
+            assert!(
+                OPERATIONS[..i].iter().all(|o| o.id != op.id),
+                "{} twice",
+                op.id
+            );
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! All argument parsing, in one place.
+
+use clap::{Args, Parser, Subcommand};
+
+/// aimine: verify AI compute (GPU attestation, post-quantum signatures) for EVM chains.
+///
+/// Byte arguments are hex (an optional 0x prefix is allowed) or `@path` to a file holding hex or
+/// raw bytes.
+#[derive(Debug, Parser)]
+#[command(name = "aimine", version, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The top-level subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// ML-DSA (FIPS 204) signatures: verify, make session keys, sign.
+    #[command(subcommand)]
+    Mldsa(MldsaCommand),
+    /// Print the hardware trust tiers and their reward multipliers.
+    Tiers,
+}
+
+/// `aimine mldsa …`
+#[derive(Debug, Subcommand)]
+pub enum MldsaCommand {
+    /// Verify a pure ML-DSA signature: prints `valid` (exit 0) or `invalid: <reason>` (exit 1).
+    Verify(VerifyArgs),
+    /// Derive a key pair from a 32-byte seed (the seed is the private key): prints the public key in hex.
+    Keygen(KeygenArgs),
+    /// Sign a message with the key pair of a seed: prints the signature in hex (deterministic unless --rnd is given).
+    Sign(SignArgs),
+}
+
+/// Arguments of `aimine mldsa verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Parameter set: 44, 65 or 87.
+    #[arg(long, value_parser = parse_level)]
+    pub level: aimine_mldsa::Level,
+    /// Public key (hex or @file).
+    #[arg(long, value_name = "HEX|@FILE")]
+    pub pk: String,
+    /// Message (hex or @file).
+    #[arg(long, value_name = "HEX|@FILE")]
+    pub msg: String,
+    /// Signature (hex or @file).
+    #[arg(long, value_name = "HEX|@FILE")]
+    pub sig: String,
+    /// Context string, at most 255 bytes (hex or @file); empty when absent.
+    #[arg(long, value_name = "HEX|@FILE")]
+    pub ctx: Option<String>,
+}
+
+/// Arguments of `aimine mldsa keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Parameter set: 44, 65 or 87.
+    #[arg(long, value_parser = parse_level)]
+    pub level: aimine_mldsa::Level,
+    /// The 32-byte key-generation seed ξ (hex or @file). Keep it secret: it is the private key.
+    #[arg(long, value_name = "HEX|@FILE")]
+    pub seed: String,
+}
+
+/// Arguments of `aimine mldsa sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// Parameter set: 44, 65 or 87.
+    #[arg(long, value_parser = parse_level)]
+    pub level: aimine_mldsa::Level,
+    /// The 32-byte key-generation seed ξ the key pair was derived from (hex or @file).
+    #[arg(long, value_name = "HEX|@FILE")]
+    pub seed: String,
+    /// Message (hex or @file).
+    #[arg(long, value_name = "HEX|@FILE")]
+    pub msg: String,
+    /// Context string, at most 255 bytes (hex or @file); empty when absent.
+    #[arg(long, value_name = "HEX|@FILE")]
+    pub ctx: Option<String>,
+    /// 32 bytes of signing randomness (hex or @file); all zeros (deterministic signing) when absent.
+    #[arg(long, value_name = "HEX|@FILE")]
+    pub rnd: Option<String>,
+}
+
+/// Parses `44`, `65` or `87` (also `ML-DSA-44` and the like) into a level.
+fn parse_level(text: &str) -> Result<aimine_mldsa::Level, String> {
+    let digits = text
+        .trim()
+        .trim_start_matches("ML-DSA-")
+        .trim_start_matches("ml-dsa-");
+    digits
+        .parse::<u8>()
+        .ok()
+        .and_then(aimine_mldsa::Level::from_name_number)
+        .ok_or_else(|| format!("{text:?} is not an ML-DSA level: use 44, 65 or 87"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aimine_mldsa::Level;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn levels_parse_by_number_or_name() {
+        assert_eq!(parse_level("44"), Ok(Level::MlDsa44));
+        assert_eq!(parse_level("ML-DSA-65"), Ok(Level::MlDsa65));
+        assert_eq!(parse_level("ml-dsa-87"), Ok(Level::MlDsa87));
+        assert!(parse_level("2").is_err());
+        assert!(parse_level("").is_err());
+        assert!(parse_level("999").is_err());
+    }
+}

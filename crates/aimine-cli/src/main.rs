@@ -1,0 +1,52 @@
+//! `aimine`: the operators' command-line tool.
+//!
+//! Exit codes, for every subcommand: 0 success (a check passed), 1 a check failed (the input was
+//! read but is invalid), 2 usage or I/O error.
+
+mod args;
+mod input;
+mod mldsa;
+mod tiers;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command, MldsaCommand};
+
+/// Exit status of a check that ran and passed.
+const EXIT_OK: u8 = 0;
+/// Exit status of a check that ran and failed.
+const EXIT_INVALID: u8 = 1;
+/// Exit status of a usage or I/O error.
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Mldsa(MldsaCommand::Verify(a)) => mldsa::verify(&a),
+        Command::Mldsa(MldsaCommand::Keygen(a)) => mldsa::keygen(&a),
+        Command::Mldsa(MldsaCommand::Sign(a)) => mldsa::sign(&a),
+        Command::Tiers => tiers::print(),
+    };
+    match result {
+        Ok(Outcome::Valid) => ExitCode::from(EXIT_OK),
+        Ok(Outcome::Invalid) => ExitCode::from(EXIT_INVALID),
+        Err(message) => {
+            eprintln!("aimine: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// What a subcommand concluded, when it could run at all.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The check passed, or the command did its job.
+    Valid,
+    /// The check ran and failed; the reason was printed.
+    Invalid,
+}
+
+/// A usage or I/O problem, printed as `aimine: <message>` with exit code 2.
+pub type CliError = String;

@@ -1,0 +1,147 @@
+//! The `aimine` binary end to end: output and exit codes (0 valid, 1 invalid, 2 usage/I-O).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::process::{Command, Output};
+
+fn aimine(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aimine"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run aimine")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The README's demo: a session key's signature of a heartbeat message, from files.
+const DEMO: &[&str] = &[
+    "mldsa",
+    "verify",
+    "--level",
+    "65",
+    "--pk",
+    "@demo/mldsa65.pk",
+    "--msg",
+    "@demo/heartbeat.msg",
+    "--sig",
+    "@demo/mldsa65.sig",
+    "--ctx",
+    "61696d696e65",
+];
+
+#[test]
+fn demo_signature_is_valid() {
+    let o = aimine(DEMO);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(stdout(&o), "valid\n");
+}
+
+#[test]
+fn demo_with_another_context_is_invalid_with_reason() {
+    let mut args = DEMO.to_vec();
+    *args.last_mut().unwrap() = "00";
+    let o = aimine(&args);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "invalid: signature rejected\n");
+}
+
+#[test]
+fn demo_at_the_wrong_level_names_the_length() {
+    let mut args = DEMO.to_vec();
+    args[3] = "87";
+    let o = aimine(&args);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "invalid: wrong public key length: 1952 bytes, ML-DSA-87 needs 2592\n"
+    );
+}
+
+#[test]
+fn keygen_sign_verify_round_trip_on_the_command_line() {
+    let seed = "11".repeat(32);
+    for level in ["44", "65", "87"] {
+        let pk = aimine(&["mldsa", "keygen", "--level", level, "--seed", &seed]);
+        assert_eq!(pk.status.code(), Some(0));
+        let pk = stdout(&pk).trim().to_string();
+        let sig = aimine(&[
+            "mldsa", "sign", "--level", level, "--seed", &seed, "--msg", "0xc0ffee",
+        ]);
+        assert_eq!(sig.status.code(), Some(0));
+        let sig = stdout(&sig).trim().to_string();
+        let ok = aimine(&[
+            "mldsa", "verify", "--level", level, "--pk", &pk, "--msg", "c0ffee", "--sig", &sig,
+        ]);
+        assert_eq!(stdout(&ok), "valid\n", "level {level}");
+        let bad = aimine(&[
+            "mldsa", "verify", "--level", level, "--pk", &pk, "--msg", "c0ffef", "--sig", &sig,
+        ]);
+        assert_eq!(bad.status.code(), Some(1), "level {level}");
+    }
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    for args in [
+        &[
+            "mldsa", "verify", "--level", "45", "--pk", "00", "--msg", "00", "--sig", "00",
+        ][..],
+        &[
+            "mldsa", "verify", "--level", "44", "--pk", "xyz", "--msg", "00", "--sig", "00",
+        ],
+        &[
+            "mldsa",
+            "verify",
+            "--level",
+            "44",
+            "--pk",
+            "@/nonexistent/pk",
+            "--msg",
+            "00",
+            "--sig",
+            "00",
+        ],
+        &["mldsa", "verify", "--level", "44"],
+        &["mldsa", "keygen", "--level", "44", "--seed", "00"],
+        &["frobnicate"],
+    ] {
+        let o = aimine(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        assert!(!o.stderr.is_empty(), "{args:?} explains itself");
+    }
+}
+
+#[test]
+fn help_lists_every_subcommand() {
+    let o = aimine(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    for sub in ["mldsa", "tiers"] {
+        assert!(
+            text.lines().any(|l| l.trim_start().starts_with(sub)),
+            "{sub} missing:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn tiers_table_matches_the_mission() {
+    let o = aimine(&["tiers"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    for row in [
+        "4      Sovereign     1.5x",
+        "3      Confidential  1.0x",
+        "2      Private       0.5x",
+        "1      Public        0.25x",
+    ] {
+        assert!(text.contains(row), "{row:?} missing:\n{text}");
+    }
+}

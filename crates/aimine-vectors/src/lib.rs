@@ -1,0 +1,116 @@
+//! # aimine-vectors
+//!
+//! Test support shared by every aimine crate: locates the real test vectors that live outside
+//! the repository (`../shared/vectors` beside the checkout, or wherever `AIMINE_VECTORS` points)
+//! and reads them. Vectors are never copied into the repo.
+//!
+//! The policy, in one place:
+//! - `AIMINE_VECTORS` set: that folder is used; if it does not exist the test fails (an explicit
+//!   path that is wrong is a mistake, not a reason to skip).
+//! - otherwise `<workspace>/../shared/vectors` is used when it exists;
+//! - when no folder is found, [`dir`] prints a notice to stderr and returns `None`, so the test
+//!   can skip; except under `CI=true`, where it panics so that CI goes red instead of green-but-empty.
+//!
+//! This crate is for tests only (`publish = false`); it is std and may panic.
+#![forbid(unsafe_code)]
+#![allow(clippy::panic, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+/// The environment variable that overrides where the vectors are.
+pub const ENV_VAR: &str = "AIMINE_VECTORS";
+
+/// The vectors folder, or `None` (after printing why) when a test should skip.
+///
+/// # Panics
+/// When `AIMINE_VECTORS` names a missing folder, or when no folder is found under `CI=true`.
+pub fn dir() -> Option<PathBuf> {
+    if let Some(explicit) = std::env::var_os(ENV_VAR) {
+        let path = PathBuf::from(explicit);
+        assert!(
+            path.is_dir(),
+            "{ENV_VAR}={} is not a folder; unset it to use the default ../shared/vectors",
+            path.display()
+        );
+        return Some(path);
+    }
+    let default = default_dir();
+    if default.is_dir() {
+        return Some(default);
+    }
+    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    assert!(
+        !in_ci,
+        "CI=true but the test vectors are missing: expected {} (or set {ENV_VAR})",
+        default.display()
+    );
+    eprintln!(
+        "NOTICE: test vectors not found at {} and {ENV_VAR} is unset: skipping the tests that need them",
+        default.display()
+    );
+    None
+}
+
+/// `<workspace root>/../shared/vectors`, where CI and developers keep the vectors.
+pub fn default_dir() -> PathBuf {
+    // This crate sits at <workspace>/crates/aimine-vectors; the vectors beside the workspace.
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match manifest.ancestors().nth(3) {
+        Some(beside_workspace) => beside_workspace.join("shared/vectors"),
+        None => manifest.join("../../../shared/vectors"),
+    }
+}
+
+/// The path of `relative` inside the vectors folder, or `None` when the vectors are absent
+/// (see [`dir`]).
+///
+/// # Panics
+/// As [`dir`], and when the folder exists but lacks `relative` (a broken vector set must fail).
+pub fn path(relative: &str) -> Option<PathBuf> {
+    let path = dir()?.join(relative);
+    assert!(
+        path.exists(),
+        "vector {} is missing from the vectors folder",
+        path.display()
+    );
+    Some(path)
+}
+
+/// The bytes of the vector file `relative`, or `None` when the vectors are absent.
+///
+/// # Panics
+/// As [`path`], and when the file cannot be read.
+pub fn read(relative: &str) -> Option<Vec<u8>> {
+    let path = path(relative)?;
+    Some(std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display())))
+}
+
+/// The vector file `relative` parsed as JSON, or `None` when the vectors are absent.
+///
+/// # Panics
+/// As [`read`], and when the file is not JSON.
+pub fn read_json(relative: &str) -> Option<serde_json::Value> {
+    let bytes = read(relative)?;
+    Some(
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{relative} is not valid JSON: {e}")),
+    )
+}
+
+/// The bytes of a hex file (surrounding white space ignored), or `None` when the vectors are absent.
+///
+/// # Panics
+/// As [`read`], and when the file is not hex.
+pub fn read_hex(relative: &str) -> Option<Vec<u8>> {
+    let text = read(relative)?;
+    let text = std::str::from_utf8(&text).expect("hex vector is not UTF-8");
+    Some(hex::decode(text.trim()).unwrap_or_else(|e| panic!("{relative} is not hex: {e}")))
+}
+
+/// Decodes a hex string from a JSON vector.
+///
+/// # Panics
+/// When `text` is not hex.
+pub fn unhex(text: &str) -> Vec<u8> {
+    hex::decode(text).unwrap_or_else(|e| panic!("not hex ({e}): {text:.40}"))
+}

@@ -1,0 +1,21 @@
+//! # aimine-fuzz
+//!
+//! Every fuzz target's body is a plain function here, taking a structured input built with
+//! [`arbitrary`]. The binaries in `fuzz_targets/` hand libFuzzer's input to these functions (run
+//! them with `cargo xtask fuzz <target> [seconds]`); `tests/smoke.rs` runs the same functions over a
+//! small deterministic corpus on stable, so the targets never rot.
+//!
+//! A target panics only when an invariant of the code under test breaks: that is the finding.
+#![forbid(unsafe_code)]
+#![allow(
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+pub mod corpus;
+pub mod mldsa_verify;
+pub mod tiers_reward;
+
+/// The names of every fuzz target, as `cargo fuzz` and `cargo xtask fuzz` know them.
+pub const TARGETS: &[&str] = &["mldsa_verify", "tiers_reward"];

@@ -1,0 +1,72 @@
+//! `cargo xtask bench`: run the criterion benches, then print one table from criterion's medians.
+
+use std::path::Path;
+
+use aimine_benches::{ECRECOVER, GROUP, OPERATIONS, Operation};
+
+use crate::{Result, cargo, root, run};
+
+/// Runs the benches (all, or those matching `filter`) and prints the summary table.
+pub fn report(filter: Option<&str>) -> Result {
+    let mut cmd = cargo();
+    cmd.args([
+        "bench",
+        "--package",
+        "aimine-benches",
+        "--bench",
+        "operations",
+        "--",
+    ]);
+    if let Some(f) = filter {
+        cmd.arg(f);
+    }
+    // The ruler must be measured in the same run as what is compared with it.
+    run(cmd, "criterion benches")?;
+    print_table(&root().join("target/criterion"))
+}
+
+/// Reads criterion's median for `op`, in nanoseconds.
+fn median_ns(dir: &Path, op: &Operation) -> Result<f64> {
+    let path = dir.join(GROUP).join(op.id).join("new/estimates.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("no measurement for {} ({}): {e}", op.id, path.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    json["median"]["point_estimate"]
+        .as_f64()
+        .ok_or_else(|| format!("{}: no median", path.display()))
+}
+
+fn print_table(dir: &Path) -> Result {
+    let ruler_ns = median_ns(dir, &ECRECOVER)?;
+    let ruler = ruler_ns / ECRECOVER.gas as f64;
+    println!();
+    println!("| operation | median ns/call | gas | ns/gas | ratio to ecrecover | note |");
+    println!("|---|---:|---:|---:|---:|---|");
+    let mut over = Vec::new();
+    for op in OPERATIONS {
+        let Ok(ns) = median_ns(dir, op) else {
+            println!("| {} | (not run) | {} | | | {} |", op.id, op.gas, op.note);
+            continue;
+        };
+        let per_gas = ns / op.gas as f64;
+        let ratio = per_gas / ruler;
+        if ratio > 1.0 {
+            over.push(op.id);
+        }
+        println!(
+            "| {} | {:.0} | {} | {:.2} | {:.2} | {} |",
+            op.id, ns, op.gas, per_gas, ratio, op.note
+        );
+    }
+    println!();
+    if over.is_empty() {
+        println!("every price is at or below ecrecover's time per gas ({ruler:.2} ns/gas)");
+    } else {
+        println!(
+            "UNDERPRICED (slower per gas than ecrecover): {}",
+            over.join(", ")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,178 @@
+//! `cargo xtask <command>`: the project's automation, in Rust so it runs wherever cargo does.
+//!
+//! - `ci`: format check, clippy with `-D warnings`, the workspace tests, the no-std check.
+//! - `nostd`: proves every library crate builds without std (and that the check can fail).
+//! - `bench [filter]`: runs the criterion benches and prints one summary table.
+//! - `fuzz <target> [seconds]`: installs cargo-fuzz if missing and fuzzes with the nightly toolchain.
+#![forbid(unsafe_code)]
+#![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
+mod bench;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// A failed step, with what to tell the user.
+type Result<T = ()> = std::result::Result<T, String>;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  ci                      fmt check, clippy -D warnings, workspace tests, no-std check
+  nostd                   prove every library crate builds without std
+  bench [FILTER]          run the criterion benches and print the summary table
+  fuzz TARGET [SECONDS]   fuzz TARGET with cargo-fuzz on nightly (default 60 s)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("nostd") => nostd(),
+        Some("bench") => bench::report(args.get(1).map(String::as_str)),
+        Some("fuzz") => fuzz(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the folder above `xtask/`).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// `cargo` as the running cargo (respects rustup's choice), in the workspace root.
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(root());
+    cmd
+}
+
+/// Runs a command, failing with its description when it does not succeed.
+fn run(mut cmd: Command, what: &str) -> Result {
+    eprintln!("xtask: {what}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{what}: cannot start: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what}: failed ({status})"))
+    }
+}
+
+fn ci() -> Result {
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--all", "--check"]);
+    run(fmt, "cargo fmt --all --check")?;
+    let mut clippy = cargo();
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    run(
+        clippy,
+        "cargo clippy --workspace --all-targets -- -D warnings",
+    )?;
+    let mut test = cargo();
+    test.args(["test", "--workspace"]);
+    run(test, "cargo test --workspace")?;
+    nostd()
+}
+
+/// Builds the no_std staticlib that links every library crate, then the same with std pulled in
+/// on purpose, which must fail: a check that cannot fail proves nothing.
+fn nostd() -> Result {
+    let build = |canary: bool| {
+        let mut cmd = cargo();
+        cmd.args([
+            "build",
+            "--package",
+            "aimine-nostd-check",
+            "--profile",
+            "nostd",
+        ]);
+        cmd.args(["--features", if canary { "std-canary" } else { "check" }]);
+        cmd
+    };
+    run(build(false), "no-std build of every library crate")?;
+    eprintln!("xtask: canary: the same build with std linked on purpose must fail");
+    let output = build(true)
+        .output()
+        .map_err(|e| format!("canary build: cannot start: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.success() {
+        return Err(
+            "the no-std check passed with std linked in: it would not catch a regression".into(),
+        );
+    }
+    if !stderr.contains("duplicate lang item `panic_impl`") {
+        return Err(format!(
+            "the canary build failed, but not because of std:\n{stderr}"
+        ));
+    }
+    eprintln!(
+        "xtask: no-std check ok: all library crates build without std, and linking std fails as it must"
+    );
+    Ok(())
+}
+
+fn fuzz(args: &[String]) -> Result {
+    let target = args
+        .first()
+        .ok_or_else(|| format!("fuzz needs a target: one of {:?}", aimine_fuzz::TARGETS))?;
+    if !aimine_fuzz::TARGETS.contains(&target.as_str()) {
+        return Err(format!(
+            "unknown fuzz target {target:?}: one of {:?}",
+            aimine_fuzz::TARGETS
+        ));
+    }
+    let seconds: u64 = match args.get(1) {
+        Some(s) => s
+            .parse()
+            .map_err(|_| format!("seconds must be a whole number, not {s:?}"))?,
+        None => 60,
+    };
+    let has_fuzz = Command::new("cargo")
+        .args(["+nightly", "fuzz", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_fuzz {
+        let mut install = Command::new("cargo");
+        install.args(["install", "cargo-fuzz", "--locked"]);
+        run(install, "installing cargo-fuzz")?;
+    }
+    // rustup's proxy picks nightly from `+nightly`; the CARGO variable would pin the stable cargo.
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(root())
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .args([
+            "+nightly",
+            "fuzz",
+            "run",
+            target,
+            "--features",
+            "libfuzzer",
+            "--",
+        ])
+        .arg(format!("-max_total_time={seconds}"));
+    run(cmd, &format!("fuzzing {target} for {seconds} s"))
+}
