@@ -1,15 +1,51 @@
 //! # aimine-nvtrust
 //!
-//! *(Shell: the verifier lands with the NV_TRUST issue.)*
+//! Verification of genuine NVIDIA confidential-computing attestation evidence — Hopper (H100),
+//! Blackwell (B200) and NVSwitch (LS10) — in `#![no_std]`, zero-copy over `&[u8]`, with no
+//! allocator, no clock and no network.
 //!
-//! This crate will verify genuine NVIDIA confidential-computing attestation evidence for Hopper,
-//! Blackwell and NVSwitch (LS10) parts, in `#![no_std]`, zero-copy over `&[u8]`:
-//! - the SPDM 1.1 GET_MEASUREMENTS request and MEASUREMENTS response (blocks, nonces, opaque
-//!   fields such as driver and VBIOS versions, FWID, feature flags) and its ECDSA P-384 signature;
-//! - the device's DER X.509 certificate chain up to a caller-supplied trust anchor (NVIDIA's Device
-//!   Identity CA by default), at a caller-supplied time (a block timestamp, never a clock);
-//! - comparison of the measurements against caller-supplied golden values.
+//! What a verifier checks, in this order (the first failure is reported, see [`Error::check`]):
+//! 1. **format**: the evidence is a strict SPDM 1.1 GET_MEASUREMENTS request followed by its
+//!    MEASUREMENTS response ([`Evidence`]), and every certificate parses ([`Certificate`]);
+//! 2. **nonce**: the request nonce equals the one the verifier expects (freshness);
+//! 3. **chain**: leaf first, each certificate is issued and signed (ECDSA P-384/SHA-384) by the
+//!    next, which is a CA allowed to sign certificates, all valid at the caller's time (a block
+//!    timestamp), and the top is a caller-supplied [`TrustAnchor`] compared by public key —
+//!    NVIDIA's Device Identity CA ([`trust_anchor::NVIDIA_DEVICE_IDENTITY_CA`]) by default;
+//! 4. **signature**: the evidence's ECDSA P-384 signature over SHA-384 of everything before it,
+//!    under the leaf key;
+//! 5. **fwid**: the firmware ID the GPU reports (opaque field 20) equals the one in the leaf
+//!    certificate; **opaque version**: the opaque-data layout is one we understand.
 //!
-//! It depends on no other aimine crate, so it can be used alone by any chain or service.
+//! The result, [`VerifiedGpu`], names the device ([`VerifiedGpu::gpu_id`], stable per physical
+//! GPU) and exposes everything the evidence says (driver and VBIOS versions, mode, measurements).
+//! Comparing the measurements with reference values is [`policy`]'s job.
 #![no_std]
 #![forbid(unsafe_code)]
+
+#[cfg(feature = "pem")]
+extern crate alloc;
+
+pub mod cert;
+mod der;
+pub mod error;
+pub mod evidence;
+pub mod opaque;
+#[cfg(feature = "pem")]
+pub mod pem;
+pub mod policy;
+mod reader;
+mod signed_data;
+pub mod time;
+pub mod trust_anchor;
+pub mod verify;
+pub mod verify_cert;
+
+pub use cert::Certificate;
+pub use error::{CertError, Check, Error, FormatError};
+pub use evidence::{Evidence, MeasurementBlock};
+pub use opaque::{FeatureFlag, OpaqueData, OpaqueType, VbiosVersion};
+pub use time::UnixTime;
+pub use trust_anchor::TrustAnchor;
+pub use verify::{Architecture, VerifiedGpu, verify_evidence, verify_evidence_with};
+pub use verify_cert::{MAX_CHAIN_LEN, VerifiedChain, verify_chain};
