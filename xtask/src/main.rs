@@ -96,8 +96,19 @@ fn ci() -> Result {
     nostd()
 }
 
+/// The library crates, which must build without std.
+const LIBRARY_CRATES: &[&str] = &[
+    "aimine-mldsa",
+    "aimine-nvtrust",
+    "aimine-tiers",
+    "aimine-registry",
+    "aimine-evm",
+];
+
 /// Builds the no_std staticlib that links every library crate, then the same with std pulled in
-/// on purpose, which must fail: a check that cannot fail proves nothing.
+/// on purpose, which must fail: a check that cannot fail proves nothing. Then reads each library's
+/// dependency graph, since a dependency that is declared but never referenced is not linked and
+/// so escapes the build check, yet would still break a user building for a target without std.
 fn nostd() -> Result {
     let build = |canary: bool| {
         let mut cmd = cargo();
@@ -127,8 +138,36 @@ fn nostd() -> Result {
             "the canary build failed, but not because of std:\n{stderr}"
         ));
     }
+    for krate in LIBRARY_CRATES {
+        let output = cargo()
+            .args([
+                "tree",
+                "--package",
+                krate,
+                "--edges",
+                "normal,features,no-proc-macro",
+            ])
+            .args(["--prefix", "none"])
+            .output()
+            .map_err(|e| format!("cargo tree: cannot start: {e}"))?;
+        if !output.status.success() {
+            return Err(format!("cargo tree --package {krate} failed"));
+        }
+        let tree = String::from_utf8_lossy(&output.stdout);
+        let with_std: Vec<&str> = tree
+            .lines()
+            .filter(|l| l.contains("feature \"std\""))
+            .collect();
+        if !with_std.is_empty() {
+            return Err(format!(
+                "{krate} enables std in its dependencies:\n{}",
+                with_std.join("\n")
+            ));
+        }
+    }
     eprintln!(
-        "xtask: no-std check ok: all library crates build without std, and linking std fails as it must"
+        "xtask: no-std check ok: every library crate builds without std, none enables std in a \
+         dependency, and linking std fails as it must"
     );
     Ok(())
 }

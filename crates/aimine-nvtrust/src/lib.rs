@@ -26,10 +26,12 @@
 #[cfg(feature = "pem")]
 extern crate alloc;
 
+pub mod cache;
 pub mod cert;
 mod der;
 pub mod error;
 pub mod evidence;
+pub mod known;
 pub mod opaque;
 #[cfg(feature = "pem")]
 pub mod pem;
@@ -41,6 +43,7 @@ pub mod trust_anchor;
 pub mod verify;
 pub mod verify_cert;
 
+pub use cache::{LinkCache, LinkStore, NoCache};
 pub use cert::Certificate;
 pub use error::{CertError, Check, Error, FormatError};
 pub use evidence::{Evidence, MeasurementBlock};
@@ -48,4 +51,4 @@ pub use opaque::{FeatureFlag, OpaqueData, OpaqueType, VbiosVersion};
 pub use time::UnixTime;
 pub use trust_anchor::TrustAnchor;
 pub use verify::{Architecture, VerifiedGpu, verify_evidence, verify_evidence_with};
-pub use verify_cert::{MAX_CHAIN_LEN, VerifiedChain, verify_chain};
+pub use verify_cert::{MAX_CHAIN_LEN, VerifiedChain, verify_chain, verify_chain_cached};

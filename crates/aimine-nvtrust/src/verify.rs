@@ -4,6 +4,7 @@ use core::fmt;
 
 use sha2::{Digest, Sha256};
 
+use crate::cache::{LinkStore, NoCache};
 use crate::evidence::NONCE_LEN;
 use crate::opaque::{FeatureFlag, VbiosVersion};
 use crate::trust_anchor::NVIDIA_DEVICE_IDENTITY_CA;
@@ -143,10 +144,13 @@ pub fn verify_evidence<'a>(
         expected_nonce,
         &[NVIDIA_DEVICE_IDENTITY_CA],
         time,
+        &mut NoCache,
     )
 }
 
-/// [`verify_evidence`] with caller-chosen trust anchors (tests, or a future NVIDIA root).
+/// [`verify_evidence`] with caller-chosen trust anchors (tests, or a future NVIDIA root) and a
+/// cache of verified chain links (a [`crate::cache::LinkCache`] the caller keeps between calls,
+/// or [`NoCache`]).
 ///
 /// # Errors
 /// The first failed check, in this order: format (evidence, then certificates), nonce, chain and
@@ -157,13 +161,14 @@ pub fn verify_evidence_with<'a>(
     expected_nonce: &[u8; NONCE_LEN],
     anchors: &[TrustAnchor<'_>],
     time: UnixTime,
+    cache: &mut dyn LinkStore,
 ) -> Result<VerifiedGpu<'a>, Error> {
     let parsed = Evidence::parse(evidence)?;
     let certs = parse_chain(chain)?;
     if parsed.nonce() != expected_nonce {
         return Err(Error::NonceMismatch);
     }
-    verify_parsed(&certs, anchors, time)?;
+    verify_parsed(&certs, anchors, time, cache)?;
     let (leaf, device) = match certs.as_slice() {
         [leaf, device, ..] => (leaf, device),
         _ => return Err(Error::UnknownArchitecture),

@@ -2,9 +2,9 @@
 
 use heapless::Vec;
 
+use crate::cache::{LinkStore, NoCache, link_key};
 use crate::cert::KU_DIGITAL_SIGNATURE;
-use crate::signed_data;
-use crate::{Certificate, Error, TrustAnchor, UnixTime};
+use crate::{Certificate, Error, TrustAnchor, UnixTime, known, signed_data};
 
 /// The longest chain accepted (NVIDIA's have 5 certificates, the last a copy of the root).
 pub const MAX_CHAIN_LEN: usize = 8;
@@ -65,12 +65,25 @@ pub fn verify_chain<'a>(
     anchors: &[TrustAnchor<'_>],
     time: UnixTime,
 ) -> Result<VerifiedChain<'a>, Error> {
+    verify_chain_cached(chain, anchors, time, &mut NoCache)
+}
+
+/// [`verify_chain`], skipping link signatures that `cache` has seen verify (see [`crate::cache`]).
+///
+/// # Errors
+/// As [`verify_chain`].
+pub fn verify_chain_cached<'a>(
+    chain: &[&'a [u8]],
+    anchors: &[TrustAnchor<'_>],
+    time: UnixTime,
+    cache: &mut dyn LinkStore,
+) -> Result<VerifiedChain<'a>, Error> {
     let certs = parse_chain(chain)?;
-    verify_parsed(&certs, anchors, time)?;
+    verify_parsed(&certs, anchors, time, cache)?;
     Ok(VerifiedChain { certs })
 }
 
-/// [`verify_chain`] over already parsed certificates.
+/// [`verify_chain_cached`] over already parsed certificates.
 ///
 /// # Errors
 /// As [`verify_chain`].
@@ -78,6 +91,7 @@ pub fn verify_parsed(
     certs: &[Certificate<'_>],
     anchors: &[TrustAnchor<'_>],
     time: UnixTime,
+    cache: &mut dyn LinkStore,
 ) -> Result<(), Error> {
     let leaf = certs.first().ok_or(Error::EmptyChain)?;
     if leaf
@@ -108,7 +122,12 @@ pub fn verify_parsed(
     for (child_index, pair) in certs.windows(2).enumerate().take(top) {
         let [child, parent] = pair else { continue };
         let parent_index = child_index.saturating_add(1);
-        check_link(child, child_index, parent.subject(), parent.public_key())?;
+        if child.issuer() != parent.subject() {
+            return Err(Error::IssuerMismatch { index: child_index });
+        }
+        if !signature_holds(child, parent.public_key(), cache) {
+            return Err(Error::BadCertSignature { index: child_index });
+        }
         if !parent.may_sign_certificates() {
             return Err(Error::NotCa {
                 index: parent_index,
@@ -131,27 +150,27 @@ pub fn verify_parsed(
             .iter()
             .find(|a| a.subject == top_cert.issuer())
             .ok_or(Error::UntrustedRoot)?;
-        let key = signed_data::key(anchor.public_key).ok_or(Error::UntrustedRoot)?;
-        if !signed_data::verify_der(&key, top_cert.tbs(), top_cert.signature()) {
+        if !signature_holds(top_cert, anchor.public_key, cache) {
             return Err(Error::UntrustedRoot);
         }
     }
     Ok(())
 }
 
-/// Issuer name and signature of one link.
-fn check_link(
-    child: &Certificate<'_>,
-    child_index: usize,
-    parent_subject: &[u8],
-    parent_key: &[u8],
-) -> Result<(), Error> {
-    if child.issuer() != parent_subject {
-        return Err(Error::IssuerMismatch { index: child_index });
+/// Whether `child`'s signature verifies under `parent_key`: known NVIDIA links and cached links
+/// are taken as verified, anything else is verified now and, if good, remembered.
+fn signature_holds(child: &Certificate<'_>, parent_key: &[u8], cache: &mut dyn LinkStore) -> bool {
+    if known::is_known_link(child.der(), parent_key) {
+        return true;
     }
-    let key = signed_data::key(parent_key).ok_or(Error::BadCertSignature { index: child_index })?;
-    if !signed_data::verify_der(&key, child.tbs(), child.signature()) {
-        return Err(Error::BadCertSignature { index: child_index });
+    let link = link_key(child.der(), parent_key);
+    if cache.contains(&link) {
+        return true;
     }
-    Ok(())
+    let verified = signed_data::key(parent_key)
+        .is_some_and(|key| signed_data::verify_der(&key, child.tbs(), child.signature()));
+    if verified {
+        cache.insert(link);
+    }
+    verified
 }

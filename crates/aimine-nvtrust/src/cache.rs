@@ -1,0 +1,85 @@
+//! Skipping chain signatures that were already verified.
+//!
+//! Two mechanisms, both deterministic and allocation-free:
+//! - NVIDIA's shared certificates ([`crate::known`]) are verified once, by this crate's tests: a
+//!   link between two of them costs a byte comparison, never an ECDSA verification;
+//! - device links (leaf → device identity → provisioning CA) are remembered in a [`LinkCache`] the
+//!   caller owns, so a GPU that already attested costs only its evidence signature.
+//!
+//! A cache entry is the SHA-256 of the child certificate (all of it, signature included) and the
+//! parent's public key: it says "this signature verifies under this key", which never stops being
+//! true. Validity windows, names and CA flags are still checked on every call.
+
+use heapless::Deque;
+use sha2::{Digest, Sha256};
+
+/// Where verified links are remembered.
+pub trait LinkStore {
+    /// Whether this link was verified before.
+    fn contains(&self, link: &[u8; 32]) -> bool;
+    /// Remembers a link that just verified.
+    fn insert(&mut self, link: [u8; 32]);
+}
+
+/// Remembers nothing: every link is verified every time.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoCache;
+
+impl LinkStore for NoCache {
+    fn contains(&self, _: &[u8; 32]) -> bool {
+        false
+    }
+
+    fn insert(&mut self, _: [u8; 32]) {}
+}
+
+/// Up to `N` verified links; when full, the oldest is forgotten first (FIFO, deterministic).
+#[derive(Clone, Debug, Default)]
+pub struct LinkCache<const N: usize> {
+    links: Deque<[u8; 32], N>,
+}
+
+impl<const N: usize> LinkCache<N> {
+    /// An empty cache.
+    pub const fn new() -> LinkCache<N> {
+        LinkCache {
+            links: Deque::new(),
+        }
+    }
+
+    /// How many links are remembered.
+    pub fn len(&self) -> usize {
+        self.links.len()
+    }
+
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.links.is_empty()
+    }
+}
+
+impl<const N: usize> LinkStore for LinkCache<N> {
+    fn contains(&self, link: &[u8; 32]) -> bool {
+        self.links.iter().any(|l| l == link)
+    }
+
+    fn insert(&mut self, link: [u8; 32]) {
+        if N == 0 || self.contains(&link) {
+            return;
+        }
+        if self.links.is_full() {
+            let _ = self.links.pop_front();
+        }
+        let _ = self.links.push_back(link);
+    }
+}
+
+/// The cache key of "`child_der` is signed by the holder of `parent_key`".
+pub fn link_key(child_der: &[u8], parent_key: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"aimine/nvtrust/link/v1");
+    // Both lengths are fixed by the encodings (a 97-byte key first), so concatenation is unambiguous.
+    h.update(parent_key);
+    h.update(child_der);
+    h.finalize().into()
+}

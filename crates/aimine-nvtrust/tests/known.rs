@@ -1,0 +1,98 @@
+//! NVIDIA's shared certificates compiled into the crate: genuine, correctly linked, and the ones
+//! every vector chain uses.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+mod common;
+
+use aimine_nvtrust::known::{KNOWN_CERTS, find, is_known_link};
+use aimine_nvtrust::trust_anchor::NVIDIA_DEVICE_IDENTITY_CA;
+use aimine_nvtrust::{Certificate, UnixTime};
+use p384::ecdsa::signature::Verifier;
+use p384::ecdsa::{Signature, VerifyingKey};
+
+/// The check `is_known_link` stands in for, done for real with p384.
+fn really_signed(child: &Certificate<'_>, parent: &Certificate<'_>) -> bool {
+    let key = VerifyingKey::from_sec1_bytes(parent.public_key()).unwrap();
+    let sig = Signature::from_der(child.signature()).unwrap();
+    key.verify(child.tbs(), &sig).is_ok()
+}
+
+#[test]
+fn known_links_verify() {
+    for k in &KNOWN_CERTS {
+        let cert = Certificate::from_der(k.der).unwrap();
+        assert!(cert.may_sign_certificates(), "{} is a CA", k.name);
+        assert!(cert.is_valid_at(UnixTime(1_749_601_858)), "{}", k.name);
+        let issuer = &KNOWN_CERTS[usize::from(k.issued_by.unwrap_or(k.id))];
+        let parent = Certificate::from_der(issuer.der).unwrap();
+        assert_eq!(cert.issuer(), parent.subject(), "{}", k.name);
+        assert!(
+            really_signed(&cert, &parent),
+            "{} signed by {}",
+            k.name,
+            issuer.name
+        );
+        if k.issued_by.is_some() {
+            assert!(is_known_link(k.der, parent.public_key()));
+        }
+        // Never a known link under any other key.
+        for other in KNOWN_CERTS.iter().filter(|o| o.id != issuer.id) {
+            let key = Certificate::from_der(other.der).unwrap();
+            assert!(
+                !is_known_link(k.der, key.public_key()),
+                "{} under {}",
+                k.name,
+                other.name
+            );
+        }
+        assert_eq!(
+            usize::from(k.id),
+            KNOWN_CERTS.iter().position(|x| x == k).unwrap()
+        );
+    }
+}
+
+#[test]
+fn the_pinned_anchor_is_known_certificate_0_and_the_vectors_root() {
+    let root = Certificate::from_der(KNOWN_CERTS[0].der).unwrap();
+    assert_eq!(root.subject(), NVIDIA_DEVICE_IDENTITY_CA.subject);
+    assert_eq!(root.public_key(), NVIDIA_DEVICE_IDENTITY_CA.public_key);
+    let Some(vector_root) = common::nvidia_root_der() else {
+        return;
+    };
+    assert_eq!(vector_root, KNOWN_CERTS[0].der);
+    use sha2::Digest;
+    assert_eq!(
+        hex::encode(sha2::Sha256::digest(&vector_root)),
+        "102bf659d5419614c9d8e6aecebc80454eb26b1df6a769ac720b9a690b167b48"
+    );
+}
+
+#[test]
+fn every_vector_chain_uses_known_intermediates_only() {
+    for file in [
+        "hopper-550.90.07/hopperCertChain.txt",
+        "hopper-580.159.03/hopperCertChain.txt",
+        "hopper-535.86.09/hopperCertChain.txt",
+        "hopper-570.124.03/hopperCertChainExpired.txt",
+        "hopper-invalid-signature/hopperCertChainExpired.txt",
+        "blackwell-575.32/blackwellCertChain.txt",
+        "ls10-switch/switchCertChain.txt",
+        "ls10-switch-invalid-signature/switchCertChain.txt",
+    ] {
+        let Some(pem) = aimine_vectors::read(&format!("nvidia/{file}")) else {
+            return;
+        };
+        let chain = aimine_nvtrust::pem::decode_chain(std::str::from_utf8(&pem).unwrap()).unwrap();
+        assert_eq!(chain.len(), 5, "{file}");
+        for (i, der) in chain.iter().enumerate() {
+            assert_eq!(find(der).is_some(), i >= 2, "{file} certificate {i}");
+        }
+    }
+}
