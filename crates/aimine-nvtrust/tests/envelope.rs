@@ -1,0 +1,178 @@
+//! The quote envelope round-trips real evidence, is compact, and its decoder is strict.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+mod common;
+
+use aimine_nvtrust::envelope::{EnvelopeError, decode, encode, encoded_len};
+use aimine_nvtrust::trust_anchor::NVIDIA_DEVICE_IDENTITY_CA;
+use aimine_nvtrust::{Error, NoCache, verify_evidence, verify_quote};
+use common::*;
+
+fn envelope(d: &Device) -> Vec<u8> {
+    let chain = d.chain_refs();
+    let mut out = vec![0; encoded_len(&d.evidence, &chain).unwrap()];
+    let n = encode(&d.evidence, &chain, &mut out).unwrap();
+    assert_eq!(n, out.len());
+    out
+}
+
+fn devices() -> Vec<Device> {
+    [
+        (
+            "hopper-550.90.07/hopperAttestationReport.txt",
+            "hopper-550.90.07/hopperCertChain.txt",
+            NONCE_931D,
+        ),
+        (
+            "blackwell-575.32/blackwellAttestationReport.txt",
+            "blackwell-575.32/blackwellCertChain.txt",
+            NONCE_931D,
+        ),
+        (
+            "ls10-switch/switchAttestationReport.txt",
+            "ls10-switch/switchCertChain.txt",
+            NONCE_931D,
+        ),
+        (
+            "hopper-invalid-signature/hopperAttestationReportInvalidSignature.txt",
+            "hopper-invalid-signature/hopperCertChainExpired.txt",
+            NONCE_931D,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(r, c, n)| load(r, c, n))
+    .collect()
+}
+
+#[test]
+fn real_quotes_round_trip_and_verify_the_same() {
+    for d in devices() {
+        let q = envelope(&d);
+        let decoded = decode(&q).unwrap();
+        assert_eq!(decoded.evidence, d.evidence.as_slice());
+        assert_eq!(
+            decoded.chain.as_slice(),
+            d.chain_refs().as_slice(),
+            "{}",
+            d.name
+        );
+        // Three shared NVIDIA certificates are referenced, two device certificates inline.
+        let inline: usize = d.chain[..2].iter().map(|c| 3 + c.len()).sum();
+        assert_eq!(q.len(), 9 + d.evidence.len() + inline + 3 * 2, "{}", d.name);
+        let direct = verify_evidence(&d.evidence, &d.chain_refs(), &d.nonce, AT);
+        let enveloped = verify_quote(&q, &d.nonce, &[NVIDIA_DEVICE_IDENTITY_CA], AT, &mut NoCache);
+        assert_eq!(
+            direct.map(|g| *g.gpu_id()),
+            enveloped.map(|g| *g.gpu_id()),
+            "{}",
+            d.name
+        );
+        println!(
+            "{}: envelope {} bytes (evidence {})",
+            d.name,
+            q.len(),
+            d.evidence.len()
+        );
+    }
+}
+
+#[test]
+fn every_truncation_and_extension_is_refused() {
+    let Some(d) = devices().into_iter().next() else {
+        return;
+    };
+    let q = envelope(&d);
+    for len in 0..q.len() {
+        let err = decode(&q[..len]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                EnvelopeError::Truncated { .. } | EnvelopeError::BadMagic
+            ),
+            "truncated to {len}: {err:?}"
+        );
+    }
+    let mut longer = q.clone();
+    longer.push(0);
+    assert_eq!(decode(&longer).unwrap_err(), EnvelopeError::TrailingBytes);
+}
+
+#[test]
+fn header_fields_are_checked() {
+    let Some(d) = devices().into_iter().next() else {
+        return;
+    };
+    let q = envelope(&d);
+    let with = |at: usize, value: u8| {
+        let mut m = q.clone();
+        m[at] = value;
+        decode(&m).unwrap_err()
+    };
+    assert_eq!(with(0, b'X'), EnvelopeError::BadMagic);
+    assert_eq!(with(4, 2), EnvelopeError::UnsupportedVersion(2));
+    assert_eq!(with(5, 9), EnvelopeError::UnsupportedKind(9));
+    let count_at = 8 + d.evidence.len();
+    assert_eq!(with(count_at, 0), EnvelopeError::BadCertificateCount(0));
+    assert_eq!(with(count_at, 9), EnvelopeError::BadCertificateCount(9));
+    assert_eq!(with(count_at + 1, 7), EnvelopeError::BadCertificateTag(7));
+    // The last certificate is a reference: point it at a number that does not exist.
+    assert_eq!(
+        with(q.len() - 1, 200),
+        EnvelopeError::UnknownKnownCertificate(200)
+    );
+    // Fewer certificates than present: trailing bytes.
+    assert_eq!(with(count_at, 4), EnvelopeError::TrailingBytes);
+    // An inline certificate whose length runs past the end.
+    let mut m = q.clone();
+    m[count_at + 2] = 0xFF;
+    assert!(matches!(
+        decode(&m).unwrap_err(),
+        EnvelopeError::BadCertificateLength | EnvelopeError::Truncated { .. }
+    ));
+}
+
+#[test]
+fn envelope_errors_are_format_failures_of_verify_quote() {
+    let err = verify_quote(
+        b"AIMQ",
+        &[0; 32],
+        &[NVIDIA_DEVICE_IDENTITY_CA],
+        AT,
+        &mut NoCache,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        Error::Envelope(EnvelopeError::Truncated { field: "version" })
+    );
+    assert_eq!(err.check(), aimine_nvtrust::Check::Format);
+}
+
+#[test]
+fn encoding_refuses_what_decoding_would() {
+    let mut out = [0u8; 16];
+    assert_eq!(
+        encode(&[1, 2, 3], &[], &mut out).unwrap_err(),
+        EnvelopeError::BadCertificateCount(0)
+    );
+    assert_eq!(
+        encode(&[1, 2, 3], &[&[]], &mut out).unwrap_err(),
+        EnvelopeError::BadCertificateLength
+    );
+    assert_eq!(
+        encode(&[1, 2, 3], &[&[0x30; 20]], &mut out).unwrap_err(),
+        EnvelopeError::BufferTooSmall
+    );
+    let mut big = [0u8; 64];
+    let n = encode(&[1, 2, 3], &[&[0x30; 20]], &mut big).unwrap();
+    assert_eq!(n, 9 + 3 + 3 + 20);
+    let q = decode(&big[..n]).unwrap();
+    assert_eq!(q.evidence, [1, 2, 3]);
+    assert_eq!(q.chain.as_slice(), [&[0x30u8; 20][..]]);
+}
