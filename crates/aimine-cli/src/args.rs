@@ -20,8 +20,69 @@ pub enum Command {
     /// ML-DSA (FIPS 204) signatures: verify, make session keys, sign.
     #[command(subcommand)]
     Mldsa(MldsaCommand),
+    /// NVIDIA GPU attestation quotes: inspect, verify, build envelopes.
+    #[command(subcommand)]
+    Quote(QuoteCommand),
     /// Print the hardware trust tiers and their reward multipliers.
     Tiers,
+}
+
+/// `aimine quote …`
+///
+/// FILE… is any mix of: NVIDIA attestation-SDK evidence JSON (a list of {arch, nonce, evidence,
+/// certificate}); a report hex file followed by its PEM certificate chain file; an aimine quote
+/// envelope (binary or hex).
+#[derive(Debug, Subcommand)]
+pub enum QuoteCommand {
+    /// Print every parsed field of each device's evidence and certificates.
+    Inspect(InspectArgs),
+    /// Verify each device: prints `valid` or the first failed check; exit 0 only if all are valid.
+    Verify(QuoteVerifyArgs),
+    /// Write each device's quote envelope (the `bytes teeQuote` of the precompiles).
+    Build(BuildArgs),
+}
+
+/// Arguments of `aimine quote inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Evidence JSON, report hex + PEM chain, or envelope files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<std::path::PathBuf>,
+    /// Print one JSON object per device instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `aimine quote verify`.
+#[derive(Debug, Args)]
+pub struct QuoteVerifyArgs {
+    /// Evidence JSON, report hex + PEM chain, or envelope files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<std::path::PathBuf>,
+    /// The nonce the evidence must answer (32 bytes hex). Default: the nonce in an evidence JSON;
+    /// for other inputs the nonce is then not checked, and the output says so.
+    #[arg(long, value_name = "HEX")]
+    pub nonce: Option<String>,
+    /// The time to check certificate validity at, RFC 3339 (e.g. 2025-06-11T00:30:58Z). Default: now.
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+    /// A PEM certificate to trust as the root instead of the pinned NVIDIA Device Identity CA.
+    #[arg(long, value_name = "PEM")]
+    pub root: Option<std::path::PathBuf>,
+    /// Print one JSON object per device instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `aimine quote build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Evidence JSON, or report hex + PEM chain files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<std::path::PathBuf>,
+    /// Write the envelope (binary) here instead of printing hex; with several devices, OUT.0, OUT.1, …
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 /// `aimine mldsa …`

@@ -4,15 +4,18 @@
 //! read but is invalid), 2 usage or I/O error.
 
 mod args;
+mod devices;
 mod input;
 mod mldsa;
+mod quote;
+mod rfc3339;
 mod tiers;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, MldsaCommand};
+use args::{Cli, Command, MldsaCommand, QuoteCommand};
 
 /// Exit status of a check that ran and passed.
 const EXIT_OK: u8 = 0;
@@ -27,6 +30,9 @@ fn main() -> ExitCode {
         Command::Mldsa(MldsaCommand::Verify(a)) => mldsa::verify(&a),
         Command::Mldsa(MldsaCommand::Keygen(a)) => mldsa::keygen(&a),
         Command::Mldsa(MldsaCommand::Sign(a)) => mldsa::sign(&a),
+        Command::Quote(QuoteCommand::Inspect(a)) => quote::inspect(&a),
+        Command::Quote(QuoteCommand::Verify(a)) => quote::verify(&a),
+        Command::Quote(QuoteCommand::Build(a)) => quote::build(&a),
         Command::Tiers => tiers::print(),
     };
     match result {

@@ -124,7 +124,7 @@ fn help_lists_every_subcommand() {
     let o = aimine(&["--help"]);
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
-    for sub in ["mldsa", "tiers"] {
+    for sub in ["mldsa", "quote", "tiers"] {
         assert!(
             text.lines().any(|l| l.trim_start().starts_with(sub)),
             "{sub} missing:\n{text}"
