@@ -23,7 +23,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
-#[cfg(feature = "pem")]
+#[cfg(any(feature = "pem", feature = "testkit"))]
 extern crate alloc;
 
 pub mod cache;
@@ -39,6 +39,8 @@ pub mod pem;
 pub mod policy;
 mod reader;
 mod signed_data;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod time;
 pub mod trust_anchor;
 pub mod verify;
