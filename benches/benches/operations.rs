@@ -1,10 +1,12 @@
 //! Times every operation of `aimine_benches::OPERATIONS` in one criterion group. Run through
 //! `cargo xtask bench` for the summary table.
+#![allow(clippy::expect_used)]
 
 use std::hint::black_box;
 
-use aimine_benches::{GROUP, ecrecover_fixture, mldsa_fixture};
+use aimine_benches::{GROUP, ecrecover_fixture, mldsa_fixture, nvtrust_fixture};
 use aimine_mldsa::Level;
+use aimine_nvtrust::{LinkCache, NoCache, TrustAnchor, UnixTime, verify_quote};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn operations(c: &mut Criterion) {
@@ -33,6 +35,21 @@ fn operations(c: &mut Criterion) {
             })
         });
     }
+
+    let (quote, nonce, root, at, real) = nvtrust_fixture();
+    if !real {
+        eprintln!("NOTICE: NVIDIA vectors absent: timing a forged H100-shaped quote instead");
+    }
+    let anchor = [TrustAnchor::from_cert_der(&root).expect("fixture root")];
+    let time = UnixTime(at);
+    group.bench_function("nvtrust_verify_cold", |b| {
+        b.iter(|| verify_quote(black_box(&quote), &nonce, &anchor, time, &mut NoCache).is_ok())
+    });
+    let mut cache = LinkCache::<16>::new();
+    assert!(verify_quote(&quote, &nonce, &anchor, time, &mut cache).is_ok());
+    group.bench_function("nvtrust_verify_warm", |b| {
+        b.iter(|| verify_quote(black_box(&quote), &nonce, &anchor, time, &mut cache).is_ok())
+    });
     group.finish();
 }
 

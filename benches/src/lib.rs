@@ -51,7 +51,54 @@ pub const OPERATIONS: &[Operation] = &[
         gas: MLDSA_GAS[2],
         note: "proposed verifyMLDSA price, ML-DSA-87",
     },
+    Operation {
+        id: "nvtrust_verify_cold",
+        gas: NV_TRUST_GAS,
+        note: "NV_TRUST verifyQuote, H100 quote, nothing cached",
+    },
+    Operation {
+        id: "nvtrust_verify_warm",
+        gas: NV_TRUST_GAS,
+        note: "NV_TRUST verifyQuote, H100 quote, device links cached",
+    },
 ];
+
+/// The mission's price of an NV_TRUST quote verification.
+pub const NV_TRUST_GAS: u64 = 50_000;
+
+/// A real H100 quote (hopper-550.90.07 as an envelope) with its nonce and a time inside its
+/// validity; when the vectors are absent, a forged one under a test root. Returns (quote, nonce,
+/// anchor certificate DER, unix time, whether it is real).
+pub fn nvtrust_fixture() -> (Vec<u8>, [u8; 32], Vec<u8>, u64, bool) {
+    use aimine_nvtrust::known::KNOWN_CERTS;
+    let at = 1_749_601_858;
+    let real = (|| {
+        let evidence =
+            aimine_vectors::read_hex("nvidia/hopper-550.90.07/hopperAttestationReport.txt")?;
+        let pem = aimine_vectors::read("nvidia/hopper-550.90.07/hopperCertChain.txt")?;
+        let chain = aimine_nvtrust::pem::decode_chain(std::str::from_utf8(&pem).ok()?).ok()?;
+        let refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+        let mut quote = vec![0u8; aimine_nvtrust::envelope::encoded_len(&evidence, &refs).ok()?];
+        aimine_nvtrust::envelope::encode(&evidence, &refs, &mut quote).ok()?;
+        let nonce: [u8; 32] = *aimine_nvtrust::Evidence::parse(&evidence).ok()?.nonce();
+        Some((quote, nonce, KNOWN_CERTS[0].der.to_vec(), at, true))
+    })();
+    real.unwrap_or_else(|| {
+        let pki = aimine_nvtrust::testkit::TestPki::new([1; 32]);
+        let options = aimine_nvtrust::testkit::ForgeOptions::new(
+            aimine_nvtrust::Architecture::Hopper,
+            [3; 32],
+        );
+        let device = pki.forge(&options);
+        (
+            device.envelope(),
+            [3; 32],
+            pki.root_der().to_vec(),
+            at,
+            false,
+        )
+    })
+}
 
 /// Proposed gas for one ML-DSA-44, -65, -87 verification (32-byte message, empty context),
 /// set from this bench so that each stays at or below ecrecover's ns/gas with headroom.
@@ -144,6 +191,21 @@ mod tests {
                 Ok(())
             );
         }
+    }
+
+    #[test]
+    fn nvtrust_fixture_verifies() {
+        let (quote, nonce, root, at, _) = nvtrust_fixture();
+        let anchor = aimine_nvtrust::TrustAnchor::from_cert_der(&root).expect("root");
+        let mut cache = aimine_nvtrust::NoCache;
+        let gpu = aimine_nvtrust::verify_quote(
+            &quote,
+            &nonce,
+            &[anchor],
+            aimine_nvtrust::UnixTime(at),
+            &mut cache,
+        );
+        assert!(gpu.is_ok(), "{gpu:?}");
     }
 
     #[test]

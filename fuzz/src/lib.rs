@@ -9,13 +9,24 @@
 #![forbid(unsafe_code)]
 #![allow(
     clippy::panic,
+    clippy::expect_used,
     clippy::indexing_slicing,
     clippy::arithmetic_side_effects
 )]
 
 pub mod corpus;
 pub mod mldsa_verify;
+pub mod nvtrust_cert;
+pub mod nvtrust_envelope;
+pub mod nvtrust_evidence;
+pub mod seeds;
 pub mod tiers_reward;
 
 /// The names of every fuzz target, as `cargo fuzz` and `cargo xtask fuzz` know them.
-pub const TARGETS: &[&str] = &["mldsa_verify", "tiers_reward"];
+pub const TARGETS: &[&str] = &[
+    "mldsa_verify",
+    "nvtrust_cert",
+    "nvtrust_envelope",
+    "nvtrust_evidence",
+    "tiers_reward",
+];

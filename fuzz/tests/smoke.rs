@@ -12,7 +12,16 @@ use aimine_fuzz::{TARGETS, corpus, mldsa_verify, tiers_reward};
 
 #[test]
 fn every_target_has_a_smoke_test() {
-    assert_eq!(TARGETS, ["mldsa_verify", "tiers_reward"]);
+    assert_eq!(
+        TARGETS,
+        [
+            "mldsa_verify",
+            "nvtrust_cert",
+            "nvtrust_envelope",
+            "nvtrust_evidence",
+            "tiers_reward"
+        ]
+    );
 }
 
 #[test]
@@ -59,4 +68,70 @@ fn tiers_reward_smoke() {
             }
         }
     }
+}
+
+/// Replays the real-vector seeds of a byte-input target, and deterministic mutations of them
+/// (bit flips, truncations, byte runs), through the target.
+fn replay(target: &str, run: fn(&[u8]), mutations_per_seed: usize) -> usize {
+    let seeds = aimine_fuzz::seeds::for_target(target);
+    if seeds.is_empty() {
+        eprintln!("NOTICE: no seeds for {target} (vectors absent): random inputs only");
+    }
+    let mut rng = corpus::Bytes::new(target.len() as u64);
+    let mut ran = 0;
+    for seed in &seeds {
+        run(seed);
+        ran += 1;
+        for _ in 0..mutations_per_seed {
+            let mut m = seed.clone();
+            match rng.next_u64() % 4 {
+                0 => {
+                    let at = (rng.next_u64() as usize) % m.len();
+                    m[at] ^= 1 << (rng.next_u64() % 8);
+                }
+                1 => m.truncate((rng.next_u64() as usize) % m.len()),
+                2 => {
+                    let at = (rng.next_u64() as usize) % m.len();
+                    let n = ((rng.next_u64() % 16) as usize).min(m.len() - at);
+                    m[at..at + n].fill(rng.next_u64() as u8);
+                }
+                _ => {
+                    let at = (rng.next_u64() as usize) % m.len();
+                    let n = (rng.next_u64() % 8) as usize;
+                    let extra = rng.take(n);
+                    m.splice(at..at, extra);
+                }
+            }
+            run(&m);
+            ran += 1;
+        }
+    }
+    for _ in 0..200 {
+        let len = (rng.next_u64() % 512) as usize;
+        let input = rng.take(len);
+        run(&input);
+        ran += 1;
+    }
+    ran
+}
+
+#[test]
+fn nvtrust_evidence_smoke() {
+    let ran = replay("nvtrust_evidence", aimine_fuzz::nvtrust_evidence::run, 400);
+    println!("nvtrust_evidence: {ran} inputs");
+    assert!(ran >= 200);
+}
+
+#[test]
+fn nvtrust_cert_smoke() {
+    let ran = replay("nvtrust_cert", aimine_fuzz::nvtrust_cert::run, 40);
+    println!("nvtrust_cert: {ran} inputs");
+    assert!(ran >= 200);
+}
+
+#[test]
+fn nvtrust_envelope_smoke() {
+    let ran = replay("nvtrust_envelope", aimine_fuzz::nvtrust_envelope::run, 400);
+    println!("nvtrust_envelope: {ran} inputs");
+    assert!(ran >= 200);
 }

@@ -197,6 +197,21 @@ fn fuzz(args: &[String]) -> Result {
         install.args(["install", "cargo-fuzz", "--locked"]);
         run(install, "installing cargo-fuzz")?;
     }
+    // Seed the corpus from the real vectors (read in place; the corpus folder is git-ignored).
+    let corpus = root().join("fuzz/corpus").join(target);
+    std::fs::create_dir_all(&corpus).map_err(|e| format!("creating {}: {e}", corpus.display()))?;
+    let seeds = aimine_fuzz::seeds::for_target(target);
+    for (i, seed) in seeds.iter().enumerate() {
+        let path = corpus.join(format!("seed-{i}"));
+        std::fs::write(&path, seed).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    }
+    if !seeds.is_empty() {
+        eprintln!(
+            "xtask: {} seeds from the vectors in {}",
+            seeds.len(),
+            corpus.display()
+        );
+    }
     // rustup's proxy picks nightly from `+nightly`; the CARGO variable would pin the stable cargo.
     let mut cmd = Command::new("cargo");
     cmd.current_dir(root())
