@@ -20,6 +20,22 @@
 //! The result, [`VerifiedGpu`], names the device ([`VerifiedGpu::gpu_id`], stable per physical
 //! GPU) and exposes everything the evidence says (driver and VBIOS versions, mode, measurements).
 //! Comparing the measurements with reference values is [`policy`]'s job.
+//!
+//! Around the verifier:
+//! - [`envelope`]: the compact `AIMQ` quote format contracts pass as `bytes teeQuote`
+//!   (`docs/quote-format.md`), with [`verify_quote`] to decode and verify in one call;
+//! - [`known`]: NVIDIA's shared intermediates as constants, so quotes can omit them and their
+//!   links cost no signature check; [`cache`]: a caller-owned [`LinkCache`] for device links, so
+//!   a GPU that already attested costs one signature check (warm) instead of three (cold);
+//! - `pem` (feature): PEM chains as NVIDIA's tools emit them; `testkit` (feature, tests only): a
+//!   test PKI and signed evidence with chosen fields.
+//!
+//! ```
+//! use aimine_nvtrust::{Check, UnixTime, verify_evidence};
+//! // Anything that is not genuine evidence is refused with the check that failed.
+//! let err = verify_evidence(&[0x11, 0xE0], &[], &[0; 32], UnixTime(1_750_000_000)).unwrap_err();
+//! assert_eq!(err.check(), Check::Format);
+//! ```
 #![no_std]
 #![forbid(unsafe_code)]
 
