@@ -5,45 +5,11 @@ use aimine_nvtrust::envelope;
 
 /// Every report of the NVIDIA vectors with its chain: (evidence, DER chain).
 fn devices() -> Vec<(Vec<u8>, Vec<Vec<u8>>)> {
-    const SETS: [(&str, &str); 8] = [
-        (
-            "hopper-550.90.07/hopperAttestationReport.txt",
-            "hopper-550.90.07/hopperCertChain.txt",
-        ),
-        (
-            "hopper-580.159.03/hopperAttestationReport.txt",
-            "hopper-580.159.03/hopperCertChain.txt",
-        ),
-        (
-            "hopper-535.86.09/hopperAttestationReport.txt",
-            "hopper-535.86.09/hopperCertChain.txt",
-        ),
-        (
-            "hopper-570.124.03/hopperAttestationReportExpired.txt",
-            "hopper-570.124.03/hopperCertChainExpired.txt",
-        ),
-        (
-            "hopper-invalid-signature/hopperAttestationReportInvalidSignature.txt",
-            "hopper-invalid-signature/hopperCertChainExpired.txt",
-        ),
-        (
-            "blackwell-575.32/blackwellAttestationReport.txt",
-            "blackwell-575.32/blackwellCertChain.txt",
-        ),
-        (
-            "ls10-switch/switchAttestationReport.txt",
-            "ls10-switch/switchCertChain.txt",
-        ),
-        (
-            "ls10-switch-invalid-signature/switchAttestationReportInvalidSignature.txt",
-            "ls10-switch-invalid-signature/switchCertChain.txt",
-        ),
-    ];
-    SETS.iter()
-        .filter_map(|(report, chain)| {
-            let evidence = aimine_vectors::read_hex(&format!("nvidia/{report}"))?;
-            let pem = aimine_vectors::read(&format!("nvidia/{chain}"))?;
-            let chain = aimine_nvtrust::pem::decode_chain(std::str::from_utf8(&pem).ok()?).ok()?;
+    aimine_vectors::nvidia::ALL
+        .iter()
+        .filter_map(|set| {
+            let (evidence, pem) = aimine_vectors::nvidia::load(set)?;
+            let chain = aimine_nvtrust::pem::decode_chain(&pem).ok()?;
             Some((evidence, chain))
         })
         .collect()

@@ -32,14 +32,6 @@ pub fn parse(text: &str) -> Result<u64, CliError> {
     }
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month)
-        || !(1..=days_in_month(year, month)).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return Err(bad());
-    }
     let mut rest = b.get(19..).ok_or_else(bad)?;
     if rest.first() == Some(&b'.') {
         let digits = rest
@@ -71,33 +63,17 @@ pub fn parse(text: &str) -> Result<u64, CliError> {
         }
         _ => return Err(bad()),
     };
-    let days = days_from_civil(year, month, day);
-    let secs = days * 86_400 + hour * 3_600 + minute * 60 + second - offset;
+    let local = aimine_nvtrust::UnixTime::from_civil(
+        u16::try_from(year).map_err(|_| bad())?,
+        u8::try_from(month).map_err(|_| bad())?,
+        u8::try_from(day).map_err(|_| bad())?,
+        u8::try_from(hour).map_err(|_| bad())?,
+        u8::try_from(minute).map_err(|_| bad())?,
+        u8::try_from(second).map_err(|_| bad())?,
+    )
+    .ok_or_else(|| format!("--at: {text:?} is not a valid time from 1970 on"))?;
+    let secs = i64::try_from(local.as_secs()).map_err(|_| bad())? - offset;
     u64::try_from(secs).map_err(|_| format!("--at: {text:?} is before 1970"))
-}
-
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -134,29 +110,8 @@ mod tests {
 
 /// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn format(secs: u64) -> String {
-    let days = i64::try_from(secs / 86_400).unwrap_or(i64::MAX / 2);
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3_600,
-        rem % 3_600 / 60,
-        rem % 60
-    )
-}
-
-/// The date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    let (y, m, d, hh, mm, ss) = aimine_nvtrust::UnixTime(secs).to_civil();
+    format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z")
 }
 
 #[cfg(test)]

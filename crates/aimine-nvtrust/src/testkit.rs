@@ -500,10 +500,8 @@ fn name(cn: &str, serial: Option<&[u8]>) -> Vec<u8> {
 
 /// UTCTime before 2050, GeneralizedTime from then on (RFC 5280).
 fn time(secs: u64) -> Vec<u8> {
-    let days = i64::try_from(secs / 86_400).expect("in range");
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    let hms = alloc::format!("{:02}{:02}{:02}Z", rem / 3_600, rem % 3_600 / 60, rem % 60);
+    let (y, m, d, hh, mm, ss) = crate::UnixTime(secs).to_civil();
+    let hms = alloc::format!("{hh:02}{mm:02}{ss:02}Z");
     if (1950..2050).contains(&y) {
         tlv(
             0x17,
@@ -512,18 +510,6 @@ fn time(secs: u64) -> Vec<u8> {
     } else {
         tlv(0x18, alloc::format!("{y:04}{m:02}{d:02}{hms}").as_bytes())
     }
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// A DER TLV with a definite, minimal length.

@@ -23,31 +23,7 @@ fn envelope(d: &Device) -> Vec<u8> {
 }
 
 fn devices() -> Vec<Device> {
-    [
-        (
-            "hopper-550.90.07/hopperAttestationReport.txt",
-            "hopper-550.90.07/hopperCertChain.txt",
-            NONCE_931D,
-        ),
-        (
-            "blackwell-575.32/blackwellAttestationReport.txt",
-            "blackwell-575.32/blackwellCertChain.txt",
-            NONCE_931D,
-        ),
-        (
-            "ls10-switch/switchAttestationReport.txt",
-            "ls10-switch/switchCertChain.txt",
-            NONCE_931D,
-        ),
-        (
-            "hopper-invalid-signature/hopperAttestationReportInvalidSignature.txt",
-            "hopper-invalid-signature/hopperCertChainExpired.txt",
-            NONCE_931D,
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(r, c, n)| load(r, c, n))
-    .collect()
+    load_all(&[HOPPER_550, BLACKWELL_575, LS10, HOPPER_INVALID_SIGNATURE])
 }
 
 #[test]

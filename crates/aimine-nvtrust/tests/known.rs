@@ -76,20 +76,12 @@ fn the_pinned_anchor_is_known_certificate_0_and_the_vectors_root() {
 
 #[test]
 fn every_vector_chain_uses_known_intermediates_only() {
-    for file in [
-        "hopper-550.90.07/hopperCertChain.txt",
-        "hopper-580.159.03/hopperCertChain.txt",
-        "hopper-535.86.09/hopperCertChain.txt",
-        "hopper-570.124.03/hopperCertChainExpired.txt",
-        "hopper-invalid-signature/hopperCertChainExpired.txt",
-        "blackwell-575.32/blackwellCertChain.txt",
-        "ls10-switch/switchCertChain.txt",
-        "ls10-switch-invalid-signature/switchCertChain.txt",
-    ] {
-        let Some(pem) = aimine_vectors::read(&format!("nvidia/{file}")) else {
+    for set in aimine_vectors::nvidia::ALL {
+        let Some((_, pem)) = aimine_vectors::nvidia::load(&set) else {
             return;
         };
-        let chain = aimine_nvtrust::pem::decode_chain(std::str::from_utf8(&pem).unwrap()).unwrap();
+        let file = set.chain;
+        let chain = aimine_nvtrust::pem::decode_chain(&pem).unwrap();
         assert_eq!(chain.len(), 5, "{file}");
         for (i, der) in chain.iter().enumerate() {
             assert_eq!(find(der).is_some(), i >= 2, "{file} certificate {i}");

@@ -19,11 +19,7 @@ fn verify(d: &Device) -> Result<VerifiedGpu<'_>, Error> {
 
 #[test]
 fn hopper_550_is_valid_with_fwid_bound_to_the_leaf() {
-    let Some(d) = load(
-        "hopper-550.90.07/hopperAttestationReport.txt",
-        "hopper-550.90.07/hopperCertChain.txt",
-        NONCE_931D,
-    ) else {
+    let Some(d) = load(&HOPPER_550) else {
         return;
     };
     assert_eq!(d.evidence.len(), 4117);
@@ -44,11 +40,7 @@ fn hopper_550_is_valid_with_fwid_bound_to_the_leaf() {
 
 #[test]
 fn hopper_580_is_valid_spt_opaque_version_1() {
-    let Some(d) = load(
-        "hopper-580.159.03/hopperAttestationReport.txt",
-        "hopper-580.159.03/hopperCertChain.txt",
-        NONCE_5BB2,
-    ) else {
+    let Some(d) = load(&HOPPER_580) else {
         return;
     };
     assert_eq!(d.evidence.len(), 4130);
@@ -62,11 +54,7 @@ fn hopper_580_is_valid_spt_opaque_version_1() {
 
 #[test]
 fn hopper_535_is_valid_without_fwid_and_refuses_another_nonce() {
-    let Some(d) = load(
-        "hopper-535.86.09/hopperAttestationReport.txt",
-        "hopper-535.86.09/hopperCertChain.txt",
-        NONCE_27A3,
-    ) else {
+    let Some(d) = load(&HOPPER_535) else {
         return;
     };
     assert_eq!(d.evidence.len(), 4052);
@@ -86,11 +74,7 @@ fn hopper_535_is_valid_without_fwid_and_refuses_another_nonce() {
 
 #[test]
 fn hopper_570_report_and_chain_are_valid() {
-    let Some(d) = load(
-        "hopper-570.124.03/hopperAttestationReportExpired.txt",
-        "hopper-570.124.03/hopperCertChainExpired.txt",
-        NONCE_931D,
-    ) else {
+    let Some(d) = load(&HOPPER_570) else {
         return;
     };
     assert_eq!(d.evidence.len(), 4118);
@@ -100,11 +84,7 @@ fn hopper_570_report_and_chain_are_valid() {
 
 #[test]
 fn hopper_invalid_signature_is_refused_and_its_fwid_matches_no_leaf() {
-    let Some(d) = load(
-        "hopper-invalid-signature/hopperAttestationReportInvalidSignature.txt",
-        "hopper-invalid-signature/hopperCertChainExpired.txt",
-        NONCE_931D,
-    ) else {
+    let Some(d) = load(&HOPPER_INVALID_SIGNATURE) else {
         return;
     };
     assert_eq!(d.evidence.len(), 4262);
@@ -124,11 +104,7 @@ fn hopper_invalid_signature_is_refused_and_its_fwid_matches_no_leaf() {
 
 #[test]
 fn blackwell_is_valid_with_fwid_from_dice_tcb_info() {
-    let Some(d) = load(
-        "blackwell-575.32/blackwellAttestationReport.txt",
-        "blackwell-575.32/blackwellCertChain.txt",
-        NONCE_931D,
-    ) else {
+    let Some(d) = load(&BLACKWELL_575) else {
         return;
     };
     assert_eq!(d.evidence.len(), 4121);
@@ -151,11 +127,7 @@ fn blackwell_is_valid_with_fwid_from_dice_tcb_info() {
 
 #[test]
 fn ls10_switch_is_valid_with_31_blocks() {
-    let Some(d) = load(
-        "ls10-switch/switchAttestationReport.txt",
-        "ls10-switch/switchCertChain.txt",
-        NONCE_931D,
-    ) else {
+    let Some(d) = load(&LS10) else {
         return;
     };
     assert_eq!(d.evidence.len(), 2168);
@@ -171,11 +143,7 @@ fn ls10_switch_is_valid_with_31_blocks() {
 
 #[test]
 fn ls10_switch_invalid_signature_is_refused() {
-    let Some(mut d) = load(
-        "ls10-switch-invalid-signature/switchAttestationReportInvalidSignature.txt",
-        "ls10-switch-invalid-signature/switchCertChain.txt",
-        NONCE_931D,
-    ) else {
+    let Some(mut d) = load(&LS10_INVALID_SIGNATURE) else {
         return;
     };
     let ev = aimine_nvtrust::Evidence::parse(&d.evidence).unwrap();
@@ -259,41 +227,14 @@ fn nvdec0_is_reported_disabled_on_every_gpu_vector() {
 
 /// Every genuine device in the vectors, with the nonce it answers.
 pub fn all_devices() -> Vec<Device> {
-    let mut out: Vec<Device> = [
-        (
-            "hopper-550.90.07/hopperAttestationReport.txt",
-            "hopper-550.90.07/hopperCertChain.txt",
-            NONCE_931D,
-        ),
-        (
-            "hopper-580.159.03/hopperAttestationReport.txt",
-            "hopper-580.159.03/hopperCertChain.txt",
-            NONCE_5BB2,
-        ),
-        (
-            "hopper-535.86.09/hopperAttestationReport.txt",
-            "hopper-535.86.09/hopperCertChain.txt",
-            NONCE_27A3,
-        ),
-        (
-            "hopper-570.124.03/hopperAttestationReportExpired.txt",
-            "hopper-570.124.03/hopperCertChainExpired.txt",
-            NONCE_931D,
-        ),
-        (
-            "blackwell-575.32/blackwellAttestationReport.txt",
-            "blackwell-575.32/blackwellCertChain.txt",
-            NONCE_931D,
-        ),
-        (
-            "ls10-switch/switchAttestationReport.txt",
-            "ls10-switch/switchCertChain.txt",
-            NONCE_931D,
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(r, c, n)| load(r, c, n))
-    .collect();
+    let mut out: Vec<Device> = load_all(&[
+        HOPPER_550,
+        HOPPER_580,
+        HOPPER_535,
+        HOPPER_570,
+        BLACKWELL_575,
+        LS10,
+    ]);
     for file in [
         "evidence-json/hopper_evidence.json",
         "evidence-json/switch_evidence_ls10.json",

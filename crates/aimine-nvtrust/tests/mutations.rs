@@ -18,31 +18,7 @@ use aimine_nvtrust::{
 use common::*;
 
 fn genuine() -> Vec<Device> {
-    [
-        (
-            "hopper-550.90.07/hopperAttestationReport.txt",
-            "hopper-550.90.07/hopperCertChain.txt",
-            NONCE_931D,
-        ),
-        (
-            "hopper-535.86.09/hopperAttestationReport.txt",
-            "hopper-535.86.09/hopperCertChain.txt",
-            NONCE_27A3,
-        ),
-        (
-            "blackwell-575.32/blackwellAttestationReport.txt",
-            "blackwell-575.32/blackwellCertChain.txt",
-            NONCE_931D,
-        ),
-        (
-            "ls10-switch/switchAttestationReport.txt",
-            "ls10-switch/switchCertChain.txt",
-            NONCE_931D,
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(r, c, n)| load(r, c, n))
-    .collect()
+    load_all(&[HOPPER_550, HOPPER_535, BLACKWELL_575, LS10])
 }
 
 /// Every byte of every genuine report, flipped (lowest bit), is rejected: in the request nonce as

@@ -123,11 +123,7 @@ fn compare(ev: &Evidence<'_>, resp: &Value, req: &Value, switch: bool) -> usize 
 
 #[test]
 fn hopper_580_equals_nvidias_parse() {
-    let Some(d) = common::load(
-        "hopper-580.159.03/hopperAttestationReport.txt",
-        "hopper-580.159.03/hopperCertChain.txt",
-        common::NONCE_5BB2,
-    ) else {
+    let Some(d) = common::load(&common::HOPPER_580) else {
         return;
     };
     let resp =
@@ -142,11 +138,7 @@ fn hopper_580_equals_nvidias_parse() {
 
 #[test]
 fn ls10_switch_equals_nvidias_parse() {
-    let Some(d) = common::load(
-        "ls10-switch/switchAttestationReport.txt",
-        "ls10-switch/switchCertChain.txt",
-        common::NONCE_931D,
-    ) else {
+    let Some(d) = common::load(&common::LS10) else {
         return;
     };
     let resp =

@@ -114,3 +114,101 @@ pub fn read_hex(relative: &str) -> Option<Vec<u8>> {
 pub fn unhex(text: &str) -> Vec<u8> {
     hex::decode(text).unwrap_or_else(|e| panic!("not hex ({e}): {text:.40}"))
 }
+
+/// The NVIDIA evidence sets of `nvidia/` (see its MANIFEST.md): report, chain, and the nonce the
+/// report answers. One list for every crate's tests, fuzz seeds and benches.
+pub mod nvidia {
+    /// One report with its certificate chain.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Set {
+        /// The report hex file, relative to `nvidia/`.
+        pub report: &'static str,
+        /// The PEM chain file, relative to `nvidia/`.
+        pub chain: &'static str,
+        /// The request nonce in the report, hex.
+        pub nonce: &'static str,
+        /// Whether the MANIFEST says the report verifies.
+        pub valid: bool,
+    }
+
+    const N931D: &str = "931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb";
+
+    /// H100, driver 550.90.07, with FWID.
+    pub const HOPPER_550: Set = Set {
+        report: "hopper-550.90.07/hopperAttestationReport.txt",
+        chain: "hopper-550.90.07/hopperCertChain.txt",
+        nonce: N931D,
+        valid: true,
+    };
+    /// H100, driver 580.159.03, opaque-data version 1, SPT.
+    pub const HOPPER_580: Set = Set {
+        report: "hopper-580.159.03/hopperAttestationReport.txt",
+        chain: "hopper-580.159.03/hopperCertChain.txt",
+        nonce: "5bb22e377702d4e1e8215a903ba094826b9ac7f731dee1fe8102958bf2840aca",
+        valid: true,
+    };
+    /// H100, driver 535.86.09, no FWID.
+    pub const HOPPER_535: Set = Set {
+        report: "hopper-535.86.09/hopperAttestationReport.txt",
+        chain: "hopper-535.86.09/hopperCertChain.txt",
+        nonce: "27a328247bf7935c993341cf587be6f05986ccce4fe7ba2c54100bd616a58f66",
+        valid: true,
+    };
+    /// H100, driver 570.124.03.
+    pub const HOPPER_570: Set = Set {
+        report: "hopper-570.124.03/hopperAttestationReportExpired.txt",
+        chain: "hopper-570.124.03/hopperCertChainExpired.txt",
+        nonce: N931D,
+        valid: true,
+    };
+    /// H100 HGX with an invalid signature.
+    pub const HOPPER_INVALID_SIGNATURE: Set = Set {
+        report: "hopper-invalid-signature/hopperAttestationReportInvalidSignature.txt",
+        chain: "hopper-invalid-signature/hopperCertChainExpired.txt",
+        nonce: N931D,
+        valid: false,
+    };
+    /// B200, driver 575.32.
+    pub const BLACKWELL_575: Set = Set {
+        report: "blackwell-575.32/blackwellAttestationReport.txt",
+        chain: "blackwell-575.32/blackwellCertChain.txt",
+        nonce: N931D,
+        valid: true,
+    };
+    /// NVSwitch LS10.
+    pub const LS10: Set = Set {
+        report: "ls10-switch/switchAttestationReport.txt",
+        chain: "ls10-switch/switchCertChain.txt",
+        nonce: N931D,
+        valid: true,
+    };
+    /// NVSwitch LS10 with an invalid signature (its own nonce, ea038ed5…).
+    pub const LS10_INVALID_SIGNATURE: Set = Set {
+        report: "ls10-switch-invalid-signature/switchAttestationReportInvalidSignature.txt",
+        chain: "ls10-switch-invalid-signature/switchCertChain.txt",
+        nonce: "",
+        valid: false,
+    };
+
+    /// Every set.
+    pub const ALL: [Set; 8] = [
+        HOPPER_550,
+        HOPPER_580,
+        HOPPER_535,
+        HOPPER_570,
+        HOPPER_INVALID_SIGNATURE,
+        BLACKWELL_575,
+        LS10,
+        LS10_INVALID_SIGNATURE,
+    ];
+
+    /// The evidence bytes and the PEM chain text of `set`, or `None` when the vectors are absent.
+    ///
+    /// # Panics
+    /// As [`crate::read`].
+    pub fn load(set: &Set) -> Option<(Vec<u8>, String)> {
+        let evidence = crate::read_hex(&format!("nvidia/{}", set.report))?;
+        let pem = crate::read(&format!("nvidia/{}", set.chain))?;
+        Some((evidence, String::from_utf8(pem).expect("PEM is text")))
+    }
+}

@@ -1,6 +1,7 @@
 //! Loading the real NVIDIA vectors: (evidence, DER chain, expected nonce) per device.
 #![allow(
     dead_code,
+    unused_imports,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
@@ -37,17 +38,32 @@ pub fn nonce(hex_text: &str) -> [u8; 32] {
     hex::decode(hex_text).unwrap().try_into().unwrap()
 }
 
-/// A report hex file and a PEM chain file from the NVIDIA vectors, or `None` when absent.
-pub fn load(report: &str, chain: &str, nonce_hex: &str) -> Option<Device> {
-    let evidence = aimine_vectors::read_hex(&format!("nvidia/{report}"))?;
-    let pem = aimine_vectors::read(&format!("nvidia/{chain}"))?;
-    let chain = aimine_nvtrust::pem::decode_chain(std::str::from_utf8(&pem).unwrap()).unwrap();
+pub use aimine_vectors::nvidia::{
+    BLACKWELL_575, HOPPER_535, HOPPER_550, HOPPER_570, HOPPER_580, HOPPER_INVALID_SIGNATURE, LS10,
+    LS10_INVALID_SIGNATURE, Set,
+};
+
+/// One NVIDIA set, or `None` when the vectors are absent. A set without a listed nonce gets
+/// the one in its report.
+pub fn load(set: &Set) -> Option<Device> {
+    let (evidence, pem) = aimine_vectors::nvidia::load(set)?;
+    let chain = aimine_nvtrust::pem::decode_chain(&pem).unwrap();
+    let nonce = if set.nonce.is_empty() {
+        *aimine_nvtrust::Evidence::parse(&evidence).unwrap().nonce()
+    } else {
+        nonce(set.nonce)
+    };
     Some(Device {
-        name: report.to_string(),
+        name: set.report.to_string(),
         evidence,
         chain,
-        nonce: nonce(nonce_hex),
+        nonce,
     })
+}
+
+/// Several sets (none when the vectors are absent).
+pub fn load_all(sets: &[Set]) -> Vec<Device> {
+    sets.iter().filter_map(load).collect()
 }
 
 /// Every device of an attestation-SDK evidence JSON file.
