@@ -15,8 +15,9 @@ use sha2::{Digest, Sha256};
 
 /// Where verified links are remembered.
 pub trait LinkStore {
-    /// Whether this link was verified before.
-    fn contains(&self, link: &[u8; 32]) -> bool;
+    /// Whether this link was verified before. Takes `&mut self` so that a store backed by
+    /// metered state (EVM storage) can charge for the read.
+    fn contains(&mut self, link: &[u8; 32]) -> bool;
     /// Remembers a link that just verified.
     fn insert(&mut self, link: [u8; 32]);
 }
@@ -26,7 +27,7 @@ pub trait LinkStore {
 pub struct NoCache;
 
 impl LinkStore for NoCache {
-    fn contains(&self, _: &[u8; 32]) -> bool {
+    fn contains(&mut self, _: &[u8; 32]) -> bool {
         false
     }
 
@@ -58,13 +59,19 @@ impl<const N: usize> LinkCache<N> {
     }
 }
 
-impl<const N: usize> LinkStore for LinkCache<N> {
-    fn contains(&self, link: &[u8; 32]) -> bool {
+impl<const N: usize> LinkCache<N> {
+    fn holds(&self, link: &[u8; 32]) -> bool {
         self.links.iter().any(|l| l == link)
+    }
+}
+
+impl<const N: usize> LinkStore for LinkCache<N> {
+    fn contains(&mut self, link: &[u8; 32]) -> bool {
+        self.holds(link)
     }
 
     fn insert(&mut self, link: [u8; 32]) {
-        if N == 0 || self.contains(&link) {
+        if N == 0 || self.holds(&link) {
             return;
         }
         if self.links.is_full() {

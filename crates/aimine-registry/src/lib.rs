@@ -1,12 +1,37 @@
 //! # aimine-registry
 //!
-//! *(Shell: the state machines land with the registry issue.)*
+//! The rules of AI mining as deterministic state machines, independent of any chain: a chain
+//! supplies a [`Store`] (32-byte words under 32-byte keys, laid out as [`keys`] documents), the
+//! block context ([`BlockEnv`]), the caller, an [`EventSink`] for its logs and, for claims, a
+//! [`RewardSink`]. The same code runs in an EVM precompile, a Cosmos module or an enclave.
 //!
-//! This crate will hold the rules of AI mining, independent of any chain: mining sessions started
-//! from a verified GPU quote (via `aimine-nvtrust`) and bound to chain, miner, epoch and an optional
-//! ML-DSA session key (via `aimine-mldsa`); heartbeats paying rewards scaled by trust tier (via
-//! `aimine-tiers`); stakes for the Public tier; and the model registry (`register`,
-//! `verifyExecution`). State lives behind a small storage trait (32-byte words under 32-byte keys)
-//! so that an EVM precompile, a Cosmos module or an enclave can run the same deterministic code.
+//! Mining sessions ([`Registry::start_session`]) start from a verified NVIDIA quote whose nonce
+//! binds it to this chain, the miner, the epoch and an optional ML-DSA session key
+//! ([`session::session_nonce`]); heartbeats pay `base_rate × elapsed × compute_units × tier
+//! multiplier` into the miner's balance. One GPU has at most one active session.
+//!
+//! Nothing here reads a clock, draws randomness, uses floats or iterates a hash map: time is the
+//! block's, and every branch depends only on the store and the arguments.
 #![no_std]
 #![forbid(unsafe_code)]
+
+#[cfg(feature = "memory")]
+extern crate alloc;
+
+pub mod config;
+pub mod env;
+pub mod error;
+pub mod event;
+pub mod keys;
+pub mod registry;
+pub mod session;
+pub mod store;
+
+pub use config::{Config, Param};
+pub use env::{Address, BlockEnv};
+pub use error::Error;
+pub use event::{Event, EventSink, RewardSink};
+pub use registry::Registry;
+#[cfg(feature = "memory")]
+pub use store::MemoryStore;
+pub use store::{Store, Word};

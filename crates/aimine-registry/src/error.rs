@@ -1,0 +1,82 @@
+//! Every way a registry call can fail.
+
+use core::fmt;
+
+/// Why a registry call was refused. The EVM adapter turns each into a Solidity custom error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// The backing store refused a read or write (e.g. out of gas, static call).
+    Store,
+    /// The quote did not verify (the nvtrust error says which check).
+    Quote(aimine_nvtrust::Error),
+    /// The quote's nonce is not the session nonce of this chain, miner, epoch and key.
+    NonceNotBound,
+    /// The device is not a GPU that can mine (an NVSwitch).
+    NotAComputeDevice,
+    /// The GPU is revoked by governance.
+    GpuRevoked,
+    /// The GPU already has an active session, started for another miner.
+    GpuBusy,
+    /// No session with this id.
+    UnknownSession,
+    /// The session has ended.
+    SessionEnded,
+    /// Only the session's owner may do this.
+    NotSessionOwner,
+    /// The session key is not a valid ML-DSA public key length.
+    BadSessionKey,
+    /// The heartbeat needs the session key's signature.
+    SignatureRequired,
+    /// The heartbeat signature does not verify, or the key is not the session's.
+    BadSignature,
+    /// Only the admin may do this.
+    NotAdmin,
+    /// A configuration value out of range.
+    BadParam,
+    /// The registry was already initialised.
+    AlreadyInitialized,
+    /// An amount does not fit or would overflow.
+    Overflow,
+    /// Nothing to claim.
+    NothingToClaim,
+    /// The reward sink refused to pay (e.g. the reward pool is short).
+    PaymentFailed,
+    /// Too many trust anchors.
+    TooManyAnchors,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Store => f.write_str("state unavailable (out of gas or read-only)"),
+            Error::Quote(e) => write!(f, "quote rejected: {e}"),
+            Error::NonceNotBound => {
+                f.write_str("quote nonce is not bound to this chain, miner, epoch and key")
+            }
+            Error::NotAComputeDevice => f.write_str("device is not a GPU"),
+            Error::GpuRevoked => f.write_str("GPU revoked"),
+            Error::GpuBusy => f.write_str("GPU already has an active session for another miner"),
+            Error::UnknownSession => f.write_str("unknown session"),
+            Error::SessionEnded => f.write_str("session ended"),
+            Error::NotSessionOwner => f.write_str("caller does not own the session"),
+            Error::BadSessionKey => f.write_str("session key is not an ML-DSA public key"),
+            Error::SignatureRequired => f.write_str("heartbeat needs a session-key signature"),
+            Error::BadSignature => f.write_str("heartbeat signature invalid"),
+            Error::NotAdmin => f.write_str("caller is not the admin"),
+            Error::BadParam => f.write_str("parameter out of range"),
+            Error::AlreadyInitialized => f.write_str("already initialised"),
+            Error::Overflow => f.write_str("amount overflow"),
+            Error::NothingToClaim => f.write_str("nothing to claim"),
+            Error::PaymentFailed => f.write_str("reward payment failed"),
+            Error::TooManyAnchors => f.write_str("too many trust anchors"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+impl From<aimine_nvtrust::Error> for Error {
+    fn from(e: aimine_nvtrust::Error) -> Error {
+        Error::Quote(e)
+    }
+}

@@ -1,0 +1,136 @@
+//! What registry calls tell the outside world: events for logs, and payments.
+
+use crate::env::Address;
+use crate::store::Word;
+
+/// Why a session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum EndReason {
+    /// Its owner ended it.
+    Ended = 0,
+    /// Its attestation expired; a fresh quote starts a new one.
+    Expired = 1,
+    /// Its GPU was revoked.
+    Revoked = 2,
+    /// A newer quote for the same GPU and miner replaced it.
+    Refreshed = 3,
+}
+
+/// A state change, with the fields an indexer needs. The EVM adapter turns each into a log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A session started.
+    SessionStarted {
+        /// Its id.
+        session_id: Word,
+        /// The GPU.
+        gpu_id: Word,
+        /// Who may heartbeat and end it.
+        owner: Address,
+        /// Who is paid.
+        miner: Address,
+        /// Trust tier, 1 to 4.
+        tier: u8,
+        /// Compute units.
+        compute_units: u64,
+        /// SHA-256 of the session key, or zero.
+        key_hash: Word,
+        /// When the attestation expires.
+        attestation_expiry: u64,
+    },
+    /// A heartbeat paid a reward.
+    Heartbeat {
+        /// The session.
+        session_id: Word,
+        /// Who was credited.
+        miner: Address,
+        /// The amount credited.
+        reward: u128,
+        /// Seconds paid for.
+        elapsed: u64,
+        /// Heartbeats so far, this one included.
+        count: u64,
+    },
+    /// A session ended.
+    SessionEnded {
+        /// The session.
+        session_id: Word,
+        /// The GPU, now free.
+        gpu_id: Word,
+        /// Why.
+        reason: EndReason,
+    },
+    /// A miner's balance was paid out.
+    Claimed {
+        /// Whose balance.
+        miner: Address,
+        /// Paid to.
+        to: Address,
+        /// How much.
+        amount: u128,
+    },
+    /// A governance parameter changed.
+    ParamChanged {
+        /// Its number ([`crate::Param`]).
+        param: u8,
+        /// The new value.
+        value: Word,
+    },
+    /// The admin changed.
+    AdminChanged {
+        /// Before.
+        previous: Address,
+        /// After.
+        admin: Address,
+    },
+    /// A trust anchor was added (SHA-256 of its public key).
+    AnchorAdded {
+        /// SHA-256 of the anchor's SEC1 public key.
+        key_hash: Word,
+    },
+    /// A trust anchor was removed.
+    AnchorRemoved {
+        /// SHA-256 of the anchor's SEC1 public key.
+        key_hash: Word,
+    },
+    /// A GPU was revoked or reinstated.
+    GpuRevocation {
+        /// The GPU.
+        gpu_id: Word,
+        /// True when revoked, false when reinstated.
+        revoked: bool,
+    },
+}
+
+/// Where events go (an EVM log journal, a Cosmos event manager, a test's list).
+pub trait EventSink {
+    /// Records one event.
+    fn emit(&mut self, event: Event);
+}
+
+/// Drops every event (for read-only calls and simulations that do not log).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoEvents;
+
+impl EventSink for NoEvents {
+    fn emit(&mut self, _: Event) {}
+}
+
+/// Keeps every event in order (feature `memory`).
+#[cfg(feature = "memory")]
+impl EventSink for alloc::vec::Vec<Event> {
+    fn emit(&mut self, event: Event) {
+        self.push(event);
+    }
+}
+
+/// Where claimed rewards are paid (an EVM adapter transfers from the reward pool; other chains
+/// mint).
+pub trait RewardSink {
+    /// Pays `amount` to `to`.
+    ///
+    /// # Errors
+    /// [`crate::Error::PaymentFailed`] (or another error) when it cannot.
+    fn pay(&mut self, to: &Address, amount: u128) -> Result<(), crate::Error>;
+}

@@ -1,0 +1,78 @@
+//! Where every value lives: the storage layout, in one place.
+//!
+//! The layout follows Solidity's rules so that on an EVM chain the state sits in the precompile
+//! account's storage and can be read with `eth_getStorageAt`:
+//! - a plain value at slot `p` is stored under key `p` (a 32-byte big-endian integer);
+//! - the entry for key `k` of a mapping at slot `p` is under `keccak256(k ‖ p)`, with `k` as its
+//!   32-byte ABI encoding (addresses left-padded, `bytes32` as is) — Solidity's
+//!   `mapping(K => V)` at slot `p`;
+//! - a record of several words at base `b` keeps field `i` under `b + i`.
+//!
+//! | slot | what |
+//! |---|---|
+//! | 0–15 | configuration, [`crate::config::Param`] numbers (admin at 0) |
+//! | 16 | `mapping(bytes32 session_id => Session)`, fields in [`crate::session::field`] |
+//! | 17 | `mapping(bytes32 gpu_id => bytes32 active_session_id)` |
+//! | 18 | `mapping(bytes32 gpu_id => uint256 sessions_started)` |
+//! | 19 | `mapping(bytes32 gpu_id => bool revoked)` |
+//! | 20 | `mapping(address miner => uint256 mining_balance)` |
+//! | 21 | trust anchors: count at 21, anchor `i`'s four key words at `keccak256(21) + 4i` |
+//! | 22 | `mapping(bytes32 link => bool)`: certificate links whose signatures verified |
+
+use sha3::{Digest, Keccak256};
+
+use crate::store::Word;
+
+/// Slot of the session records.
+pub const SESSIONS: u64 = 16;
+/// Slot of the gpu id → active session mapping.
+pub const ACTIVE_SESSION: u64 = 17;
+/// Slot of the gpu id → number of sessions started mapping.
+pub const GPU_SESSION_COUNT: u64 = 18;
+/// Slot of the revoked gpu ids.
+pub const REVOKED: u64 = 19;
+/// Slot of the mining balances.
+pub const BALANCES: u64 = 20;
+/// Slot of the trust-anchor array.
+pub const ANCHORS: u64 = 21;
+/// Slot of the verified certificate links.
+pub const LINKS: u64 = 22;
+
+/// keccak256 of `data`.
+pub fn keccak256(data: &[u8]) -> Word {
+    Keccak256::digest(data).into()
+}
+
+/// The key of plain slot `slot`.
+pub fn slot(slot: u64) -> Word {
+    crate::store::word::from_u64(slot)
+}
+
+/// The key of `mapping[key]` for a mapping at `slot`: `keccak256(key ‖ slot)`.
+pub fn mapping(slot: u64, key: &Word) -> Word {
+    let mut h = Keccak256::new();
+    h.update(key);
+    h.update(crate::store::word::from_u64(slot));
+    h.finalize().into()
+}
+
+/// `base + offset`, as 256-bit big-endian integers (wrapping, like the EVM).
+pub fn offset(base: &Word, offset: u64) -> Word {
+    let mut out = *base;
+    let mut carry = u128::from(offset);
+    for byte in out.iter_mut().rev() {
+        if carry == 0 {
+            break;
+        }
+        // Both terms are below 2^121, so the wrapping operations never actually wrap.
+        let sum = u128::from(*byte).wrapping_add(carry & 0xFF);
+        *byte = (sum & 0xFF) as u8;
+        carry = (carry >> 8).wrapping_add(sum >> 8);
+    }
+    out
+}
+
+/// The start of a dynamic array at `slot` (Solidity: `keccak256(slot)`).
+pub fn array_base(slot: u64) -> Word {
+    keccak256(&crate::store::word::from_u64(slot))
+}

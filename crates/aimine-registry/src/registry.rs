@@ -1,0 +1,566 @@
+//! The registry's calls: governance, mining sessions, balances.
+
+use aimine_nvtrust::evidence::NONCE_LEN;
+use aimine_nvtrust::{Architecture, LinkStore, TrustAnchor, UnixTime};
+use aimine_tiers::Hardware;
+use heapless::Vec;
+use sha2::{Digest, Sha256};
+
+use crate::Error;
+use crate::config::{self, Config, Param};
+use crate::env::{Address, BlockEnv};
+use crate::event::{EndReason, Event, EventSink, RewardSink};
+use crate::keys;
+use crate::session::{self, Session};
+use crate::store::{Store, Word, word};
+
+/// At most this many trust anchors may be configured.
+pub const MAX_ANCHORS: usize = 4;
+/// Length of a trust anchor's key: an uncompressed SEC1 P-384 point.
+pub const ANCHOR_KEY_LEN: usize = 97;
+
+/// One call's view of the registry: the state, where events go, and the block.
+pub struct Registry<'a, S: Store + ?Sized, E: EventSink + ?Sized> {
+    store: &'a mut S,
+    events: &'a mut E,
+    env: BlockEnv,
+}
+
+impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
+    /// The registry over `store` for a call in block `env`.
+    pub fn new(store: &'a mut S, events: &'a mut E, env: BlockEnv) -> Registry<'a, S, E> {
+        Registry { store, events, env }
+    }
+
+    /// Writes the configuration and trusts NVIDIA's Device Identity CA. Once only (genesis).
+    ///
+    /// # Errors
+    /// [`Error::AlreadyInitialized`], or a store error.
+    pub fn init(&mut self, config: &Config) -> Result<(), Error> {
+        if word::to_bool(&self.store.load(&Param::Initialized.key())?) {
+            return Err(Error::AlreadyInitialized);
+        }
+        config.store(self.store)?;
+        self.push_anchor(aimine_nvtrust::trust_anchor::NVIDIA_DEVICE_IDENTITY_CA.public_key)
+    }
+
+    // ----- governance -------------------------------------------------------------------------
+
+    fn require_admin(&mut self, caller: &Address) -> Result<(), Error> {
+        if word::to_address(&self.store.load(&Param::Admin.key())?) == *caller
+            && word::to_bool(&self.store.load(&Param::Initialized.key())?)
+        {
+            Ok(())
+        } else {
+            Err(Error::NotAdmin)
+        }
+    }
+
+    /// Sets a governance parameter (admin only).
+    ///
+    /// # Errors
+    /// [`Error::NotAdmin`], [`Error::BadParam`] for a value out of range.
+    pub fn set_param(&mut self, caller: &Address, param: Param, value: Word) -> Result<(), Error> {
+        self.require_admin(caller)?;
+        if !param.accepts(&value) {
+            return Err(Error::BadParam);
+        }
+        self.store.store(&param.key(), value)?;
+        self.events.emit(Event::ParamChanged {
+            param: param as u8,
+            value,
+        });
+        Ok(())
+    }
+
+    /// Hands governance to `admin` (admin only).
+    ///
+    /// # Errors
+    /// [`Error::NotAdmin`].
+    pub fn set_admin(&mut self, caller: &Address, admin: &Address) -> Result<(), Error> {
+        self.require_admin(caller)?;
+        self.store
+            .store(&Param::Admin.key(), word::from_address(admin))?;
+        self.events.emit(Event::AdminChanged {
+            previous: *caller,
+            admin: *admin,
+        });
+        Ok(())
+    }
+
+    /// Trusts another root key (admin only): a test root, or a new NVIDIA root.
+    ///
+    /// # Errors
+    /// [`Error::NotAdmin`], [`Error::BadParam`] for a key that is not an uncompressed P-384 point,
+    /// [`Error::TooManyAnchors`].
+    pub fn add_anchor(&mut self, caller: &Address, public_key: &[u8]) -> Result<(), Error> {
+        self.require_admin(caller)?;
+        if public_key.len() != ANCHOR_KEY_LEN || public_key.first() != Some(&0x04) {
+            return Err(Error::BadParam);
+        }
+        if self.anchors()?.iter().any(|a| a.as_slice() == public_key) {
+            return Ok(());
+        }
+        self.push_anchor(public_key)
+    }
+
+    /// Stops trusting a root key (admin only).
+    ///
+    /// # Errors
+    /// [`Error::NotAdmin`].
+    pub fn remove_anchor(&mut self, caller: &Address, public_key: &[u8]) -> Result<(), Error> {
+        self.require_admin(caller)?;
+        let mut anchors = self.anchors()?;
+        let before = anchors.len();
+        anchors.retain(|a| a.as_slice() != public_key);
+        if anchors.len() == before {
+            return Ok(());
+        }
+        // Rewrite the array compactly and clear the freed entry.
+        for i in 0..before {
+            let key = anchors.get(i).copied().unwrap_or([0; ANCHOR_KEY_LEN]);
+            self.write_anchor(i, &key)?;
+        }
+        self.store.store(
+            &keys::slot(keys::ANCHORS),
+            word::from_u64(anchors.len() as u64),
+        )?;
+        self.events.emit(Event::AnchorRemoved {
+            key_hash: Sha256::digest(public_key).into(),
+        });
+        Ok(())
+    }
+
+    /// The trusted root keys.
+    ///
+    /// # Errors
+    /// A store error.
+    pub fn anchors(&mut self) -> Result<Vec<[u8; ANCHOR_KEY_LEN], MAX_ANCHORS>, Error> {
+        let count = word::to_u64(&self.store.load(&keys::slot(keys::ANCHORS))?).unwrap_or(0);
+        let mut out = Vec::new();
+        for i in 0..count.min(MAX_ANCHORS as u64) {
+            let base = keys::offset(&keys::array_base(keys::ANCHORS), i.saturating_mul(4));
+            let mut key = [0u8; 128];
+            for (j, chunk) in key.chunks_exact_mut(32).enumerate() {
+                chunk.copy_from_slice(&self.store.load(&keys::offset(&base, j as u64))?);
+            }
+            let mut anchor = [0u8; ANCHOR_KEY_LEN];
+            anchor.copy_from_slice(key.get(..ANCHOR_KEY_LEN).unwrap_or(&[0; ANCHOR_KEY_LEN]));
+            let _ = out.push(anchor);
+        }
+        Ok(out)
+    }
+
+    fn push_anchor(&mut self, public_key: &[u8]) -> Result<(), Error> {
+        let count = self.anchors()?.len();
+        if count >= MAX_ANCHORS {
+            return Err(Error::TooManyAnchors);
+        }
+        let mut key = [0u8; ANCHOR_KEY_LEN];
+        key.copy_from_slice(public_key.get(..ANCHOR_KEY_LEN).ok_or(Error::BadParam)?);
+        self.write_anchor(count, &key)?;
+        self.store.store(
+            &keys::slot(keys::ANCHORS),
+            word::from_u64(count.saturating_add(1) as u64),
+        )?;
+        self.events.emit(Event::AnchorAdded {
+            key_hash: Sha256::digest(public_key).into(),
+        });
+        Ok(())
+    }
+
+    fn write_anchor(&mut self, index: usize, key: &[u8; ANCHOR_KEY_LEN]) -> Result<(), Error> {
+        let base = keys::offset(
+            &keys::array_base(keys::ANCHORS),
+            (index as u64).saturating_mul(4),
+        );
+        let mut padded = [0u8; 128];
+        padded
+            .get_mut(..ANCHOR_KEY_LEN)
+            .ok_or(Error::BadParam)?
+            .copy_from_slice(key);
+        for (j, chunk) in padded.chunks_exact(32).enumerate() {
+            let mut w = [0u8; 32];
+            w.copy_from_slice(chunk);
+            self.store.store(&keys::offset(&base, j as u64), w)?;
+        }
+        Ok(())
+    }
+
+    /// Revokes (or reinstates) a GPU (admin only). A revoked GPU cannot start sessions and its
+    /// active session stops earning at its next heartbeat.
+    ///
+    /// # Errors
+    /// [`Error::NotAdmin`].
+    pub fn set_revoked(
+        &mut self,
+        caller: &Address,
+        gpu_id: &Word,
+        revoked: bool,
+    ) -> Result<(), Error> {
+        self.require_admin(caller)?;
+        self.store.store(
+            &keys::mapping(keys::REVOKED, gpu_id),
+            word::from_bool(revoked),
+        )?;
+        self.events.emit(Event::GpuRevocation {
+            gpu_id: *gpu_id,
+            revoked,
+        });
+        Ok(())
+    }
+
+    /// Whether a GPU is revoked.
+    ///
+    /// # Errors
+    /// A store error.
+    pub fn is_revoked(&mut self, gpu_id: &Word) -> Result<bool, Error> {
+        Ok(word::to_bool(
+            &self.store.load(&keys::mapping(keys::REVOKED, gpu_id))?,
+        ))
+    }
+
+    // ----- sessions ---------------------------------------------------------------------------
+
+    /// Starts a mining session from a GPU quote (an `AIMQ` envelope, see aimine-nvtrust).
+    ///
+    /// The quote must verify against the configured anchors at the block's time, and its nonce
+    /// must be [`session::session_nonce`] for this chain, `miner`, this or the previous epoch and
+    /// the session key. The caller becomes the session's owner. If the GPU has an active session
+    /// for the same miner, this one replaces it (a refresh: the old one is settled first); for
+    /// another miner the GPU is busy until that session ends or its attestation expires.
+    ///
+    /// # Errors
+    /// [`Error::BadSessionKey`], [`Error::Quote`], [`Error::NonceNotBound`],
+    /// [`Error::NotAComputeDevice`], [`Error::GpuRevoked`], [`Error::GpuBusy`], store errors.
+    pub fn start_session(
+        &mut self,
+        caller: &Address,
+        miner: &Address,
+        quote: &[u8],
+        session_key: Option<&[u8]>,
+    ) -> Result<Word, Error> {
+        if session_key.is_some_and(|k| aimine_mldsa::Level::from_public_key_len(k.len()).is_none())
+        {
+            return Err(Error::BadSessionKey);
+        }
+        let key_hash = session::key_hash(session_key);
+        let now = self.env.timestamp;
+
+        // Cheap checks first: the envelope, the evidence format, and the nonce binding.
+        let decoded =
+            aimine_nvtrust::envelope::decode(quote).map_err(aimine_nvtrust::Error::from)?;
+        let evidence = aimine_nvtrust::Evidence::parse(decoded.evidence)
+            .map_err(aimine_nvtrust::Error::from)?;
+        let nonce = self.bound_nonce(miner, &key_hash, evidence.nonce())?;
+
+        // Then the signatures.
+        let anchor_keys = self.anchors()?;
+        let anchors: Vec<TrustAnchor<'_>, MAX_ANCHORS> = anchor_keys
+            .iter()
+            .map(|k| TrustAnchor {
+                subject: &[],
+                public_key: k.as_slice(),
+            })
+            .collect();
+        let mut links = StoredLinks {
+            store: &mut *self.store,
+            failed: false,
+        };
+        let verified = aimine_nvtrust::verify_evidence_with(
+            decoded.evidence,
+            &decoded.chain,
+            &nonce,
+            &anchors,
+            UnixTime(now),
+            &mut links,
+        );
+        if links.failed {
+            return Err(Error::Store);
+        }
+        let gpu = verified?;
+        let (hardware, units_param) = match gpu.architecture() {
+            Architecture::Hopper => (Hardware::Hopper, Param::HopperComputeUnits),
+            Architecture::Blackwell => (Hardware::Blackwell, Param::BlackwellComputeUnits),
+            Architecture::Ls10 => return Err(Error::NotAComputeDevice),
+        };
+        let gpu_id = *gpu.gpu_id();
+        if self.is_revoked(&gpu_id)? {
+            return Err(Error::GpuRevoked);
+        }
+
+        // One GPU, one active session.
+        if let Some(active) = self.active_session(&gpu_id)? {
+            if now >= active.attestation_expiry {
+                self.settle(&active, now)?;
+                self.end(active, EndReason::Expired)?;
+            } else if active.miner == *miner {
+                self.settle(&active, now)?;
+                self.end(active, EndReason::Refreshed)?;
+            } else {
+                return Err(Error::GpuBusy);
+            }
+        }
+
+        let count_key = keys::mapping(keys::GPU_SESSION_COUNT, &gpu_id);
+        let n = word::to_u64(&self.store.load(&count_key)?).ok_or(Error::Overflow)?;
+        self.store.store(
+            &count_key,
+            word::from_u64(n.checked_add(1).ok_or(Error::Overflow)?),
+        )?;
+        let id = session::session_id(self.env.chain_id, &gpu_id, n);
+        let ttl = config::load_u64(self.store, Param::AttestationTtl)?;
+        let compute_units = config::load_u64(self.store, units_param)?;
+        let s = Session {
+            id,
+            owner: *caller,
+            miner: *miner,
+            gpu_id,
+            tier: hardware.tier(),
+            compute_units,
+            key_hash,
+            start: now,
+            last_heartbeat: now,
+            attestation_expiry: now.saturating_add(ttl),
+            heartbeats: 0,
+            active: true,
+        };
+        s.store(self.store)?;
+        self.store
+            .store(&keys::mapping(keys::ACTIVE_SESSION, &gpu_id), id)?;
+        self.events.emit(Event::SessionStarted {
+            session_id: id,
+            gpu_id,
+            owner: s.owner,
+            miner: s.miner,
+            tier: s.tier.as_u8(),
+            compute_units,
+            key_hash,
+            attestation_expiry: s.attestation_expiry,
+        });
+        Ok(id)
+    }
+
+    /// The evidence nonce if it is the session nonce of this or the previous epoch.
+    fn bound_nonce(
+        &mut self,
+        miner: &Address,
+        key_hash: &Word,
+        nonce: &[u8; NONCE_LEN],
+    ) -> Result<[u8; NONCE_LEN], Error> {
+        let epoch_seconds = config::load_u64(self.store, Param::EpochSeconds)?;
+        let epoch = self
+            .env
+            .timestamp
+            .checked_div(epoch_seconds)
+            .ok_or(Error::BadParam)?;
+        for e in [Some(epoch), epoch.checked_sub(1)].into_iter().flatten() {
+            if session::session_nonce(self.env.chain_id, miner, e, key_hash) == *nonce {
+                return Ok(*nonce);
+            }
+        }
+        Err(Error::NonceNotBound)
+    }
+
+    /// The active session of a GPU, if any.
+    ///
+    /// # Errors
+    /// A store error.
+    pub fn active_session(&mut self, gpu_id: &Word) -> Result<Option<Session>, Error> {
+        let id = self
+            .store
+            .load(&keys::mapping(keys::ACTIVE_SESSION, gpu_id))?;
+        if id == [0; 32] {
+            return Ok(None);
+        }
+        Ok(Session::load(self.store, &id)?.filter(|s| s.active))
+    }
+
+    /// A session by id.
+    ///
+    /// # Errors
+    /// A store error.
+    pub fn session(&mut self, id: &Word) -> Result<Option<Session>, Error> {
+        Session::load(self.store, id)
+    }
+
+    /// Pays the session for the time since its last heartbeat and returns the reward.
+    ///
+    /// `elapsed` is capped by the maximum heartbeat interval and never runs past the
+    /// attestation expiry; once expired the session ends (a fresh quote starts a new one). A
+    /// session with a key may sign: `signed` = (session public key, ML-DSA signature over
+    /// [`session::heartbeat_message`] with an empty context); when governance requires it,
+    /// keyed sessions must. A revoked GPU's session ends and earns nothing.
+    ///
+    /// # Errors
+    /// [`Error::UnknownSession`], [`Error::SessionEnded`], [`Error::NotSessionOwner`],
+    /// [`Error::SignatureRequired`], [`Error::BadSignature`], [`Error::Overflow`], store errors.
+    pub fn heartbeat(
+        &mut self,
+        caller: &Address,
+        session_id: &Word,
+        signed: Option<(&[u8], &[u8])>,
+    ) -> Result<u128, Error> {
+        let s = Session::load(self.store, session_id)?.ok_or(Error::UnknownSession)?;
+        if !s.active {
+            return Err(Error::SessionEnded);
+        }
+        if s.owner != *caller {
+            return Err(Error::NotSessionOwner);
+        }
+        match signed {
+            Some((public_key, signature)) => {
+                if !s.has_key() || Sha256::digest(public_key).as_slice() != s.key_hash {
+                    return Err(Error::BadSignature);
+                }
+                let message =
+                    session::heartbeat_message(self.env.chain_id, session_id, s.heartbeats);
+                aimine_mldsa::verify_any(public_key, &message, &[], signature)
+                    .map_err(|_| Error::BadSignature)?;
+            }
+            None => {
+                let required = config::load_u64(self.store, Param::RequireHeartbeatSignature)? == 1;
+                if required && s.has_key() {
+                    return Err(Error::SignatureRequired);
+                }
+            }
+        }
+        if self.is_revoked(&s.gpu_id)? {
+            self.end(s, EndReason::Revoked)?;
+            return Ok(0);
+        }
+        let now = self.env.timestamp;
+        let reward = self.settle(&s, now)?;
+        if now >= s.attestation_expiry {
+            let settled = Session::load(self.store, session_id)?.ok_or(Error::UnknownSession)?;
+            self.end(settled, EndReason::Expired)?;
+        }
+        Ok(reward)
+    }
+
+    /// Credits the session's miner for the time since its last heartbeat, up to `now`.
+    fn settle(&mut self, s: &Session, now: u64) -> Result<u128, Error> {
+        let max = config::load_u64(self.store, Param::MaxHeartbeatInterval)?;
+        let until = now.min(s.attestation_expiry);
+        let elapsed = until.saturating_sub(s.last_heartbeat).min(max);
+        let rate = config::load_u128(self.store, Param::BaseRate)?;
+        let reward = aimine_tiers::reward(rate, elapsed, s.compute_units, s.tier)
+            .map_err(|_| Error::Overflow)?;
+        let balance_key = keys::mapping(keys::BALANCES, &word::from_address(&s.miner));
+        let balance = word::to_u128(&self.store.load(&balance_key)?).ok_or(Error::Overflow)?;
+        let balance = balance.checked_add(reward).ok_or(Error::Overflow)?;
+        self.store.store(&balance_key, word::from_u128(balance))?;
+        let count = s.heartbeats.checked_add(1).ok_or(Error::Overflow)?;
+        let updated = Session {
+            last_heartbeat: until.max(s.last_heartbeat),
+            heartbeats: count,
+            ..*s
+        };
+        updated.store(self.store)?;
+        self.events.emit(Event::Heartbeat {
+            session_id: s.id,
+            miner: s.miner,
+            reward,
+            elapsed,
+            count,
+        });
+        Ok(reward)
+    }
+
+    fn end(&mut self, s: Session, reason: EndReason) -> Result<(), Error> {
+        Session { active: false, ..s }.store(self.store)?;
+        let active_key = keys::mapping(keys::ACTIVE_SESSION, &s.gpu_id);
+        if self.store.load(&active_key)? == s.id {
+            self.store.store(&active_key, [0; 32])?;
+        }
+        self.events.emit(Event::SessionEnded {
+            session_id: s.id,
+            gpu_id: s.gpu_id,
+            reason,
+        });
+        Ok(())
+    }
+
+    /// Ends a session (its owner only). Time since the last heartbeat is not paid: heartbeat
+    /// first.
+    ///
+    /// # Errors
+    /// [`Error::UnknownSession`], [`Error::SessionEnded`], [`Error::NotSessionOwner`].
+    pub fn end_session(&mut self, caller: &Address, session_id: &Word) -> Result<(), Error> {
+        let s = Session::load(self.store, session_id)?.ok_or(Error::UnknownSession)?;
+        if !s.active {
+            return Err(Error::SessionEnded);
+        }
+        if s.owner != *caller {
+            return Err(Error::NotSessionOwner);
+        }
+        self.end(s, EndReason::Ended)
+    }
+
+    // ----- balances ---------------------------------------------------------------------------
+
+    /// What a miner has earned and not claimed.
+    ///
+    /// # Errors
+    /// A store error.
+    pub fn mining_balance(&mut self, miner: &Address) -> Result<u128, Error> {
+        let key = keys::mapping(keys::BALANCES, &word::from_address(miner));
+        word::to_u128(&self.store.load(&key)?).ok_or(Error::Overflow)
+    }
+
+    /// Pays the caller's whole balance to `to` through `sink`, and returns the amount. If the sink
+    /// refuses, nothing changes.
+    ///
+    /// # Errors
+    /// [`Error::NothingToClaim`], or the sink's error.
+    pub fn claim(
+        &mut self,
+        caller: &Address,
+        to: &Address,
+        sink: &mut dyn RewardSink,
+    ) -> Result<u128, Error> {
+        let amount = self.mining_balance(caller)?;
+        if amount == 0 {
+            return Err(Error::NothingToClaim);
+        }
+        sink.pay(to, amount)?;
+        let key = keys::mapping(keys::BALANCES, &word::from_address(caller));
+        self.store.store(&key, [0; 32])?;
+        self.events.emit(Event::Claimed {
+            miner: *caller,
+            to: *to,
+            amount,
+        });
+        Ok(amount)
+    }
+}
+
+/// Verified certificate links remembered in the registry's own state (slot 22), so a GPU that
+/// attested once costs one signature check on later quotes. A store error is kept and reported
+/// after verification.
+struct StoredLinks<'s, S: Store + ?Sized> {
+    store: &'s mut S,
+    failed: bool,
+}
+
+impl<S: Store + ?Sized> LinkStore for StoredLinks<'_, S> {
+    fn contains(&mut self, link: &[u8; 32]) -> bool {
+        match self.store.load(&keys::mapping(keys::LINKS, link)) {
+            Ok(w) => word::to_bool(&w),
+            Err(_) => {
+                self.failed = true;
+                false
+            }
+        }
+    }
+
+    fn insert(&mut self, link: [u8; 32]) {
+        if self
+            .store
+            .store(&keys::mapping(keys::LINKS, &link), word::from_bool(true))
+            .is_err()
+        {
+            self.failed = true;
+        }
+    }
+}

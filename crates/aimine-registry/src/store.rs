@@ -1,0 +1,123 @@
+//! The state a registry runs over: 32-byte words under 32-byte keys, as EVM storage is.
+
+use crate::Error;
+
+/// A 32-byte storage word (and key).
+pub type Word = [u8; 32];
+
+/// The zero word, which every unset key reads as.
+pub const ZERO: Word = [0; 32];
+
+/// Key-value state. Reads of unset keys return [`ZERO`]; writing [`ZERO`] clears a key.
+///
+/// Both operations are fallible so that a metered implementation (an EVM precompile charging
+/// SLOAD/SSTORE gas) can stop the call deterministically when it runs out.
+pub trait Store {
+    /// The word under `key`.
+    ///
+    /// # Errors
+    /// [`Error::Store`] when the backing store refuses (e.g. out of gas).
+    fn load(&mut self, key: &Word) -> Result<Word, Error>;
+
+    /// Sets the word under `key`.
+    ///
+    /// # Errors
+    /// [`Error::Store`] when the backing store refuses (e.g. out of gas, static context).
+    fn store(&mut self, key: &Word, value: Word) -> Result<(), Error>;
+}
+
+/// An in-memory [`Store`] for tests and off-chain simulation (feature `memory`).
+#[cfg(feature = "memory")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemoryStore {
+    words: alloc::collections::BTreeMap<Word, Word>,
+}
+
+#[cfg(feature = "memory")]
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> MemoryStore {
+        MemoryStore::default()
+    }
+
+    /// How many keys hold a non-zero word.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether every key reads as zero.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+#[cfg(feature = "memory")]
+impl Store for MemoryStore {
+    fn load(&mut self, key: &Word) -> Result<Word, Error> {
+        Ok(self.words.get(key).copied().unwrap_or(ZERO))
+    }
+
+    fn store(&mut self, key: &Word, value: Word) -> Result<(), Error> {
+        if value == ZERO {
+            self.words.remove(key);
+        } else {
+            self.words.insert(*key, value);
+        }
+        Ok(())
+    }
+}
+
+/// Words to and from the values the registry keeps, right-aligned big-endian like Solidity's.
+pub mod word {
+    use super::Word;
+
+    /// A `u64` as a word.
+    pub fn from_u64(v: u64) -> Word {
+        from_u128(u128::from(v))
+    }
+
+    /// A `u128` as a word.
+    pub fn from_u128(v: u128) -> Word {
+        let mut w = [0u8; 32];
+        w[16..].copy_from_slice(&v.to_be_bytes());
+        w
+    }
+
+    /// A word as a `u64`, or `None` if it does not fit.
+    pub fn to_u64(w: &Word) -> Option<u64> {
+        to_u128(w).and_then(|v| u64::try_from(v).ok())
+    }
+
+    /// A word as a `u128`, or `None` if it does not fit.
+    pub fn to_u128(w: &Word) -> Option<u128> {
+        let (high, low) = w.split_at(16);
+        if high.iter().any(|b| *b != 0) {
+            return None;
+        }
+        low.try_into().ok().map(u128::from_be_bytes)
+    }
+
+    /// An address, left-padded with zeros.
+    pub fn from_address(a: &[u8; 20]) -> Word {
+        let mut w = [0u8; 32];
+        w[12..].copy_from_slice(a);
+        w
+    }
+
+    /// The low 20 bytes of a word.
+    pub fn to_address(w: &Word) -> [u8; 20] {
+        let mut a = [0u8; 20];
+        a.copy_from_slice(&w[12..]);
+        a
+    }
+
+    /// A boolean as 0 or 1.
+    pub fn from_bool(b: bool) -> Word {
+        from_u64(u64::from(b))
+    }
+
+    /// Any non-zero word is true.
+    pub fn to_bool(w: &Word) -> bool {
+        w.iter().any(|b| *b != 0)
+    }
+}
