@@ -43,6 +43,20 @@ pub enum Error {
     PaymentFailed,
     /// Too many trust anchors.
     TooManyAnchors,
+    /// A model name is empty or longer than [`crate::model::MAX_NAME_LEN`].
+    BadModelName,
+    /// Model metadata longer than [`crate::model::MAX_METADATA_LEN`].
+    MetadataTooLarge,
+    /// A model with this id exists.
+    ModelExists,
+    /// No model with this id.
+    UnknownModel,
+    /// Only the model's owner may do this.
+    NotModelOwner,
+    /// The execution proof does not verify (model inactive, session unfit, bad signature).
+    ExecutionNotVerified,
+    /// This execution was recorded before.
+    DuplicateExecution,
 }
 
 impl fmt::Display for Error {
@@ -69,6 +83,13 @@ impl fmt::Display for Error {
             Error::NothingToClaim => f.write_str("nothing to claim"),
             Error::PaymentFailed => f.write_str("reward payment failed"),
             Error::TooManyAnchors => f.write_str("too many trust anchors"),
+            Error::BadModelName => f.write_str("model name empty or too long"),
+            Error::MetadataTooLarge => f.write_str("model metadata too large"),
+            Error::ModelExists => f.write_str("model already registered"),
+            Error::UnknownModel => f.write_str("unknown model"),
+            Error::NotModelOwner => f.write_str("caller does not own the model"),
+            Error::ExecutionNotVerified => f.write_str("execution proof does not verify"),
+            Error::DuplicateExecution => f.write_str("execution already recorded"),
         }
     }
 }

@@ -94,6 +94,42 @@ pub enum Event {
         /// SHA-256 of the anchor's SEC1 public key.
         key_hash: Word,
     },
+    /// A model was registered. The name and metadata are not in state: the adapter logs them
+    /// from the call's arguments beside these fields.
+    ModelRegistered {
+        /// Its id.
+        model_id: Word,
+        /// Its owner.
+        owner: Address,
+        /// The model weights' hash.
+        model_hash: Word,
+        /// keccak256 of the metadata.
+        metadata_hash: Word,
+    },
+    /// A model's owner, minimum tier or active flag changed.
+    ModelUpdated {
+        /// The model.
+        model_id: Word,
+        /// Its owner now.
+        owner: Address,
+        /// Its minimum tier now.
+        min_tier: u8,
+        /// Whether it is active now.
+        active: bool,
+    },
+    /// A verified execution was recorded.
+    ExecutionRecorded {
+        /// The receipt's id.
+        receipt_id: Word,
+        /// The model.
+        model_id: Word,
+        /// The attested session that ran it.
+        session_id: Word,
+        /// Input hash.
+        input_hash: Word,
+        /// Output hash.
+        output_hash: Word,
+    },
     /// A GPU was revoked or reinstated.
     GpuRevocation {
         /// The GPU.

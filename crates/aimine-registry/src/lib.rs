@@ -23,6 +23,7 @@ pub mod env;
 pub mod error;
 pub mod event;
 pub mod keys;
+pub mod model;
 pub mod registry;
 pub mod session;
 pub mod store;

@@ -32,6 +32,21 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         Registry { store, events, env }
     }
 
+    /// The state, for the other modules' calls.
+    pub(crate) fn state(&mut self) -> &mut S {
+        self.store
+    }
+
+    /// The block.
+    pub(crate) fn env(&self) -> BlockEnv {
+        self.env
+    }
+
+    /// Records an event.
+    pub(crate) fn emit(&mut self, event: Event) {
+        self.events.emit(event);
+    }
+
     /// Writes the configuration and trusts NVIDIA's Device Identity CA. Once only (genesis).
     ///
     /// # Errors
@@ -326,6 +341,9 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
             active: true,
         };
         s.store(self.store)?;
+        if let Some(key) = session_key {
+            session::store_key(self.store, &id, key)?;
+        }
         self.store
             .store(&keys::mapping(keys::ACTIVE_SESSION, &gpu_id), id)?;
         self.events.emit(Event::SessionStarted {
@@ -388,9 +406,9 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
     ///
     /// `elapsed` is capped by the maximum heartbeat interval and never runs past the
     /// attestation expiry; once expired the session ends (a fresh quote starts a new one). A
-    /// session with a key may sign: `signed` = (session public key, ML-DSA signature over
-    /// [`session::heartbeat_message`] with an empty context); when governance requires it,
-    /// keyed sessions must. A revoked GPU's session ends and earns nothing.
+    /// session with a key may sign: `signature` is the session key's ML-DSA signature over
+    /// [`session::heartbeat_message`] with an empty context; when governance requires it, keyed
+    /// sessions must. A revoked GPU's session ends and earns nothing.
     ///
     /// # Errors
     /// [`Error::UnknownSession`], [`Error::SessionEnded`], [`Error::NotSessionOwner`],
@@ -399,7 +417,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         &mut self,
         caller: &Address,
         session_id: &Word,
-        signed: Option<(&[u8], &[u8])>,
+        signature: Option<&[u8]>,
     ) -> Result<u128, Error> {
         let s = Session::load(self.store, session_id)?.ok_or(Error::UnknownSession)?;
         if !s.active {
@@ -408,15 +426,13 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         if s.owner != *caller {
             return Err(Error::NotSessionOwner);
         }
-        match signed {
-            Some((public_key, signature)) => {
-                if !s.has_key() || Sha256::digest(public_key).as_slice() != s.key_hash {
-                    return Err(Error::BadSignature);
-                }
+        match signature {
+            Some(signature) => {
                 let message =
                     session::heartbeat_message(self.env.chain_id, session_id, s.heartbeats);
-                aimine_mldsa::verify_any(public_key, &message, &[], signature)
-                    .map_err(|_| Error::BadSignature)?;
+                if !self.signed_by_session_key(session_id, &message, signature)? {
+                    return Err(Error::BadSignature);
+                }
             }
             None => {
                 let required = config::load_u64(self.store, Param::RequireHeartbeatSignature)? == 1;
@@ -436,6 +452,23 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
             self.end(settled, EndReason::Expired)?;
         }
         Ok(reward)
+    }
+
+    /// Whether `signature` is the session key's ML-DSA signature of `message` (empty context);
+    /// false for a session without a key.
+    pub(crate) fn signed_by_session_key(
+        &mut self,
+        session_id: &Word,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, Error> {
+        let mut key = [0u8; session::MAX_KEY_LEN];
+        let len = session::load_key(self.store, session_id, &mut key)?;
+        if len == 0 {
+            return Ok(false);
+        }
+        let key = key.get(..len).ok_or(Error::BadSessionKey)?;
+        Ok(aimine_mldsa::verify_any(key, message, &[], signature).is_ok())
     }
 
     /// Credits the session's miner for the time since its last heartbeat, up to `now`.

@@ -1,0 +1,389 @@
+//! The model registry (MODEL_REGISTRY): models registered by hash, and executions proven by an
+//! attested session's key.
+//!
+//! - `model_id = keccak256(abi.encode(address owner, string name, bytes32 model_hash))`, as
+//!   Solidity computes it.
+//! - Names are 1 to [`MAX_NAME_LEN`] bytes of UTF-8; metadata at most [`MAX_METADATA_LEN`] bytes
+//!   and only its keccak256 is stored (the metadata itself goes into the event log).
+//! - An execution proof is the ABI encoding of `(bytes32 session_id, bytes signature)`; it holds
+//!   when the model is active, the session is active, attested (not expired), its GPU not
+//!   revoked, its tier at least the model's minimum, and `signature` is the session key's
+//!   ML-DSA signature (empty context) of [`execution_message`].
+
+use sha3::{Digest, Keccak256};
+
+use crate::Error;
+use crate::env::Address;
+use crate::event::{Event, EventSink};
+use crate::keys;
+use crate::registry::Registry;
+use crate::session::Session;
+use crate::store::{Store, Word, word};
+use aimine_tiers::TrustTier;
+
+/// The longest model name, in bytes.
+pub const MAX_NAME_LEN: usize = 128;
+/// The largest metadata, in bytes.
+pub const MAX_METADATA_LEN: usize = 8_192;
+/// The domain tag of execution signatures.
+pub const EXECUTION_DOMAIN: &[u8] = b"aimine/execution/v1";
+/// The minimum tier of a newly registered model.
+pub const DEFAULT_MIN_TIER: TrustTier = TrustTier::Confidential;
+
+/// Word offsets of a model record from its base `keccak256(model_id ‖ 24)`.
+pub mod field {
+    /// Owner.
+    pub const OWNER: u64 = 0;
+    /// Model weights' hash.
+    pub const MODEL_HASH: u64 = 1;
+    /// keccak256 of the metadata.
+    pub const METADATA_HASH: u64 = 2;
+    /// Registration time.
+    pub const REGISTERED_AT: u64 = 3;
+    /// Minimum trust tier (1 to 4).
+    pub const MIN_TIER: u64 = 4;
+    /// 1 while active.
+    pub const ACTIVE: u64 = 5;
+}
+
+/// A model record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Model {
+    /// Its id.
+    pub id: Word,
+    /// Its owner.
+    pub owner: Address,
+    /// The model weights' hash.
+    pub model_hash: Word,
+    /// keccak256 of its metadata.
+    pub metadata_hash: Word,
+    /// When it was registered.
+    pub registered_at: u64,
+    /// The lowest tier whose sessions may prove executions.
+    pub min_tier: TrustTier,
+    /// Whether it accepts executions.
+    pub active: bool,
+}
+
+/// `keccak256(abi.encode(owner, name, model_hash))`.
+pub fn model_id(owner: &Address, name: &str, model_hash: &Word) -> Word {
+    let mut h = Keccak256::new();
+    h.update(word::from_address(owner));
+    h.update(word::from_u64(0x60));
+    h.update(model_hash);
+    h.update(word::from_u64(name.len() as u64));
+    h.update(name.as_bytes());
+    h.update([0u8; 32].get(..padding(name.len())).unwrap_or_default());
+    h.finalize().into()
+}
+
+/// Zero bytes that pad `len` bytes to a multiple of 32 (ABI encoding).
+fn padding(len: usize) -> usize {
+    32usize.wrapping_sub(len % 32) % 32
+}
+
+/// The message a session key signs to prove it ran `model_id` on `input_hash` giving
+/// `output_hash`: `"aimine/execution/v1" ‖ chain_id (u64 BE) ‖ model_id ‖ input_hash ‖ output_hash
+/// ‖ session_id`.
+pub fn execution_message(
+    chain_id: u64,
+    model_id: &Word,
+    input_hash: &Word,
+    output_hash: &Word,
+    session_id: &Word,
+) -> [u8; 19 + 8 + 4 * 32] {
+    let mut m = [0u8; 19 + 8 + 4 * 32];
+    let parts: [&[u8]; 6] = [
+        EXECUTION_DOMAIN,
+        &chain_id.to_be_bytes(),
+        model_id,
+        input_hash,
+        output_hash,
+        session_id,
+    ];
+    let mut at = 0usize;
+    for part in parts {
+        let end = at.saturating_add(part.len());
+        if let Some(dst) = m.get_mut(at..end) {
+            dst.copy_from_slice(part);
+        }
+        at = end;
+    }
+    m
+}
+
+/// The receipt id of an execution: `keccak256(abi.encode(model_id, input_hash, output_hash,
+/// session_id))`.
+pub fn receipt_id(
+    model_id: &Word,
+    input_hash: &Word,
+    output_hash: &Word,
+    session_id: &Word,
+) -> Word {
+    let mut h = Keccak256::new();
+    for w in [model_id, input_hash, output_hash, session_id] {
+        h.update(w);
+    }
+    h.finalize().into()
+}
+
+/// Decodes `abi.encode(bytes32 session_id, bytes signature)`: the session id and the signature
+/// bytes, or `None` if the encoding is not canonical.
+pub fn decode_proof(proof: &[u8]) -> Option<(Word, &[u8])> {
+    let session_id: Word = proof.get(..32)?.try_into().ok()?;
+    let offset = word::to_u64(proof.get(32..64)?.try_into().ok()?)?;
+    if offset != 64 {
+        return None;
+    }
+    let len = usize::try_from(word::to_u64(proof.get(64..96)?.try_into().ok()?)?).ok()?;
+    let end = 96usize.checked_add(len)?;
+    let signature = proof.get(96..end)?;
+    let padded = end.checked_add(padding(len))?;
+    let padding = proof.get(end..padded)?;
+    if padded != proof.len() || padding.iter().any(|b| *b != 0) {
+        return None;
+    }
+    Some((session_id, signature))
+}
+
+impl Model {
+    fn base(id: &Word) -> Word {
+        keys::mapping(keys::MODELS, id)
+    }
+
+    /// Reads a model; `None` when no model has this id.
+    ///
+    /// # Errors
+    /// A store error.
+    pub fn load(s: &mut (impl Store + ?Sized), id: &Word) -> Result<Option<Model>, Error> {
+        let base = Self::base(id);
+        let mut get = |f: u64| s.load(&keys::offset(&base, f));
+        let owner = get(field::OWNER)?;
+        if owner == [0; 32] {
+            return Ok(None);
+        }
+        let min_tier = word::to_u64(&get(field::MIN_TIER)?)
+            .and_then(|t| u8::try_from(t).ok())
+            .and_then(|t| TrustTier::from_u8(t).ok())
+            .ok_or(Error::Store)?;
+        Ok(Some(Model {
+            id: *id,
+            owner: word::to_address(&owner),
+            model_hash: get(field::MODEL_HASH)?,
+            metadata_hash: get(field::METADATA_HASH)?,
+            registered_at: word::to_u64(&get(field::REGISTERED_AT)?).ok_or(Error::Store)?,
+            min_tier,
+            active: word::to_bool(&get(field::ACTIVE)?),
+        }))
+    }
+
+    fn store(&self, s: &mut (impl Store + ?Sized)) -> Result<(), Error> {
+        let base = Self::base(&self.id);
+        let mut put = |f: u64, w: Word| s.store(&keys::offset(&base, f), w);
+        put(field::OWNER, word::from_address(&self.owner))?;
+        put(field::MODEL_HASH, self.model_hash)?;
+        put(field::METADATA_HASH, self.metadata_hash)?;
+        put(field::REGISTERED_AT, word::from_u64(self.registered_at))?;
+        put(
+            field::MIN_TIER,
+            word::from_u64(u64::from(self.min_tier.as_u8())),
+        )?;
+        put(field::ACTIVE, word::from_bool(self.active))
+    }
+}
+
+impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
+    /// Registers a model owned by the caller and returns its id.
+    ///
+    /// # Errors
+    /// [`Error::BadModelName`], [`Error::MetadataTooLarge`], [`Error::ModelExists`].
+    pub fn register_model(
+        &mut self,
+        caller: &Address,
+        name: &str,
+        model_hash: &Word,
+        metadata: &[u8],
+    ) -> Result<Word, Error> {
+        if name.is_empty() || name.len() > MAX_NAME_LEN {
+            return Err(Error::BadModelName);
+        }
+        if metadata.len() > MAX_METADATA_LEN {
+            return Err(Error::MetadataTooLarge);
+        }
+        let id = model_id(caller, name, model_hash);
+        if Model::load(self.state(), &id)?.is_some() {
+            return Err(Error::ModelExists);
+        }
+        let model = Model {
+            id,
+            owner: *caller,
+            model_hash: *model_hash,
+            metadata_hash: keys::keccak256(metadata),
+            registered_at: self.env().timestamp,
+            min_tier: DEFAULT_MIN_TIER,
+            active: true,
+        };
+        model.store(self.state())?;
+        self.emit(Event::ModelRegistered {
+            model_id: id,
+            owner: model.owner,
+            model_hash: model.model_hash,
+            metadata_hash: model.metadata_hash,
+        });
+        Ok(id)
+    }
+
+    /// A model by id.
+    ///
+    /// # Errors
+    /// A store error.
+    pub fn model(&mut self, id: &Word) -> Result<Option<Model>, Error> {
+        Model::load(self.state(), id)
+    }
+
+    /// Changes a model (its owner only): `active`, `owner` and `min_tier` as given.
+    fn update_model(
+        &mut self,
+        caller: &Address,
+        id: &Word,
+        f: impl FnOnce(&mut Model),
+    ) -> Result<(), Error> {
+        let mut model = Model::load(self.state(), id)?.ok_or(Error::UnknownModel)?;
+        if model.owner != *caller {
+            return Err(Error::NotModelOwner);
+        }
+        f(&mut model);
+        model.store(self.state())?;
+        self.emit(Event::ModelUpdated {
+            model_id: *id,
+            owner: model.owner,
+            min_tier: model.min_tier.as_u8(),
+            active: model.active,
+        });
+        Ok(())
+    }
+
+    /// Stops a model accepting executions (owner only).
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`], [`Error::NotModelOwner`].
+    pub fn deactivate_model(&mut self, caller: &Address, id: &Word) -> Result<(), Error> {
+        self.update_model(caller, id, |m| m.active = false)
+    }
+
+    /// Hands a model to `new_owner` (owner only). Its id does not change.
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`], [`Error::NotModelOwner`], [`Error::BadParam`] for the zero address.
+    pub fn transfer_model(
+        &mut self,
+        caller: &Address,
+        id: &Word,
+        new_owner: &Address,
+    ) -> Result<(), Error> {
+        if *new_owner == [0; 20] {
+            return Err(Error::BadParam);
+        }
+        self.update_model(caller, id, |m| m.owner = *new_owner)
+    }
+
+    /// Sets the lowest tier whose sessions may prove executions of a model (owner only).
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`], [`Error::NotModelOwner`].
+    pub fn set_model_min_tier(
+        &mut self,
+        caller: &Address,
+        id: &Word,
+        tier: TrustTier,
+    ) -> Result<(), Error> {
+        self.update_model(caller, id, |m| m.min_tier = tier)
+    }
+
+    /// Whether `proof` proves that an attested session ran the model on `input_hash` giving
+    /// `output_hash` (see the module docs). A malformed proof is `Ok(false)`, never an error.
+    ///
+    /// # Errors
+    /// Only store errors.
+    pub fn verify_execution(
+        &mut self,
+        model_id: &Word,
+        input_hash: &Word,
+        output_hash: &Word,
+        proof: &[u8],
+    ) -> Result<bool, Error> {
+        Ok(self
+            .execution_session(model_id, input_hash, output_hash, proof)?
+            .is_some())
+    }
+
+    /// [`Registry::verify_execution`], then stores a receipt, refusing one recorded before.
+    /// Returns the receipt id.
+    ///
+    /// # Errors
+    /// [`Error::ExecutionNotVerified`], [`Error::DuplicateExecution`], store errors.
+    pub fn record_execution(
+        &mut self,
+        model_id: &Word,
+        input_hash: &Word,
+        output_hash: &Word,
+        proof: &[u8],
+    ) -> Result<Word, Error> {
+        let session_id = self
+            .execution_session(model_id, input_hash, output_hash, proof)?
+            .ok_or(Error::ExecutionNotVerified)?;
+        let receipt = receipt_id(model_id, input_hash, output_hash, &session_id);
+        let key = keys::mapping(keys::RECEIPTS, &receipt);
+        if self.state().load(&key)? != [0; 32] {
+            return Err(Error::DuplicateExecution);
+        }
+        self.state().store(&key, session_id)?;
+        self.emit(Event::ExecutionRecorded {
+            receipt_id: receipt,
+            model_id: *model_id,
+            session_id,
+            input_hash: *input_hash,
+            output_hash: *output_hash,
+        });
+        Ok(receipt)
+    }
+
+    /// The session a valid proof names, or `None`.
+    fn execution_session(
+        &mut self,
+        model_id: &Word,
+        input_hash: &Word,
+        output_hash: &Word,
+        proof: &[u8],
+    ) -> Result<Option<Word>, Error> {
+        let Some((session_id, signature)) = decode_proof(proof) else {
+            return Ok(None);
+        };
+        let Some(model) = Model::load(self.state(), model_id)? else {
+            return Ok(None);
+        };
+        let Some(session) = Session::load(self.state(), &session_id)? else {
+            return Ok(None);
+        };
+        let now = self.env().timestamp;
+        if !model.active
+            || !session.active
+            || !session.has_key()
+            || now >= session.attestation_expiry
+            || session.tier < model.min_tier
+            || self.is_revoked(&session.gpu_id)?
+        {
+            return Ok(None);
+        }
+        let message = execution_message(
+            self.env().chain_id,
+            model_id,
+            input_hash,
+            output_hash,
+            &session_id,
+        );
+        Ok(self
+            .signed_by_session_key(&session_id, &message, signature)?
+            .then_some(session_id))
+    }
+}

@@ -1,0 +1,328 @@
+//! The model registry: registration, ownership, and execution proofs by attested session keys.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+use aimine_nvtrust::Architecture;
+use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
+use aimine_registry::model::{MAX_METADATA_LEN, MAX_NAME_LEN, execution_message, model_id};
+use aimine_registry::session::{key_hash, session_nonce};
+use aimine_registry::{Address, BlockEnv, Config, Error, Event, MemoryStore, Registry, Word};
+use aimine_tiers::TrustTier;
+use fips204::ml_dsa_65;
+use fips204::traits::{KeyGen, SerDes, Signer};
+use sha3::{Digest, Keccak256};
+
+const ADMIN: Address = [0xAD; 20];
+const MINER: Address = [0x11; 20];
+const OWNER: Address = [0x22; 20];
+const AUTHOR: Address = [0x33; 20];
+const CHAIN: u64 = 96_369;
+const T0: u64 = 1_749_945_600;
+
+struct World {
+    store: MemoryStore,
+    events: Vec<Event>,
+    pki: TestPki,
+}
+
+impl World {
+    fn new() -> World {
+        let mut w = World {
+            store: MemoryStore::new(),
+            events: Vec::new(),
+            pki: TestPki::new([6; 32]),
+        };
+        let root = w.pki.anchor().public_key.to_vec();
+        w.call(T0, |r| r.init(&Config::with_admin(ADMIN))).unwrap();
+        w.call(T0, |r| r.add_anchor(&ADMIN, &root)).unwrap();
+        w
+    }
+
+    fn call<T>(
+        &mut self,
+        ts: u64,
+        f: impl FnOnce(&mut Registry<'_, MemoryStore, Vec<Event>>) -> T,
+    ) -> T {
+        let env = BlockEnv {
+            chain_id: CHAIN,
+            number: 1,
+            timestamp: ts,
+        };
+        f(&mut Registry::new(&mut self.store, &mut self.events, env))
+    }
+
+    fn session(&mut self, arch: Architecture, device: u32, key: Option<&[u8]>) -> Word {
+        let nonce = session_nonce(CHAIN, &MINER, T0 / 3_600, &key_hash(key));
+        let mut o = ForgeOptions::new(arch, nonce);
+        o.device = device;
+        let q = self.pki.forge(&o).envelope();
+        self.call(T0, |r| r.start_session(&OWNER, &MINER, &q, key))
+            .unwrap()
+    }
+}
+
+/// `abi.encode(bytes32, bytes)`.
+fn proof(session_id: &Word, signature: &[u8]) -> Vec<u8> {
+    let mut p = session_id.to_vec();
+    let mut w = [0u8; 32];
+    w[31] = 64;
+    p.extend_from_slice(&w);
+    let mut len = [0u8; 32];
+    len[24..].copy_from_slice(&(signature.len() as u64).to_be_bytes());
+    p.extend_from_slice(&len);
+    p.extend_from_slice(signature);
+    p.resize(p.len() + (32 - signature.len() % 32) % 32, 0);
+    p
+}
+
+#[test]
+fn model_ids_are_what_solidity_computes() {
+    let hash = [0xAB; 32];
+    let name = "llama-3-70b";
+    // abi.encode(address, string, bytes32): head (owner, offset 0x60, hash), then the string.
+    let mut enc = vec![0u8; 12];
+    enc.extend_from_slice(&AUTHOR);
+    let mut off = [0u8; 32];
+    off[31] = 0x60;
+    enc.extend_from_slice(&off);
+    enc.extend_from_slice(&hash);
+    let mut len = [0u8; 32];
+    len[31] = name.len() as u8;
+    enc.extend_from_slice(&len);
+    enc.extend_from_slice(name.as_bytes());
+    enc.resize(enc.len() + 32 - name.len() % 32, 0);
+    let expected: Word = Keccak256::digest(&enc).into();
+    assert_eq!(model_id(&AUTHOR, name, &hash), expected);
+    // A 32-byte name needs no padding.
+    let long = "x".repeat(32);
+    assert_ne!(
+        model_id(&AUTHOR, &long, &hash),
+        model_id(&AUTHOR, &long[..31], &hash)
+    );
+}
+
+#[test]
+fn registration_ownership_and_bounds() {
+    let mut w = World::new();
+    let hash = [1; 32];
+    let id = w
+        .call(T0, |r| {
+            r.register_model(&AUTHOR, "llama-3-70b", &hash, b"{\"params\":70e9}")
+        })
+        .unwrap();
+    let m = w.call(T0, |r| r.model(&id)).unwrap().unwrap();
+    assert_eq!(
+        (m.owner, m.model_hash, m.registered_at, m.min_tier, m.active),
+        (AUTHOR, hash, T0, TrustTier::Confidential, true)
+    );
+    assert_eq!(
+        m.metadata_hash,
+        <[u8; 32]>::from(Keccak256::digest(b"{\"params\":70e9}"))
+    );
+    assert!(
+        w.events
+            .iter()
+            .any(|e| matches!(e, Event::ModelRegistered { model_id, .. } if *model_id == id))
+    );
+    assert_eq!(
+        w.call(T0, |r| r.register_model(&AUTHOR, "llama-3-70b", &hash, b""))
+            .unwrap_err(),
+        Error::ModelExists
+    );
+    // Another owner registering the same name and hash gets another id.
+    assert!(
+        w.call(T0, |r| r.register_model(&MINER, "llama-3-70b", &hash, b""))
+            .is_ok()
+    );
+    assert_eq!(
+        w.call(T0, |r| r.register_model(&AUTHOR, "", &hash, b""))
+            .unwrap_err(),
+        Error::BadModelName
+    );
+    let too_long = "n".repeat(MAX_NAME_LEN + 1);
+    assert_eq!(
+        w.call(T0, |r| r.register_model(&AUTHOR, &too_long, &hash, b""))
+            .unwrap_err(),
+        Error::BadModelName
+    );
+    let big = vec![0u8; MAX_METADATA_LEN + 1];
+    assert_eq!(
+        w.call(T0, |r| r.register_model(&AUTHOR, "m", &hash, &big))
+            .unwrap_err(),
+        Error::MetadataTooLarge
+    );
+    // Only the owner changes it.
+    assert_eq!(
+        w.call(T0, |r| r.deactivate_model(&MINER, &id)).unwrap_err(),
+        Error::NotModelOwner
+    );
+    w.call(T0, |r| r.transfer_model(&AUTHOR, &id, &MINER))
+        .unwrap();
+    assert_eq!(
+        w.call(T0, |r| r.set_model_min_tier(
+            &AUTHOR,
+            &id,
+            TrustTier::Sovereign
+        ))
+        .unwrap_err(),
+        Error::NotModelOwner
+    );
+    w.call(T0, |r| {
+        r.set_model_min_tier(&MINER, &id, TrustTier::Sovereign)
+    })
+    .unwrap();
+    w.call(T0, |r| r.deactivate_model(&MINER, &id)).unwrap();
+    let m = w.call(T0, |r| r.model(&id)).unwrap().unwrap();
+    assert_eq!(
+        (m.owner, m.min_tier, m.active),
+        (MINER, TrustTier::Sovereign, false)
+    );
+    assert_eq!(
+        w.call(T0, |r| r.deactivate_model(&MINER, &[7; 32]))
+            .unwrap_err(),
+        Error::UnknownModel
+    );
+}
+
+#[test]
+fn execution_proofs_good_and_bad() {
+    let mut w = World::new();
+    let (pk, sk) = ml_dsa_65::KG::keygen_from_seed(&[8; 32]);
+    let pk = pk.into_bytes();
+    let session = w.session(Architecture::Hopper, 1, Some(&pk));
+    let model = w
+        .call(T0, |r| r.register_model(&AUTHOR, "m", &[1; 32], b""))
+        .unwrap();
+    let (input, output) = ([2; 32], [3; 32]);
+    let sign = |m: &Word, i: &Word, o: &Word, s: &Word| {
+        sk.try_sign_with_seed(&[0; 32], &execution_message(CHAIN, m, i, o, s), &[])
+            .unwrap()
+            .to_vec()
+    };
+    let good = proof(&session, &sign(&model, &input, &output, &session));
+    let verify = |w: &mut World, ts: u64, m: &Word, i: &Word, o: &Word, p: &[u8]| {
+        w.call(ts, |r| r.verify_execution(m, i, o, p)).unwrap()
+    };
+    assert!(verify(&mut w, T0 + 5, &model, &input, &output, &good));
+    // Altered hashes, another model, garbage proofs: false, never an error.
+    assert!(!verify(&mut w, T0 + 5, &model, &[9; 32], &output, &good));
+    assert!(!verify(&mut w, T0 + 5, &model, &input, &[9; 32], &good));
+    assert!(!verify(&mut w, T0 + 5, &[4; 32], &input, &output, &good));
+    for garbage in [
+        vec![],
+        vec![0u8; 31],
+        vec![0xFF; 96],
+        good[..good.len() - 1].to_vec(),
+        [good.clone(), vec![0; 32]].concat(),
+    ] {
+        assert!(!verify(&mut w, T0 + 5, &model, &input, &output, &garbage));
+    }
+    let mut bad_offset = good.clone();
+    bad_offset[63] = 0x20;
+    assert!(!verify(
+        &mut w,
+        T0 + 5,
+        &model,
+        &input,
+        &output,
+        &bad_offset
+    ));
+    let mut flipped = good.clone();
+    flipped[100] ^= 1;
+    assert!(!verify(&mut w, T0 + 5, &model, &input, &output, &flipped));
+    // Recording stores a receipt once.
+    let receipt = w
+        .call(T0 + 5, |r| {
+            r.record_execution(&model, &input, &output, &good)
+        })
+        .unwrap();
+    assert!(w.events.iter().any(
+        |e| matches!(e, Event::ExecutionRecorded { receipt_id, .. } if *receipt_id == receipt)
+    ));
+    assert_eq!(
+        w.call(T0 + 6, |r| r
+            .record_execution(&model, &input, &output, &good))
+            .unwrap_err(),
+        Error::DuplicateExecution
+    );
+    assert_eq!(
+        w.call(T0 + 6, |r| r
+            .record_execution(&model, &[9; 32], &output, &good))
+            .unwrap_err(),
+        Error::ExecutionNotVerified
+    );
+    // A tier below the model's minimum.
+    w.call(T0, |r| {
+        r.set_model_min_tier(&AUTHOR, &model, TrustTier::Sovereign)
+    })
+    .unwrap();
+    assert!(!verify(&mut w, T0 + 5, &model, &input, &output, &good));
+    w.call(T0, |r| {
+        r.set_model_min_tier(&AUTHOR, &model, TrustTier::Confidential)
+    })
+    .unwrap();
+    // After the attestation expires.
+    assert!(!verify(&mut w, T0 + 86_400, &model, &input, &output, &good));
+    // A revoked GPU.
+    let gpu = w.call(T0, |r| r.session(&session)).unwrap().unwrap().gpu_id;
+    w.call(T0, |r| r.set_revoked(&ADMIN, &gpu, true)).unwrap();
+    assert!(!verify(&mut w, T0 + 5, &model, &input, &output, &good));
+    w.call(T0, |r| r.set_revoked(&ADMIN, &gpu, false)).unwrap();
+    // An inactive model.
+    w.call(T0, |r| r.deactivate_model(&AUTHOR, &model)).unwrap();
+    assert!(!verify(&mut w, T0 + 5, &model, &input, &output, &good));
+}
+
+#[test]
+fn sessions_without_a_key_or_ended_prove_nothing() {
+    let mut w = World::new();
+    let keyless = w.session(Architecture::Blackwell, 2, None);
+    let model = w
+        .call(T0, |r| r.register_model(&AUTHOR, "m", &[1; 32], b""))
+        .unwrap();
+    let (_, sk) = ml_dsa_65::KG::keygen_from_seed(&[8; 32]);
+    let sig = sk
+        .try_sign_with_seed(
+            &[0; 32],
+            &execution_message(CHAIN, &model, &[2; 32], &[3; 32], &keyless),
+            &[],
+        )
+        .unwrap();
+    assert!(
+        !w.call(T0 + 1, |r| r.verify_execution(
+            &model,
+            &[2; 32],
+            &[3; 32],
+            &proof(&keyless, &sig)
+        ))
+        .unwrap()
+    );
+    // Ended sessions no longer prove executions.
+    let (pk, sk) = ml_dsa_65::KG::keygen_from_seed(&[9; 32]);
+    let pk = pk.into_bytes();
+    let keyed = w.session(Architecture::Hopper, 3, Some(&pk));
+    let sig = sk
+        .try_sign_with_seed(
+            &[0; 32],
+            &execution_message(CHAIN, &model, &[2; 32], &[3; 32], &keyed),
+            &[],
+        )
+        .unwrap();
+    let p = proof(&keyed, &sig);
+    assert!(
+        w.call(T0 + 1, |r| r
+            .verify_execution(&model, &[2; 32], &[3; 32], &p))
+            .unwrap()
+    );
+    w.call(T0 + 2, |r| r.end_session(&OWNER, &keyed)).unwrap();
+    assert!(
+        !w.call(T0 + 3, |r| r
+            .verify_execution(&model, &[2; 32], &[3; 32], &p))
+            .unwrap()
+    );
+}
