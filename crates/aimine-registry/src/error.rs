@@ -57,6 +57,16 @@ pub enum Error {
     ExecutionNotVerified,
     /// This execution was recorded before.
     DuplicateExecution,
+    /// A Lux work proof shorter than its 78-byte header, or with a privacy level outside 1..=4.
+    BadWorkProof,
+    /// The caller may not mark work spent.
+    NotSpender,
+    /// This work id was spent before.
+    AlreadySpent,
+    /// The stake is below the minimum, or is being withdrawn.
+    InsufficientStake,
+    /// The stake cannot be withdrawn yet (no request, or the cooldown has not passed).
+    StakeLocked,
 }
 
 impl fmt::Display for Error {
@@ -90,6 +100,11 @@ impl fmt::Display for Error {
             Error::NotModelOwner => f.write_str("caller does not own the model"),
             Error::ExecutionNotVerified => f.write_str("execution proof does not verify"),
             Error::DuplicateExecution => f.write_str("execution already recorded"),
+            Error::BadWorkProof => f.write_str("malformed work proof"),
+            Error::NotSpender => f.write_str("caller may not mark work spent"),
+            Error::AlreadySpent => f.write_str("work already spent"),
+            Error::InsufficientStake => f.write_str("stake below the minimum or being withdrawn"),
+            Error::StakeLocked => f.write_str("stake still locked"),
         }
     }
 }

@@ -15,6 +15,8 @@ pub enum EndReason {
     Revoked = 2,
     /// A newer quote for the same GPU and miner replaced it.
     Refreshed = 3,
+    /// Its Public-tier stake fell below the minimum or is being withdrawn.
+    Unstaked = 4,
 }
 
 /// A state change, with the fields an indexer needs. The EVM adapter turns each into a log.
@@ -129,6 +131,29 @@ pub enum Event {
         input_hash: Word,
         /// Output hash.
         output_hash: Word,
+    },
+    /// A Lux work id was marked spent.
+    WorkSpent {
+        /// The work id.
+        work_id: Word,
+        /// Who marked it.
+        by: Address,
+    },
+    /// A caller was allowed, or no longer allowed, to mark work spent.
+    SpenderSet {
+        /// The caller.
+        spender: Address,
+        /// Allowed or not.
+        allowed: bool,
+    },
+    /// A Public-tier stake changed.
+    StakeChanged {
+        /// The staker.
+        staker: Address,
+        /// The stake now.
+        amount: u128,
+        /// When it can be withdrawn (0: not being withdrawn).
+        unlock_at: u64,
     },
     /// A GPU was revoked or reinstated.
     GpuRevocation {

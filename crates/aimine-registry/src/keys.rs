@@ -21,6 +21,9 @@
 //! | 23 | `mapping(bytes32 session_id => bytes session_key)`, Solidity's `bytes` layout |
 //! | 24 | `mapping(bytes32 model_id => Model)`, fields in [`crate::model::field`] |
 //! | 25 | `mapping(bytes32 receipt_id => bytes32 session_id)`: recorded executions |
+//! | 26 | `mapping(address => bool)`: callers allowed to `mark_spent` |
+//! | 27 | `mapping(bytes32 work_id => bool)`: spent Lux work ids |
+//! | 28 | `mapping(address staker => Stake)`, fields in [`crate::stake::field`] |
 
 use sha3::{Digest, Keccak256};
 
@@ -46,6 +49,12 @@ pub const SESSION_KEYS: u64 = 23;
 pub const MODELS: u64 = 24;
 /// Slot of the execution receipts.
 pub const RECEIPTS: u64 = 25;
+/// Slot of the callers allowed to mark work spent.
+pub const SPENDERS: u64 = 26;
+/// Slot of the spent work ids.
+pub const SPENT: u64 = 27;
+/// Slot of the Public-tier stakes.
+pub const STAKES: u64 = 28;
 
 /// keccak256 of `data`.
 pub fn keccak256(data: &[u8]) -> Word {

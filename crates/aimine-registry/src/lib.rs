@@ -23,9 +23,11 @@ pub mod env;
 pub mod error;
 pub mod event;
 pub mod keys;
+pub mod lux;
 pub mod model;
 pub mod registry;
 pub mod session;
+pub mod stake;
 pub mod store;
 
 pub use config::{Config, Param};

@@ -61,7 +61,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
 
     // ----- governance -------------------------------------------------------------------------
 
-    fn require_admin(&mut self, caller: &Address) -> Result<(), Error> {
+    pub(crate) fn require_admin(&mut self, caller: &Address) -> Result<(), Error> {
         if word::to_address(&self.store.load(&Param::Admin.key())?) == *caller
             && word::to_bool(&self.store.load(&Param::Initialized.key())?)
         {
@@ -304,6 +304,24 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
             return Err(Error::GpuRevoked);
         }
 
+        let tier = hardware.tier();
+        let compute_units = config::load_u64(self.store, units_param)?;
+        self.open_session(caller, miner, gpu_id, tier, compute_units, session_key)
+    }
+
+    /// Opens a session for a device (a verified GPU, or a staker's Public-tier slot): one active
+    /// session per device, a same-miner refresh settling and replacing it.
+    pub(crate) fn open_session(
+        &mut self,
+        caller: &Address,
+        miner: &Address,
+        gpu_id: Word,
+        tier: aimine_tiers::TrustTier,
+        compute_units: u64,
+        session_key: Option<&[u8]>,
+    ) -> Result<Word, Error> {
+        let now = self.env.timestamp;
+        let key_hash = session::key_hash(session_key);
         // One GPU, one active session.
         if let Some(active) = self.active_session(&gpu_id)? {
             if now >= active.attestation_expiry {
@@ -325,13 +343,12 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         )?;
         let id = session::session_id(self.env.chain_id, &gpu_id, n);
         let ttl = config::load_u64(self.store, Param::AttestationTtl)?;
-        let compute_units = config::load_u64(self.store, units_param)?;
         let s = Session {
             id,
             owner: *caller,
             miner: *miner,
             gpu_id,
-            tier: hardware.tier(),
+            tier,
             compute_units,
             key_hash,
             start: now,
@@ -443,6 +460,10 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         }
         if self.is_revoked(&s.gpu_id)? {
             self.end(s, EndReason::Revoked)?;
+            return Ok(0);
+        }
+        if s.tier == aimine_tiers::TrustTier::Public && !self.stake_qualifies(&s.owner)? {
+            self.end(s, EndReason::Unstaked)?;
             return Ok(0);
         }
         let now = self.env.timestamp;
