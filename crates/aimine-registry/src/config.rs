@@ -31,13 +31,15 @@ pub enum Param {
     HopperComputeUnits = 9,
     /// Compute units of a Blackwell GPU unless overridden per SKU.
     BlackwellComputeUnits = 10,
+    /// 1: a quote whose driver and VBIOS have no golden measurement set is refused.
+    RequireGoldenMeasurements = 11,
     /// Set once by [`crate::Registry::init`].
     Initialized = 15,
 }
 
 impl Param {
     /// Every settable parameter (not the admin, not the initialised flag).
-    pub const SETTABLE: [Param; 10] = [
+    pub const SETTABLE: [Param; 11] = [
         Param::BaseRate,
         Param::EpochSeconds,
         Param::AttestationTtl,
@@ -48,6 +50,7 @@ impl Param {
         Param::PublicComputeUnits,
         Param::HopperComputeUnits,
         Param::BlackwellComputeUnits,
+        Param::RequireGoldenMeasurements,
     ];
 
     /// The parameter with this number, if settable.
@@ -66,7 +69,9 @@ impl Param {
             Param::EpochSeconds | Param::AttestationTtl | Param::MaxHeartbeatInterval => {
                 word::to_u64(value).is_some_and(|v| v > 0)
             }
-            Param::RequireHeartbeatSignature => word::to_u64(value).is_some_and(|v| v <= 1),
+            Param::RequireHeartbeatSignature | Param::RequireGoldenMeasurements => {
+                word::to_u64(value).is_some_and(|v| v <= 1)
+            }
             Param::StakeCooldown
             | Param::PublicComputeUnits
             | Param::HopperComputeUnits
@@ -102,12 +107,15 @@ pub struct Config {
     pub hopper_compute_units: u64,
     /// Compute units of Blackwell GPUs.
     pub blackwell_compute_units: u64,
+    /// Whether quotes need a golden measurement set for their driver and VBIOS.
+    pub require_golden_measurements: bool,
 }
 
 impl Config {
     /// The defaults: 1 gwei per compute unit per second, hour epochs, 24-hour attestations,
     /// heartbeats paying up to an hour, 1 token (10^18) minimum stake with a 7-day cooldown,
-    /// and compute units Public 10, Hopper 1,000, Blackwell 2,500.
+    /// compute units Public 10, Hopper 1,000, Blackwell 2,500, and golden measurements checked
+    /// where governance has registered them but not required.
     pub const fn with_admin(admin: Address) -> Config {
         Config {
             admin,
@@ -121,6 +129,7 @@ impl Config {
             public_compute_units: 10,
             hopper_compute_units: 1_000,
             blackwell_compute_units: 2_500,
+            require_golden_measurements: false,
         }
     }
 
@@ -160,6 +169,10 @@ impl Config {
         s.store(
             &Param::BlackwellComputeUnits.key(),
             word::from_u64(self.blackwell_compute_units),
+        )?;
+        s.store(
+            &Param::RequireGoldenMeasurements.key(),
+            word::from_bool(self.require_golden_measurements),
         )?;
         s.store(&Param::Initialized.key(), word::from_bool(true))
     }

@@ -155,6 +155,20 @@ pub enum Event {
         /// When it can be withdrawn (0: not being withdrawn).
         unlock_at: u64,
     },
+    /// A golden measurement set was set (entries > 0) or removed (0).
+    GoldenSetChanged {
+        /// keccak256 of "driver|vbios".
+        set_key: Word,
+        /// How many (index, digest) entries it has now.
+        entries: u64,
+    },
+    /// A per-SKU compute-unit override was set (0: removed).
+    ComputeUnitsChanged {
+        /// keccak256 of "chip_sku|project_sku".
+        sku_key: Word,
+        /// The compute units.
+        compute_units: u64,
+    },
     /// A GPU was revoked or reinstated.
     GpuRevocation {
         /// The GPU.

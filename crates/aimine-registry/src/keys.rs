@@ -24,6 +24,8 @@
 //! | 26 | `mapping(address => bool)`: callers allowed to `mark_spent` |
 //! | 27 | `mapping(bytes32 work_id => bool)`: spent Lux work ids |
 //! | 28 | `mapping(address staker => Stake)`, fields in [`crate::stake::field`] |
+//! | 29 | golden measurement sets: `mapping(bytes32 set_key => uint256 count)`, entry `i` (two words: index ‖ digest) at `keccak256(count_key) + 2i` |
+//! | 30 | `mapping(bytes32 sku_key => uint256 compute_units)`: per-SKU overrides (0: none) |
 
 use sha3::{Digest, Keccak256};
 
@@ -55,6 +57,10 @@ pub const SPENDERS: u64 = 26;
 pub const SPENT: u64 = 27;
 /// Slot of the Public-tier stakes.
 pub const STAKES: u64 = 28;
+/// Slot of the golden measurement sets.
+pub const GOLDEN: u64 = 29;
+/// Slot of the per-SKU compute-unit overrides.
+pub const COMPUTE_UNITS: u64 = 30;
 
 /// keccak256 of `data`.
 pub fn keccak256(data: &[u8]) -> Word {

@@ -22,6 +22,7 @@ pub mod config;
 pub mod env;
 pub mod error;
 pub mod event;
+pub mod golden;
 pub mod keys;
 pub mod lux;
 pub mod model;

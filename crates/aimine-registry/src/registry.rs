@@ -304,8 +304,10 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
             return Err(Error::GpuRevoked);
         }
 
+        self.check_golden(gpu.evidence())?;
         let tier = hardware.tier();
-        let compute_units = config::load_u64(self.store, units_param)?;
+        let default_units = config::load_u64(self.store, units_param)?;
+        let compute_units = self.compute_units_for(gpu.evidence(), default_units)?;
         self.open_session(caller, miner, gpu_id, tier, compute_units, session_key)
     }
 

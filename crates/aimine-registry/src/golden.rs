@@ -1,0 +1,249 @@
+//! Governance-held reference data for quotes: golden measurement sets and per-SKU compute units.
+//!
+//! A golden set belongs to one driver and VBIOS combination, keyed by
+//! `keccak256(driver_version ‖ "|" ‖ vbios_version)` with NVIDIA's version texts
+//! ("550.90.07", "96.00.9F.00.01"). It lists (RIM index, SHA-384 digest) entries; an index listed
+//! more than once allows each of its digests (a RIM's alternatives). Operators derive sets from
+//! NVIDIA's signed RIMs off chain (`aimine rim golden`) and governance registers them. A quote
+//! must then match every listed index (index 35 is skipped while NVDEC0 is disabled, as NVIDIA
+//! does); a quote with no set is accepted unless [`crate::Param::RequireGoldenMeasurements`] is 1.
+//!
+//! Compute units default per architecture; governance may override them for a chip and project
+//! SKU, keyed by `keccak256(chip_sku ‖ "|" ‖ project_sku)`.
+
+use aimine_nvtrust::Evidence;
+use aimine_nvtrust::opaque::Nvdec0Status;
+use aimine_nvtrust::policy::NVDEC0_INDEX;
+use sha3::{Digest, Keccak256};
+
+use crate::Error;
+use crate::config::{self, Param};
+use crate::env::Address;
+use crate::event::{Event, EventSink};
+use crate::keys;
+use crate::registry::Registry;
+use crate::store::{Store, Word, word};
+
+/// The most entries a golden set may have.
+pub const MAX_ENTRIES: usize = 256;
+
+/// `keccak256(a ‖ "|" ‖ b)`.
+fn pair_key(a: &str, b: &str) -> Word {
+    let mut h = Keccak256::new();
+    h.update(a.as_bytes());
+    h.update(b"|");
+    h.update(b.as_bytes());
+    h.finalize().into()
+}
+
+/// The key of the golden set for a driver and VBIOS version.
+pub fn golden_set_key(driver_version: &str, vbios_version: &str) -> Word {
+    pair_key(driver_version, vbios_version)
+}
+
+/// The key of a compute-unit override for a chip and project SKU.
+pub fn sku_key(chip_sku: &str, project_sku: &str) -> Word {
+    pair_key(chip_sku, project_sku)
+}
+
+/// One golden entry as two words: index ‖ first 31 digest bytes, then the last 17 bytes.
+fn entry_words(index: u8, digest: &[u8; 48]) -> (Word, Word) {
+    let mut a = [0u8; 32];
+    let mut b = [0u8; 32];
+    let (first, rest) = digest.split_at(31);
+    a[0] = index;
+    a[1..].copy_from_slice(first);
+    b[..17].copy_from_slice(rest);
+    (a, b)
+}
+
+fn entry_from_words(a: &Word, b: &Word) -> (u8, [u8; 48]) {
+    let mut digest = [0u8; 48];
+    digest[..31].copy_from_slice(&a[1..]);
+    digest[31..].copy_from_slice(&b[..17]);
+    (a[0], digest)
+}
+
+/// A small stack formatter for version texts (VBIOS versions are 14 characters).
+struct Text {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl core::fmt::Write for Text {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let end = self.len.checked_add(s.len()).ok_or(core::fmt::Error)?;
+        self.buf
+            .get_mut(self.len..end)
+            .ok_or(core::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+impl Text {
+    fn of(v: &dyn core::fmt::Display) -> Text {
+        let mut t = Text {
+            buf: [0; 64],
+            len: 0,
+        };
+        let _ = core::fmt::write(&mut t, format_args!("{v}"));
+        t
+    }
+
+    fn as_str(&self) -> &str {
+        core::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
+    /// Replaces the golden set of a driver and VBIOS (admin only); an empty list removes it.
+    ///
+    /// # Errors
+    /// [`Error::NotAdmin`], [`Error::BadParam`] for more than [`MAX_ENTRIES`] entries.
+    pub fn set_golden_set(
+        &mut self,
+        caller: &Address,
+        driver_version: &str,
+        vbios_version: &str,
+        entries: &[(u8, [u8; 48])],
+    ) -> Result<(), Error> {
+        self.require_admin(caller)?;
+        if entries.len() > MAX_ENTRIES {
+            return Err(Error::BadParam);
+        }
+        let set_key = golden_set_key(driver_version, vbios_version);
+        let count_key = keys::mapping(keys::GOLDEN, &set_key);
+        let data = keys::keccak256(&count_key);
+        let old = word::to_u64(&self.state().load(&count_key)?).unwrap_or(0);
+        for (i, (index, digest)) in entries.iter().enumerate() {
+            let (a, b) = entry_words(*index, digest);
+            let at = (i as u64).saturating_mul(2);
+            self.state().store(&keys::offset(&data, at), a)?;
+            self.state()
+                .store(&keys::offset(&data, at.saturating_add(1)), b)?;
+        }
+        // Clear what the old set had beyond the new one.
+        for i in (entries.len() as u64)..old.min(MAX_ENTRIES as u64) {
+            let at = i.saturating_mul(2);
+            self.state().store(&keys::offset(&data, at), [0; 32])?;
+            self.state()
+                .store(&keys::offset(&data, at.saturating_add(1)), [0; 32])?;
+        }
+        self.state()
+            .store(&count_key, word::from_u64(entries.len() as u64))?;
+        self.emit(Event::GoldenSetChanged {
+            set_key,
+            entries: entries.len() as u64,
+        });
+        Ok(())
+    }
+
+    /// Checks evidence against the golden set of its driver and VBIOS.
+    pub(crate) fn check_golden(&mut self, evidence: &Evidence<'_>) -> Result<(), Error> {
+        let opaque = evidence.opaque();
+        let driver = opaque.driver_version().unwrap_or_default();
+        let vbios = match opaque.vbios_version() {
+            Some(v) => Text::of(&v),
+            None => Text {
+                buf: [0; 64],
+                len: 0,
+            },
+        };
+        let count_key = keys::mapping(keys::GOLDEN, &golden_set_key(driver, vbios.as_str()));
+        let count = word::to_u64(&self.state().load(&count_key)?).unwrap_or(0);
+        if count == 0 {
+            let required = config::load_u64(self.state(), Param::RequireGoldenMeasurements)? == 1;
+            return if required {
+                Err(Error::Quote(aimine_nvtrust::Error::NoGoldenSet))
+            } else {
+                Ok(())
+            };
+        }
+        let data = keys::keccak256(&count_key);
+        let nvdec0_off = opaque.nvdec0_status() == Some(Nvdec0Status::Disabled);
+        let (mut listed, mut matched) = ([0u64; 4], [0u64; 4]);
+        for i in 0..count.min(MAX_ENTRIES as u64) {
+            let at = i.saturating_mul(2);
+            let a = self.state().load(&keys::offset(&data, at))?;
+            let b = self
+                .state()
+                .load(&keys::offset(&data, at.saturating_add(1)))?;
+            let (index, digest) = entry_from_words(&a, &b);
+            let (w, bit) = (usize::from(index / 64), 1u64 << (index % 64));
+            if let Some(l) = listed.get_mut(w) {
+                *l |= bit;
+            }
+            let spdm = index.checked_add(1).and_then(|i| evidence.block(i));
+            if spdm.is_some_and(|blk| blk.value == digest)
+                && let Some(m) = matched.get_mut(w)
+            {
+                *m |= bit;
+            }
+        }
+        for index in 0..=u8::MAX {
+            let (w, bit) = (usize::from(index / 64), 1u64 << (index % 64));
+            let is_listed = listed.get(w).is_some_and(|l| l & bit != 0);
+            let is_matched = matched.get(w).is_some_and(|m| m & bit != 0);
+            if !is_listed || is_matched || (index == NVDEC0_INDEX && nvdec0_off) {
+                continue;
+            }
+            let missing = index
+                .checked_add(1)
+                .and_then(|i| evidence.block(i))
+                .is_none();
+            return Err(Error::Quote(if missing {
+                aimine_nvtrust::Error::MeasurementMissing { index }
+            } else {
+                aimine_nvtrust::Error::MeasurementMismatch { index }
+            }));
+        }
+        Ok(())
+    }
+
+    /// Sets the compute units of GPUs with this chip and project SKU (admin only); 0 removes the
+    /// override.
+    ///
+    /// # Errors
+    /// [`Error::NotAdmin`].
+    pub fn set_compute_units(
+        &mut self,
+        caller: &Address,
+        chip_sku: &str,
+        project_sku: &str,
+        compute_units: u64,
+    ) -> Result<(), Error> {
+        self.require_admin(caller)?;
+        let key = sku_key(chip_sku, project_sku);
+        self.state().store(
+            &keys::mapping(keys::COMPUTE_UNITS, &key),
+            word::from_u64(compute_units),
+        )?;
+        self.emit(Event::ComputeUnitsChanged {
+            sku_key: key,
+            compute_units,
+        });
+        Ok(())
+    }
+
+    /// The compute units of a GPU: its SKU's override, else `default`.
+    pub(crate) fn compute_units_for(
+        &mut self,
+        evidence: &Evidence<'_>,
+        default: u64,
+    ) -> Result<u64, Error> {
+        let o = evidence.opaque();
+        let key = sku_key(
+            o.chip_sku().unwrap_or_default(),
+            o.project_sku().unwrap_or_default(),
+        );
+        let units = word::to_u64(
+            &self
+                .state()
+                .load(&keys::mapping(keys::COMPUTE_UNITS, &key))?,
+        )
+        .unwrap_or(0);
+        Ok(if units == 0 { default } else { units })
+    }
+}
