@@ -19,6 +19,7 @@ pub mod mldsa_verify;
 pub mod nvtrust_cert;
 pub mod nvtrust_envelope;
 pub mod nvtrust_evidence;
+pub mod registry_calls;
 pub mod seeds;
 pub mod tiers_reward;
 
@@ -28,5 +29,6 @@ pub const TARGETS: &[&str] = &[
     "nvtrust_cert",
     "nvtrust_envelope",
     "nvtrust_evidence",
+    "registry_calls",
     "tiers_reward",
 ];

@@ -19,6 +19,7 @@ fn every_target_has_a_smoke_test() {
             "nvtrust_cert",
             "nvtrust_envelope",
             "nvtrust_evidence",
+            "registry_calls",
             "tiers_reward"
         ]
     );
@@ -134,4 +135,71 @@ fn nvtrust_envelope_smoke() {
     let ran = replay("nvtrust_envelope", aimine_fuzz::nvtrust_envelope::run, 400);
     println!("nvtrust_envelope: {ran} inputs");
     assert!(ran >= 200);
+}
+
+#[test]
+fn registry_calls_smoke() {
+    use aimine_fuzz::registry_calls::{Call, Input, Stats, run};
+    let mut total = Stats::default();
+    let built = corpus::run(3, 120, 600, |input: Input| {
+        let s = run(input);
+        total.started += s.started;
+        total.heartbeats += s.heartbeats;
+        total.claims += s.claims;
+    });
+    println!("registry_calls: {built} random call sequences, {total:?}");
+    assert!(built >= 100, "only {built} sequences built");
+    // A scripted sequence that surely reaches every invariant: two miners contend for a GPU,
+    // heartbeats over time, a refresh, a claim, a revocation, and a staked Public session.
+    let script = vec![
+        Call::Start {
+            device: 0,
+            miner: 0,
+            caller: 0,
+            epoch: 0,
+        },
+        Call::Start {
+            device: 0,
+            miner: 1,
+            caller: 1,
+            epoch: 0,
+        },
+        Call::Start {
+            device: 1,
+            miner: 1,
+            caller: 1,
+            epoch: 0,
+        },
+        Call::Advance { seconds: 600 },
+        Call::Heartbeat { n: 0, caller: 0 },
+        Call::Heartbeat { n: 1, caller: 1 },
+        Call::Advance { seconds: 3_000 },
+        Call::Start {
+            device: 0,
+            miner: 0,
+            caller: 2,
+            epoch: 1,
+        },
+        Call::Claim { who: 0 },
+        Call::Revoke {
+            device: 0,
+            revoked: true,
+        },
+        Call::Heartbeat { n: 2, caller: 2 },
+        Call::Stake {
+            who: 2,
+            amount: 500,
+        },
+        Call::PublicStart { who: 2, miner: 2 },
+        Call::Advance { seconds: 100 },
+        Call::Heartbeat { n: 3, caller: 2 },
+        Call::Unstake { who: 2 },
+        Call::Heartbeat { n: 3, caller: 2 },
+        Call::Claim { who: 1 },
+    ];
+    let stats = run(Input { calls: script });
+    assert!(
+        stats.started >= 4 && stats.heartbeats >= 3 && stats.claims == 2,
+        "{stats:?}"
+    );
 }

@@ -71,6 +71,14 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         }
     }
 
+    /// A governance parameter's current value.
+    ///
+    /// # Errors
+    /// A store error.
+    pub fn param(&mut self, param: Param) -> Result<Word, Error> {
+        self.store.load(&param.key())
+    }
+
     /// Sets a governance parameter (admin only).
     ///
     /// # Errors
