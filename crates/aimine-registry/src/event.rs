@@ -13,10 +13,8 @@ pub enum EndReason {
     Expired = 1,
     /// Its GPU was revoked.
     Revoked = 2,
-    /// A newer quote for the same GPU and miner replaced it.
-    Refreshed = 3,
     /// Its Public-tier stake fell below the minimum or is being withdrawn.
-    Unstaked = 4,
+    Unstaked = 3,
 }
 
 /// A state change, with the fields an indexer needs. The EVM adapter turns each into a log.
@@ -39,6 +37,17 @@ pub enum Event {
         /// SHA-256 of the session key, or zero.
         key_hash: Word,
         /// When the attestation expires.
+        attestation_expiry: u64,
+    },
+    /// A newer quote for the same GPU and miner refreshed a session.
+    SessionRefreshed {
+        /// Its id (unchanged).
+        session_id: Word,
+        /// Who may heartbeat and end it now.
+        owner: Address,
+        /// SHA-256 of the session key now, or zero.
+        key_hash: Word,
+        /// The new attestation expiry.
         attestation_expiry: u64,
     },
     /// A heartbeat paid a reward.

@@ -250,8 +250,8 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
     /// The quote must verify against the configured anchors at the block's time, and its nonce
     /// must be [`session::session_nonce`] for this chain, `miner`, this or the previous epoch and
     /// the session key. The caller becomes the session's owner. If the GPU has an active session
-    /// for the same miner, this one replaces it (a refresh: the old one is settled first); for
-    /// another miner the GPU is busy until that session ends or its attestation expires.
+    /// for the same miner, the quote refreshes it (same id, settled first, attestation
+    /// extended); for another miner the GPU is busy until that session ends or expires.
     ///
     /// # Errors
     /// [`Error::BadSessionKey`], [`Error::Quote`], [`Error::NonceNotBound`],
@@ -320,7 +320,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
     }
 
     /// Opens a session for a device (a verified GPU, or a staker's Public-tier slot): one active
-    /// session per device, a same-miner refresh settling and replacing it.
+    /// session per device, a same-miner quote refreshing it.
     pub(crate) fn open_session(
         &mut self,
         caller: &Address,
@@ -338,8 +338,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
                 self.settle(&active, now)?;
                 self.end(active, EndReason::Expired)?;
             } else if active.miner == *miner {
-                self.settle(&active, now)?;
-                self.end(active, EndReason::Refreshed)?;
+                return self.refresh(active, caller, tier, compute_units, session_key);
             } else {
                 return Err(Error::GpuBusy);
             }
@@ -384,6 +383,43 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
             attestation_expiry: s.attestation_expiry,
         });
         Ok(id)
+    }
+
+    /// A newer quote for an active session's GPU and miner: the session is settled up to now and
+    /// keeps its id, with the caller as owner, the new quote's tier, compute units and session
+    /// key, and a fresh attestation lifetime.
+    fn refresh(
+        &mut self,
+        active: Session,
+        caller: &Address,
+        tier: aimine_tiers::TrustTier,
+        compute_units: u64,
+        session_key: Option<&[u8]>,
+    ) -> Result<Word, Error> {
+        let now = self.env.timestamp;
+        self.settle(&active, now)?;
+        let settled = Session::load(self.store, &active.id)?.ok_or(Error::UnknownSession)?;
+        let ttl = config::load_u64(self.store, Param::AttestationTtl)?;
+        let refreshed = Session {
+            owner: *caller,
+            tier,
+            compute_units,
+            key_hash: session::key_hash(session_key),
+            attestation_expiry: now.saturating_add(ttl),
+            ..settled
+        };
+        refreshed.store(self.store)?;
+        match session_key {
+            Some(key) => session::store_key(self.store, &refreshed.id, key)?,
+            None => session::clear_key(self.store, &refreshed.id)?,
+        }
+        self.events.emit(Event::SessionRefreshed {
+            session_id: refreshed.id,
+            owner: refreshed.owner,
+            key_hash: refreshed.key_hash,
+            attestation_expiry: refreshed.attestation_expiry,
+        });
+        Ok(refreshed.id)
     }
 
     /// The evidence nonce if it is the session nonce of this or the previous epoch.

@@ -216,6 +216,11 @@ pub(crate) fn store_key(s: &mut (impl Store + ?Sized), id: &Word, key: &[u8]) ->
     Ok(())
 }
 
+/// Forgets a session's public key (its data words are left, unreachable).
+pub(crate) fn clear_key(s: &mut (impl Store + ?Sized), id: &Word) -> Result<(), Error> {
+    s.store(&keys::mapping(keys::SESSION_KEYS, id), [0; 32])
+}
+
 /// Loads a session's public key into `buf`; returns its length, 0 when the session has none.
 pub(crate) fn load_key(
     s: &mut (impl Store + ?Sized),

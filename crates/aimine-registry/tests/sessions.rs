@@ -211,16 +211,36 @@ fn one_gpu_has_one_active_session() {
     );
     // Another GPU is independent.
     assert!(w.start(T0 + 10, 2, &OTHER_MINER, None).is_ok());
-    // The same miner refreshes: the old session is settled and ends.
-    let id2 = w.start(T0 + 100, 1, &MINER, None).unwrap();
-    assert_ne!(id, id2);
-    assert!(w.events.iter().any(|e| matches!(e, Event::SessionEnded { session_id, reason: EndReason::Refreshed, .. } if *session_id == id)));
+    // The same miner refreshes: the session is settled and keeps its id, with the caller as
+    // its new owner and a fresh attestation.
+    let new_owner: Address = [0x23; 20];
+    let q = w.quote(Architecture::Hopper, 1, &MINER, T0 + 100, None);
+    let id2 = w
+        .call(T0 + 100, |r| r.start_session(&new_owner, &MINER, &q, None))
+        .unwrap();
+    assert_eq!(id2, id);
+    let s = w.call(T0, |r| r.session(&id)).unwrap().unwrap();
+    assert_eq!(
+        (s.owner, s.attestation_expiry, s.active),
+        (new_owner, T0 + 100 + 86_400, true)
+    );
+    assert!(
+        w.events
+            .iter()
+            .any(|e| matches!(e, Event::SessionRefreshed { session_id, .. } if *session_id == id))
+    );
     assert_eq!(
         w.call(T0, |r| r.mining_balance(&MINER)).unwrap(),
         100 * 1_000 * RATE
     );
+    assert_eq!(
+        w.call(T0 + 150, |r| r.end_session(&OWNER, &id))
+            .unwrap_err(),
+        Error::NotSessionOwner
+    );
+    w.call(T0 + 200, |r| r.end_session(&new_owner, &id2))
+        .unwrap();
     // After the owner ends it, another miner may start.
-    w.call(T0 + 200, |r| r.end_session(&OWNER, &id2)).unwrap();
     assert!(w.start(T0 + 300, 1, &OTHER_MINER, None).is_ok());
 }
 
