@@ -23,8 +23,39 @@ pub enum Command {
     /// NVIDIA GPU attestation quotes: inspect, verify, build envelopes.
     #[command(subcommand)]
     Quote(QuoteCommand),
+    /// Mining sessions: the nonce a GPU must sign to start one.
+    #[command(subcommand)]
+    Session(SessionCommand),
     /// Print the hardware trust tiers and their reward multipliers.
     Tiers,
+}
+
+/// `aimine session …`
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Print the nonce to request GPU evidence with, binding the quote to a chain, a miner, an
+    /// epoch and an optional session key: SHA-256("aimine/session/v1" ‖ chain_id ‖ miner ‖ epoch ‖ key_hash).
+    Nonce(NonceArgs),
+}
+
+/// Arguments of `aimine session nonce`.
+#[derive(Debug, Args)]
+pub struct NonceArgs {
+    /// The chain id (EIP-155).
+    #[arg(long)]
+    pub chain_id: u64,
+    /// The miner (reward recipient) address, 20 bytes hex.
+    #[arg(long, value_name = "HEX")]
+    pub miner: String,
+    /// When the quote will be submitted (RFC 3339); its epoch is used. Default: now.
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+    /// The chain's epoch length in seconds (its EpochSeconds parameter).
+    #[arg(long, default_value_t = 3_600)]
+    pub epoch_seconds: u64,
+    /// The ML-DSA session public key (hex or @file), if the session will have one.
+    #[arg(long, value_name = "HEX|@FILE")]
+    pub key: Option<String>,
 }
 
 /// `aimine quote …`

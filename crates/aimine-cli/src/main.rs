@@ -9,13 +9,14 @@ mod input;
 mod mldsa;
 mod quote;
 mod rfc3339;
+mod session;
 mod tiers;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, MldsaCommand, QuoteCommand};
+use args::{Cli, Command, MldsaCommand, QuoteCommand, SessionCommand};
 
 /// Exit status of a check that ran and passed.
 const EXIT_OK: u8 = 0;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Command::Quote(QuoteCommand::Inspect(a)) => quote::inspect(&a),
         Command::Quote(QuoteCommand::Verify(a)) => quote::verify(&a),
         Command::Quote(QuoteCommand::Build(a)) => quote::build(&a),
+        Command::Session(SessionCommand::Nonce(a)) => session::nonce(&a),
         Command::Tiers => tiers::print(),
     };
     match result {

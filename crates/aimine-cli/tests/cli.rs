@@ -124,7 +124,7 @@ fn help_lists_every_subcommand() {
     let o = aimine(&["--help"]);
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
-    for sub in ["mldsa", "quote", "tiers"] {
+    for sub in ["mldsa", "quote", "session", "tiers"] {
         assert!(
             text.lines().any(|l| l.trim_start().starts_with(sub)),
             "{sub} missing:\n{text}"
@@ -145,4 +145,57 @@ fn tiers_table_matches_the_mission() {
     ] {
         assert!(text.contains(row), "{row:?} missing:\n{text}");
     }
+}
+
+#[test]
+fn session_nonce_is_the_registry_formula() {
+    let miner = [0x11u8; 20];
+    let expected =
+        aimine_registry::session::session_nonce(96_369, &miner, 1_749_945_600 / 3_600, &[0; 32]);
+    let o = aimine(&[
+        "session",
+        "nonce",
+        "--chain-id",
+        "96369",
+        "--miner",
+        &format!("0x{}", hex::encode(miner)),
+        "--at",
+        "2025-06-15T00:00:00Z",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(stdout(&o).trim(), hex::encode(expected));
+    // With a session key, its SHA-256 is bound in; a key of a wrong length is refused.
+    let key =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/demo/mldsa65.pk")).unwrap();
+    let key = hex::decode(key.trim()).unwrap();
+    let with_key = aimine_registry::session::session_nonce(
+        96_369,
+        &miner,
+        1_749_945_600 / 3_600,
+        &aimine_registry::session::key_hash(Some(&key)),
+    );
+    let o = aimine(&[
+        "session",
+        "nonce",
+        "--chain-id",
+        "96369",
+        "--miner",
+        &hex::encode(miner),
+        "--at",
+        "2025-06-15T00:59:59Z",
+        "--key",
+        "@demo/mldsa65.pk",
+    ]);
+    assert_eq!(stdout(&o).trim(), hex::encode(with_key));
+    let o = aimine(&[
+        "session",
+        "nonce",
+        "--chain-id",
+        "1",
+        "--miner",
+        &hex::encode(miner),
+        "--key",
+        "00ff",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
 }
