@@ -106,6 +106,8 @@ impl RewardSink for Pool {
 pub struct Stats {
     /// Sessions started.
     pub started: usize,
+    /// Sessions refreshed in place by a newer quote.
+    pub refreshed: usize,
     /// Heartbeats that paid (or paid zero).
     pub heartbeats: usize,
     /// Claims paid.
@@ -158,6 +160,7 @@ pub fn run(input: Input) -> Stats {
                 );
                 if let Some(q) = quotes.get(&key)
                     && let Ok(id) = r.start_session(&person(caller), &person(miner), q, None)
+                    && !started.contains(&id)
                 {
                     started.push(id);
                 }
@@ -191,7 +194,9 @@ pub fn run(input: Input) -> Stats {
                 let _ = r.withdraw_stake(&person(who), &person(who), &mut Pool);
             }
             Call::PublicStart { who, miner } => {
-                if let Ok(id) = r.start_public_session(&person(who), &person(miner), None) {
+                if let Ok(id) = r.start_public_session(&person(who), &person(miner), None)
+                    && !started.contains(&id)
+                {
                     started.push(id);
                 }
             }
@@ -241,6 +246,7 @@ pub fn run(input: Input) -> Stats {
                     stats.claims += 1;
                 }
                 Event::SessionStarted { .. } => stats.started += 1,
+                Event::SessionRefreshed { .. } => stats.refreshed += 1,
                 _ => {}
             }
         }
