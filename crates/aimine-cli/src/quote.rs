@@ -45,13 +45,7 @@ pub fn inspect(a: &InspectArgs) -> Result<Outcome, CliError> {
 pub fn verify(a: &QuoteVerifyArgs) -> Result<Outcome, CliError> {
     let devices = devices::load(&a.files)?;
     let nonce_arg = a.nonce.as_deref().map(devices::parse_nonce).transpose()?;
-    let time = match &a.at {
-        Some(t) => rfc3339::parse(t)?,
-        None => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|e| format!("system clock before 1970: {e}"))?
-            .as_secs(),
-    };
+    let time = rfc3339::at_or_now(a.at.as_deref())?;
     let root_der = a.root.as_deref().map(devices::load_root).transpose()?;
     let anchor = match &root_der {
         Some(der) => TrustAnchor::from_cert_der(der).map_err(|e| format!("--root: {e}"))?,

@@ -108,6 +108,18 @@ mod tests {
     }
 }
 
+/// The `--at` time if given, else the system clock (the CLI runs off chain; the library never
+/// reads a clock).
+pub fn at_or_now(at: Option<&str>) -> Result<u64, CliError> {
+    match at {
+        Some(t) => parse(t),
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .map_err(|e| format!("system clock before 1970: {e}")),
+    }
+}
+
 /// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn format(secs: u64) -> String {
     let (y, m, d, hh, mm, ss) = aimine_nvtrust::UnixTime(secs).to_civil();

@@ -18,13 +18,7 @@ pub fn nonce(a: &NonceArgs) -> Result<Outcome, CliError> {
             k.len()
         ));
     }
-    let time = match &a.at {
-        Some(t) => rfc3339::parse(t)?,
-        None => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|e| format!("system clock before 1970: {e}"))?
-            .as_secs(),
-    };
+    let time = rfc3339::at_or_now(a.at.as_deref())?;
     let epoch = time
         .checked_div(a.epoch_seconds)
         .ok_or("--epoch-seconds must be positive")?;

@@ -257,11 +257,37 @@ pub enum VbiosVersion<'a> {
     Text(&'a str),
 }
 
+/// Length of the text of a binary VBIOS version: `XX.XX.XX.XX.XX`.
+pub const VBIOS_TEXT_LEN: usize = 14;
+
+impl VbiosVersion<'_> {
+    /// The version as NVIDIA writes it, without allocating: a binary version is written into
+    /// `buf`, a text version is returned as is.
+    pub fn text<'s>(&'s self, buf: &'s mut [u8; VBIOS_TEXT_LEN]) -> &'s str {
+        match self {
+            VbiosVersion::Text(t) => t,
+            VbiosVersion::Binary(bytes) => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                buf.fill(b'.');
+                for (chunk, byte) in buf.chunks_mut(3).zip(bytes) {
+                    let hex = |nibble: u8| HEX.get(usize::from(nibble)).copied().unwrap_or(b'?');
+                    if let [hi, lo, ..] = chunk {
+                        *hi = hex(byte >> 4);
+                        *lo = hex(byte & 0x0F);
+                    }
+                }
+                core::str::from_utf8(buf).unwrap_or_default()
+            }
+        }
+    }
+}
+
 impl fmt::Display for VbiosVersion<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            VbiosVersion::Binary([a, b, c, d, e]) => {
-                write!(f, "{a:02X}.{b:02X}.{c:02X}.{d:02X}.{e:02X}")
+            VbiosVersion::Binary(_) => {
+                let mut buf = [0u8; VBIOS_TEXT_LEN];
+                f.write_str(self.text(&mut buf))
             }
             VbiosVersion::Text(t) => f.write_str(t),
         }

@@ -68,8 +68,9 @@ pub fn check_measurements(evidence: &Evidence<'_>, set: &GoldenSet<'_>) -> Resul
 pub fn appraise(evidence: &Evidence<'_>, sets: &[GoldenSet<'_>]) -> Result<(), Error> {
     let opaque = evidence.opaque();
     let driver = opaque.driver_version();
-    let mut vbios_buf = VersionText::new();
-    let vbios = opaque.vbios_version().map(|v| vbios_buf.format(&v));
+    let version = opaque.vbios_version();
+    let mut buf = [0u8; crate::opaque::VBIOS_TEXT_LEN];
+    let vbios = version.as_ref().map(|v| v.text(&mut buf));
     let set = sets
         .iter()
         .find(|s| {
@@ -78,35 +79,4 @@ pub fn appraise(evidence: &Evidence<'_>, sets: &[GoldenSet<'_>]) -> Result<(), E
         })
         .ok_or(Error::NoGoldenSet)?;
     check_measurements(evidence, set)
-}
-
-/// A small stack buffer to format a version into (VBIOS versions are 14 characters).
-struct VersionText {
-    buf: [u8; 32],
-    len: usize,
-}
-
-impl VersionText {
-    fn new() -> VersionText {
-        VersionText {
-            buf: [0; 32],
-            len: 0,
-        }
-    }
-
-    fn format(&mut self, v: &dyn core::fmt::Display) -> &str {
-        self.len = 0;
-        let _ = core::fmt::write(self, format_args!("{v}"));
-        core::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or_default()
-    }
-}
-
-impl core::fmt::Write for VersionText {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let end = self.len.checked_add(s.len()).ok_or(core::fmt::Error)?;
-        let dst = self.buf.get_mut(self.len..end).ok_or(core::fmt::Error)?;
-        dst.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
 }

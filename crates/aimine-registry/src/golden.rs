@@ -64,39 +64,6 @@ fn entry_from_words(a: &Word, b: &Word) -> (u8, [u8; 48]) {
     (a[0], digest)
 }
 
-/// A small stack formatter for version texts (VBIOS versions are 14 characters).
-struct Text {
-    buf: [u8; 64],
-    len: usize,
-}
-
-impl core::fmt::Write for Text {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let end = self.len.checked_add(s.len()).ok_or(core::fmt::Error)?;
-        self.buf
-            .get_mut(self.len..end)
-            .ok_or(core::fmt::Error)?
-            .copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
-impl Text {
-    fn of(v: &dyn core::fmt::Display) -> Text {
-        let mut t = Text {
-            buf: [0; 64],
-            len: 0,
-        };
-        let _ = core::fmt::write(&mut t, format_args!("{v}"));
-        t
-    }
-
-    fn as_str(&self) -> &str {
-        core::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or_default()
-    }
-}
-
 impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     /// Replaces the golden set of a driver and VBIOS (admin only); an empty list removes it.
     ///
@@ -144,14 +111,10 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     pub(crate) fn check_golden(&mut self, evidence: &Evidence<'_>) -> Result<(), Error> {
         let opaque = evidence.opaque();
         let driver = opaque.driver_version().unwrap_or_default();
-        let vbios = match opaque.vbios_version() {
-            Some(v) => Text::of(&v),
-            None => Text {
-                buf: [0; 64],
-                len: 0,
-            },
-        };
-        let count_key = keys::mapping(keys::GOLDEN, &golden_set_key(driver, vbios.as_str()));
+        let version = opaque.vbios_version();
+        let mut buf = [0u8; aimine_nvtrust::opaque::VBIOS_TEXT_LEN];
+        let vbios = version.as_ref().map_or("", |v| v.text(&mut buf));
+        let count_key = keys::mapping(keys::GOLDEN, &golden_set_key(driver, vbios));
         let count = word::to_u64(&self.state().load(&count_key)?).unwrap_or(0);
         if count == 0 {
             let required = config::load_u64(self.state(), Param::RequireGoldenMeasurements)? == 1;
