@@ -8,61 +8,25 @@
 )]
 
 use aimine_nvtrust::Architecture;
-use aimine_nvtrust::testkit::{ForgeOptions, TestPki, digest48};
-use aimine_registry::session::{key_hash, session_nonce};
+use aimine_nvtrust::testkit::digest48;
 use aimine_registry::store::word;
-use aimine_registry::{
-    Address, BlockEnv, Config, Error, Event, MemoryStore, Param, Registry, Word,
-};
+use aimine_registry::{Address, Error, Param, Word};
 
-const ADMIN: Address = [0xAD; 20];
+mod common;
+
+use common::{ADMIN, T0, World};
+
 const MINER: Address = [0x11; 20];
-const T0: u64 = 1_749_945_600;
 const DRIVER: &str = "550.90.07";
 const VBIOS: &str = "96.00.9F.00.01";
 
-struct World {
-    store: MemoryStore,
-    events: Vec<Event>,
-    pki: TestPki,
-    device: u32,
-}
-
-impl World {
-    fn new() -> World {
-        let mut w = World {
-            store: MemoryStore::new(),
-            events: Vec::new(),
-            pki: TestPki::new([7; 32]),
-            device: 0,
-        };
-        let root = w.pki.anchor().public_key.to_vec();
-        w.call(|r| r.init(&Config::with_admin(ADMIN))).unwrap();
-        w.call(|r| r.add_anchor(&ADMIN, &root)).unwrap();
-        w
-    }
-
-    fn call<T>(&mut self, f: impl FnOnce(&mut Registry<'_, MemoryStore, Vec<Event>>) -> T) -> T {
-        let env = BlockEnv {
-            chain_id: 1,
-            number: 1,
-            timestamp: T0,
-        };
-        f(&mut Registry::new(&mut self.store, &mut self.events, env))
-    }
-
-    /// Starts a session on a fresh device with `nvdec0` as its NVDEC0 status.
-    fn start(&mut self, nvdec0: u8) -> Result<Word, Error> {
-        self.device += 1;
-        let mut o = ForgeOptions::new(
-            Architecture::Hopper,
-            session_nonce(1, &MINER, T0 / 3_600, &key_hash(None)),
-        );
-        o.device = self.device;
-        o.nvdec0 = nvdec0;
-        let q = self.pki.forge(&o).envelope();
-        self.call(|r| r.start_session(&MINER, &MINER, &q, None))
-    }
+/// Starts a session on a fresh device (`*next` counts them) with `nvdec0` as its NVDEC0 status.
+fn start(w: &mut World, next: &mut u32, nvdec0: u8) -> Result<Word, Error> {
+    *next += 1;
+    let mut o = w.options(Architecture::Hopper, *next, &MINER, T0, None);
+    o.nvdec0 = nvdec0;
+    let q = w.pki.forge(&o).envelope();
+    w.call(T0, |r| r.start_session(&MINER, &MINER, &q, None))
 }
 
 /// The testkit's measurements as golden entries (RIM index = block index − 1).
@@ -74,82 +38,90 @@ fn golden() -> Vec<(u8, [u8; 48])> {
 
 #[test]
 fn quotes_must_match_their_golden_set() {
-    let mut w = World::new();
-    w.call(|r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &golden()))
+    let mut w = World::new(7);
+    let mut n = 0;
+    w.call(T0, |r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &golden()))
         .unwrap();
-    assert!(w.start(0x55).is_ok());
+    assert!(start(&mut w, &mut n, 0x55).is_ok());
     // One index off: refused, by index.
     let mut g = golden();
     g[9].1 = [0xEE; 48];
-    w.call(|r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &g))
+    w.call(T0, |r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &g))
         .unwrap();
     assert_eq!(
-        w.start(0x55).unwrap_err(),
+        start(&mut w, &mut n, 0x55).unwrap_err(),
         Error::Quote(aimine_nvtrust::Error::MeasurementMismatch { index: 9 })
     );
     // An alternative digest for that index makes it match again.
     g.push((9, golden()[9].1));
-    w.call(|r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &g))
+    w.call(T0, |r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &g))
         .unwrap();
-    assert!(w.start(0x55).is_ok());
+    assert!(start(&mut w, &mut n, 0x55).is_ok());
     // Index 35 is not checked while NVDEC0 is disabled, and is when enabled.
     let mut g = golden();
     g[35].1 = [0xEE; 48];
-    w.call(|r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &g))
+    w.call(T0, |r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &g))
         .unwrap();
-    assert!(w.start(0x55).is_ok());
+    assert!(start(&mut w, &mut n, 0x55).is_ok());
     assert_eq!(
-        w.start(0xAA).unwrap_err(),
+        start(&mut w, &mut n, 0xAA).unwrap_err(),
         Error::Quote(aimine_nvtrust::Error::MeasurementMismatch { index: 35 })
     );
     // A listed index the evidence lacks.
     let mut g = golden();
     g.push((70, [1; 48]));
-    w.call(|r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &g))
+    w.call(T0, |r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &g))
         .unwrap();
     assert_eq!(
-        w.start(0x55).unwrap_err(),
+        start(&mut w, &mut n, 0x55).unwrap_err(),
         Error::Quote(aimine_nvtrust::Error::MeasurementMissing { index: 70 })
     );
     // A shorter set replaces a longer one completely.
-    w.call(|r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &golden()[..3]))
-        .unwrap();
-    assert!(w.start(0x55).is_ok());
+    w.call(T0, |r| {
+        r.set_golden_set(&ADMIN, DRIVER, VBIOS, &golden()[..3])
+    })
+    .unwrap();
+    assert!(start(&mut w, &mut n, 0x55).is_ok());
 }
 
 #[test]
 fn a_missing_set_is_refused_only_when_governance_requires_sets() {
-    let mut w = World::new();
-    w.call(|r| r.set_golden_set(&ADMIN, "535.86.09", VBIOS, &golden()))
-        .unwrap();
+    let mut w = World::new(7);
+    let mut n = 0;
+    w.call(T0, |r| {
+        r.set_golden_set(&ADMIN, "535.86.09", VBIOS, &golden())
+    })
+    .unwrap();
     assert!(
-        w.start(0x55).is_ok(),
+        start(&mut w, &mut n, 0x55).is_ok(),
         "no set for 550.90.07: accepted by default"
     );
-    w.call(|r| r.set_param(&ADMIN, Param::RequireGoldenMeasurements, word::from_u64(1)))
-        .unwrap();
+    w.call(T0, |r| {
+        r.set_param(&ADMIN, Param::RequireGoldenMeasurements, word::from_u64(1))
+    })
+    .unwrap();
     assert_eq!(
-        w.start(0x55).unwrap_err(),
+        start(&mut w, &mut n, 0x55).unwrap_err(),
         Error::Quote(aimine_nvtrust::Error::NoGoldenSet)
     );
-    w.call(|r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &golden()))
+    w.call(T0, |r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &golden()))
         .unwrap();
-    assert!(w.start(0x55).is_ok());
+    assert!(start(&mut w, &mut n, 0x55).is_ok());
     // Removing the set (an empty list) brings the refusal back.
-    w.call(|r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &[]))
+    w.call(T0, |r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &[]))
         .unwrap();
     assert_eq!(
-        w.start(0x55).unwrap_err(),
+        start(&mut w, &mut n, 0x55).unwrap_err(),
         Error::Quote(aimine_nvtrust::Error::NoGoldenSet)
     );
     assert_eq!(
-        w.call(|r| r.set_golden_set(&MINER, DRIVER, VBIOS, &golden()))
+        w.call(T0, |r| r.set_golden_set(&MINER, DRIVER, VBIOS, &golden()))
             .unwrap_err(),
         Error::NotAdmin
     );
     let too_many = vec![(0u8, [0u8; 48]); 257];
     assert_eq!(
-        w.call(|r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &too_many))
+        w.call(T0, |r| r.set_golden_set(&ADMIN, DRIVER, VBIOS, &too_many))
             .unwrap_err(),
         Error::BadParam
     );
@@ -157,24 +129,31 @@ fn a_missing_set_is_refused_only_when_governance_requires_sets() {
 
 #[test]
 fn compute_units_can_be_overridden_per_sku() {
-    let mut w = World::new();
+    let mut w = World::new(7);
+    let mut n = 0;
     // The testkit reports chip SKU 882 and project SKU 0200.
-    w.call(|r| r.set_compute_units(&ADMIN, "882", "0200", 1_234))
+    w.call(T0, |r| r.set_compute_units(&ADMIN, "882", "0200", 1_234))
         .unwrap();
-    let id = w.start(0x55).unwrap();
+    let id = start(&mut w, &mut n, 0x55).unwrap();
     assert_eq!(
-        w.call(|r| r.session(&id)).unwrap().unwrap().compute_units,
+        w.call(T0, |r| r.session(&id))
+            .unwrap()
+            .unwrap()
+            .compute_units,
         1_234
     );
-    w.call(|r| r.set_compute_units(&ADMIN, "882", "0200", 0))
+    w.call(T0, |r| r.set_compute_units(&ADMIN, "882", "0200", 0))
         .unwrap();
-    let id = w.start(0x55).unwrap();
+    let id = start(&mut w, &mut n, 0x55).unwrap();
     assert_eq!(
-        w.call(|r| r.session(&id)).unwrap().unwrap().compute_units,
+        w.call(T0, |r| r.session(&id))
+            .unwrap()
+            .unwrap()
+            .compute_units,
         1_000
     );
     assert_eq!(
-        w.call(|r| r.set_compute_units(&MINER, "882", "0200", 5))
+        w.call(T0, |r| r.set_compute_units(&MINER, "882", "0200", 5))
             .unwrap_err(),
         Error::NotAdmin
     );

@@ -8,62 +8,27 @@
 )]
 
 use aimine_nvtrust::Architecture;
-use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
 use aimine_registry::model::{MAX_METADATA_LEN, MAX_NAME_LEN, execution_message, model_id};
-use aimine_registry::session::{key_hash, session_nonce};
-use aimine_registry::{Address, BlockEnv, Config, Error, Event, MemoryStore, Registry, Word};
+use aimine_registry::{Address, Error, Event, Word};
 use aimine_tiers::TrustTier;
 use fips204::ml_dsa_65;
 use fips204::traits::{KeyGen, SerDes, Signer};
 use sha3::{Digest, Keccak256};
 
-const ADMIN: Address = [0xAD; 20];
+mod common;
+
+use common::{CHAIN, T0, World};
+
+const ADMIN: Address = common::ADMIN;
 const MINER: Address = [0x11; 20];
 const OWNER: Address = [0x22; 20];
 const AUTHOR: Address = [0x33; 20];
-const CHAIN: u64 = 96_369;
-const T0: u64 = 1_749_945_600;
 
-struct World {
-    store: MemoryStore,
-    events: Vec<Event>,
-    pki: TestPki,
-}
-
-impl World {
-    fn new() -> World {
-        let mut w = World {
-            store: MemoryStore::new(),
-            events: Vec::new(),
-            pki: TestPki::new([6; 32]),
-        };
-        let root = w.pki.anchor().public_key.to_vec();
-        w.call(T0, |r| r.init(&Config::with_admin(ADMIN))).unwrap();
-        w.call(T0, |r| r.add_anchor(&ADMIN, &root)).unwrap();
-        w
-    }
-
-    fn call<T>(
-        &mut self,
-        ts: u64,
-        f: impl FnOnce(&mut Registry<'_, MemoryStore, Vec<Event>>) -> T,
-    ) -> T {
-        let env = BlockEnv {
-            chain_id: CHAIN,
-            number: 1,
-            timestamp: ts,
-        };
-        f(&mut Registry::new(&mut self.store, &mut self.events, env))
-    }
-
-    fn session(&mut self, arch: Architecture, device: u32, key: Option<&[u8]>) -> Word {
-        let nonce = session_nonce(CHAIN, &MINER, T0 / 3_600, &key_hash(key));
-        let mut o = ForgeOptions::new(arch, nonce);
-        o.device = device;
-        let q = self.pki.forge(&o).envelope();
-        self.call(T0, |r| r.start_session(&OWNER, &MINER, &q, key))
-            .unwrap()
-    }
+/// Starts a session on `device` for [`MINER`], owned by [`OWNER`].
+fn session(w: &mut World, arch: Architecture, device: u32, key: Option<&[u8]>) -> Word {
+    let q = w.quote(arch, device, &MINER, T0, key);
+    w.call(T0, |r| r.start_session(&OWNER, &MINER, &q, key))
+        .unwrap()
 }
 
 /// `abi.encode(bytes32, bytes)`.
@@ -108,7 +73,7 @@ fn model_ids_are_what_solidity_computes() {
 
 #[test]
 fn registration_ownership_and_bounds() {
-    let mut w = World::new();
+    let mut w = World::new(6);
     let hash = [1; 32];
     let id = w
         .call(T0, |r| {
@@ -191,10 +156,10 @@ fn registration_ownership_and_bounds() {
 
 #[test]
 fn execution_proofs_good_and_bad() {
-    let mut w = World::new();
+    let mut w = World::new(6);
     let (pk, sk) = ml_dsa_65::KG::keygen_from_seed(&[8; 32]);
     let pk = pk.into_bytes();
-    let session = w.session(Architecture::Hopper, 1, Some(&pk));
+    let session = session(&mut w, Architecture::Hopper, 1, Some(&pk));
     let model = w
         .call(T0, |r| r.register_model(&AUTHOR, "m", &[1; 32], b""))
         .unwrap();
@@ -280,8 +245,8 @@ fn execution_proofs_good_and_bad() {
 
 #[test]
 fn sessions_without_a_key_or_ended_prove_nothing() {
-    let mut w = World::new();
-    let keyless = w.session(Architecture::Blackwell, 2, None);
+    let mut w = World::new(6);
+    let keyless = session(&mut w, Architecture::Blackwell, 2, None);
     let model = w
         .call(T0, |r| r.register_model(&AUTHOR, "m", &[1; 32], b""))
         .unwrap();
@@ -305,7 +270,7 @@ fn sessions_without_a_key_or_ended_prove_nothing() {
     // Ended sessions no longer prove executions.
     let (pk, sk) = ml_dsa_65::KG::keygen_from_seed(&[9; 32]);
     let pk = pk.into_bytes();
-    let keyed = w.session(Architecture::Hopper, 3, Some(&pk));
+    let keyed = session(&mut w, Architecture::Hopper, 3, Some(&pk));
     let sig = sk
         .try_sign_with_seed(
             &[0; 32],

@@ -8,93 +8,38 @@
 )]
 
 use aimine_nvtrust::Architecture;
-use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
 use aimine_registry::event::EndReason;
-use aimine_registry::session::{heartbeat_message, key_hash, session_id, session_nonce};
+use aimine_registry::session::{heartbeat_message, session_id};
 use aimine_registry::store::word;
-use aimine_registry::{
-    Address, BlockEnv, Config, Error, Event, MemoryStore, Param, Registry, RewardSink, Store, Word,
-    keys,
-};
+use aimine_registry::{Address, Config, Error, Event, Param, RewardSink, Store, Word, keys};
 use fips204::ml_dsa_44;
 use fips204::traits::{KeyGen, SerDes, Signer};
 
-const ADMIN: Address = [0xAD; 20];
+mod common;
+
+use common::{ADMIN, CHAIN, T0, World};
+
 const MINER: Address = [0x11; 20];
 const OTHER_MINER: Address = [0x12; 20];
 const OWNER: Address = [0x22; 20];
-const CHAIN: u64 = 96_369;
-/// 2025-06-15T00:00:00Z, the start of an epoch.
-const T0: u64 = 1_749_945_600;
 const RATE: u128 = 1_000_000_000;
 
-struct World {
-    store: MemoryStore,
-    events: Vec<Event>,
-    pki: TestPki,
-    chain_id: u64,
-}
-
-impl World {
-    fn new() -> World {
-        let mut w = World {
-            store: MemoryStore::new(),
-            events: Vec::new(),
-            pki: TestPki::new([5; 32]),
-            chain_id: CHAIN,
-        };
-        let root_key = w.pki.anchor().public_key.to_vec();
-        w.call(T0, |r| r.init(&Config::with_admin(ADMIN))).unwrap();
-        w.call(T0, |r| r.add_anchor(&ADMIN, &root_key)).unwrap();
-        w.events.clear();
-        w
-    }
-
-    fn call<T>(
-        &mut self,
-        ts: u64,
-        f: impl FnOnce(&mut Registry<'_, MemoryStore, Vec<Event>>) -> T,
-    ) -> T {
-        let env = BlockEnv {
-            chain_id: self.chain_id,
-            number: ts / 12,
-            timestamp: ts,
-        };
-        let mut r = Registry::new(&mut self.store, &mut self.events, env);
-        f(&mut r)
-    }
-
-    /// A quote for `device` bound to (chain, miner, epoch of `ts`, key).
-    fn quote(
-        &self,
-        arch: Architecture,
-        device: u32,
-        miner: &Address,
-        ts: u64,
-        key: Option<&[u8]>,
-    ) -> Vec<u8> {
-        let nonce = session_nonce(self.chain_id, miner, ts / 3_600, &key_hash(key));
-        let mut o = ForgeOptions::new(arch, nonce);
-        o.device = device;
-        self.pki.forge(&o).envelope()
-    }
-
-    fn start(
-        &mut self,
-        ts: u64,
-        device: u32,
-        miner: &Address,
-        key: Option<&[u8]>,
-    ) -> Result<Word, Error> {
-        let q = self.quote(Architecture::Hopper, device, miner, ts, key);
-        self.call(ts, |r| r.start_session(&OWNER, miner, &q, key))
-    }
+/// Starts a Hopper session on `device` for `miner`, owned by [`OWNER`].
+fn start(
+    w: &mut World,
+    ts: u64,
+    device: u32,
+    miner: &Address,
+    key: Option<&[u8]>,
+) -> Result<Word, Error> {
+    let q = w.quote(Architecture::Hopper, device, miner, ts, key);
+    w.call(ts, |r| r.start_session(&OWNER, miner, &q, key))
 }
 
 #[test]
 fn a_session_earns_by_the_formula_until_its_attestation_expires_then_refreshes() {
-    let mut w = World::new();
-    let id = w.start(T0, 1, &MINER, None).unwrap();
+    let mut w = World::new(5);
+    let id = start(&mut w, T0, 1, &MINER, None).unwrap();
     let s = w.call(T0, |r| r.session(&id)).unwrap().unwrap();
     assert_eq!(
         (s.owner, s.miner, s.compute_units, s.tier.as_u8()),
@@ -138,14 +83,14 @@ fn a_session_earns_by_the_formula_until_its_attestation_expires_then_refreshes()
     );
     // A fresh quote starts the GPU's next session.
     let t = T0 + 90_000;
-    let id2 = w.start(t, 1, &MINER, None).unwrap();
+    let id2 = start(&mut w, t, 1, &MINER, None).unwrap();
     assert_ne!(id2, id);
     assert_eq!(id2, session_id(CHAIN, &s.gpu_id, 1));
 }
 
 #[test]
 fn heartbeats_after_expiry_pay_only_up_to_it() {
-    let mut w = World::new();
+    let mut w = World::new(5);
     w.call(T0, |r| {
         r.set_param(
             &ADMIN,
@@ -154,7 +99,7 @@ fn heartbeats_after_expiry_pay_only_up_to_it() {
         )
     })
     .unwrap();
-    let id = w.start(T0, 1, &MINER, None).unwrap();
+    let id = start(&mut w, T0, 1, &MINER, None).unwrap();
     let reward = w
         .call(T0 + 200_000, |r| r.heartbeat(&OWNER, &id, None))
         .unwrap();
@@ -163,7 +108,7 @@ fn heartbeats_after_expiry_pay_only_up_to_it() {
 
 #[test]
 fn replayed_quotes_are_refused() {
-    let mut w = World::new();
+    let mut w = World::new(5);
     let q = w.quote(Architecture::Hopper, 1, &MINER, T0, None);
     // For another miner.
     assert_eq!(
@@ -203,14 +148,14 @@ fn replayed_quotes_are_refused() {
 
 #[test]
 fn one_gpu_has_one_active_session() {
-    let mut w = World::new();
-    let id = w.start(T0, 1, &MINER, None).unwrap();
+    let mut w = World::new(5);
+    let id = start(&mut w, T0, 1, &MINER, None).unwrap();
     assert_eq!(
-        w.start(T0 + 10, 1, &OTHER_MINER, None).unwrap_err(),
+        start(&mut w, T0 + 10, 1, &OTHER_MINER, None).unwrap_err(),
         Error::GpuBusy
     );
     // Another GPU is independent.
-    assert!(w.start(T0 + 10, 2, &OTHER_MINER, None).is_ok());
+    assert!(start(&mut w, T0 + 10, 2, &OTHER_MINER, None).is_ok());
     // The same miner refreshes: the session is settled and keeps its id, with the caller as
     // its new owner and a fresh attestation.
     let new_owner: Address = [0x23; 20];
@@ -241,13 +186,13 @@ fn one_gpu_has_one_active_session() {
     w.call(T0 + 200, |r| r.end_session(&new_owner, &id2))
         .unwrap();
     // After the owner ends it, another miner may start.
-    assert!(w.start(T0 + 300, 1, &OTHER_MINER, None).is_ok());
+    assert!(start(&mut w, T0 + 300, 1, &OTHER_MINER, None).is_ok());
 }
 
 #[test]
 fn only_the_owner_heartbeats_and_ends() {
-    let mut w = World::new();
-    let id = w.start(T0, 1, &MINER, None).unwrap();
+    let mut w = World::new(5);
+    let id = start(&mut w, T0, 1, &MINER, None).unwrap();
     assert_eq!(
         w.call(T0 + 1, |r| r.heartbeat(&MINER, &id, None))
             .unwrap_err(),
@@ -266,8 +211,8 @@ fn only_the_owner_heartbeats_and_ends() {
 
 #[test]
 fn revoked_gpus_cannot_start_and_their_sessions_stop_earning() {
-    let mut w = World::new();
-    let id = w.start(T0, 1, &MINER, None).unwrap();
+    let mut w = World::new(5);
+    let id = start(&mut w, T0, 1, &MINER, None).unwrap();
     let gpu = w.call(T0, |r| r.session(&id)).unwrap().unwrap().gpu_id;
     assert_eq!(
         w.call(T0, |r| r.set_revoked(&OWNER, &gpu, true))
@@ -282,16 +227,16 @@ fn revoked_gpus_cannot_start_and_their_sessions_stop_earning() {
     );
     assert_eq!(w.call(T0, |r| r.mining_balance(&MINER)).unwrap(), 0);
     assert_eq!(
-        w.start(T0 + 700, 1, &MINER, None).unwrap_err(),
+        start(&mut w, T0 + 700, 1, &MINER, None).unwrap_err(),
         Error::GpuRevoked
     );
     w.call(T0, |r| r.set_revoked(&ADMIN, &gpu, false)).unwrap();
-    assert!(w.start(T0 + 800, 1, &MINER, None).is_ok());
+    assert!(start(&mut w, T0 + 800, 1, &MINER, None).is_ok());
 }
 
 #[test]
 fn tiers_follow_the_architecture() {
-    let mut w = World::new();
+    let mut w = World::new(5);
     let q = w.quote(Architecture::Blackwell, 3, &MINER, T0, None);
     let id = w
         .call(T0, |r| r.start_session(&OWNER, &MINER, &q, None))
@@ -312,10 +257,10 @@ fn tiers_follow_the_architecture() {
 
 #[test]
 fn keyed_sessions_heartbeat_with_ml_dsa_signatures() {
-    let mut w = World::new();
+    let mut w = World::new(5);
     let (pk, sk) = ml_dsa_44::KG::keygen_from_seed(&[3; 32]);
     let pk = pk.into_bytes();
-    let id = w.start(T0, 1, &MINER, Some(&pk)).unwrap();
+    let id = start(&mut w, T0, 1, &MINER, Some(&pk)).unwrap();
     let sign = |counter: u64| {
         sk.try_sign_with_seed(&[0; 32], &heartbeat_message(CHAIN, &id, counter), &[])
             .unwrap()
@@ -373,7 +318,7 @@ fn keyed_sessions_heartbeat_with_ml_dsa_signatures() {
 
 #[test]
 fn governance_is_admin_only_and_checked() {
-    let mut w = World::new();
+    let mut w = World::new(5);
     assert_eq!(
         w.call(T0, |r| r.set_param(
             &OWNER,
@@ -420,7 +365,7 @@ fn governance_is_admin_only_and_checked() {
         "NVIDIA's root stays"
     );
     assert_eq!(
-        w.start(T0, 1, &MINER, None).unwrap_err(),
+        start(&mut w, T0, 1, &MINER, None).unwrap_err(),
         Error::Quote(aimine_nvtrust::Error::UntrustedRoot)
     );
 }
@@ -440,8 +385,8 @@ fn claims_pay_the_whole_balance_once() {
             Ok(())
         }
     }
-    let mut w = World::new();
-    let id = w.start(T0, 1, &MINER, None).unwrap();
+    let mut w = World::new(5);
+    let id = start(&mut w, T0, 1, &MINER, None).unwrap();
     w.call(T0 + 60, |r| r.heartbeat(&OWNER, &id, None)).unwrap();
     let mut pool = Pool {
         paid: Vec::new(),
@@ -473,8 +418,8 @@ fn claims_pay_the_whole_balance_once() {
 #[test]
 fn state_is_where_solidity_would_put_it() {
     use sha3::{Digest, Keccak256};
-    let mut w = World::new();
-    let id = w.start(T0, 1, &MINER, None).unwrap();
+    let mut w = World::new(5);
+    let id = start(&mut w, T0, 1, &MINER, None).unwrap();
     w.call(T0 + 10, |r| r.heartbeat(&OWNER, &id, None)).unwrap();
     // mapping(address => uint256) at slot 20: keccak256(pad32(miner) ‖ pad32(20)).
     let mut preimage = [0u8; 64];
