@@ -27,6 +27,12 @@ fn really_signed(child: &Certificate<'_>, parent: &Certificate<'_>) -> bool {
 fn known_links_verify() {
     for k in &KNOWN_CERTS {
         let cert = Certificate::from_der(k.der).unwrap();
+        assert_eq!(
+            cert.public_key(),
+            k.public_key.as_slice(),
+            "{}: key constant",
+            k.name
+        );
         assert!(cert.may_sign_certificates(), "{} is a CA", k.name);
         assert!(cert.is_valid_at(UnixTime(1_749_601_858)), "{}", k.name);
         let issuer = &KNOWN_CERTS[usize::from(k.issued_by.unwrap_or(k.id))];
