@@ -69,5 +69,8 @@ pub use evidence::{Evidence, MeasurementBlock};
 pub use opaque::{FeatureFlag, OpaqueData, OpaqueType, VbiosVersion};
 pub use time::UnixTime;
 pub use trust_anchor::TrustAnchor;
-pub use verify::{Architecture, VerifiedGpu, verify_evidence, verify_evidence_with, verify_quote};
+pub use verify::{
+    Architecture, VerifiedGpu, verify_evidence, verify_evidence_with, verify_parsed_evidence,
+    verify_quote,
+};
 pub use verify_cert::{MAX_CHAIN_LEN, VerifiedChain, verify_chain, verify_chain_cached};

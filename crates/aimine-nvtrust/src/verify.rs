@@ -164,6 +164,22 @@ pub fn verify_evidence_with<'a>(
     cache: &mut dyn LinkStore,
 ) -> Result<VerifiedGpu<'a>, Error> {
     let parsed = Evidence::parse(evidence)?;
+    verify_parsed_evidence(parsed, chain, expected_nonce, anchors, time, cache)
+}
+
+/// [`verify_evidence_with`] for evidence the caller already parsed (to read its nonce first,
+/// say), so it is not parsed twice.
+///
+/// # Errors
+/// As [`verify_evidence_with`], without the evidence format check.
+pub fn verify_parsed_evidence<'a>(
+    parsed: Evidence<'a>,
+    chain: &[&[u8]],
+    expected_nonce: &[u8; NONCE_LEN],
+    anchors: &[TrustAnchor<'_>],
+    time: UnixTime,
+    cache: &mut dyn LinkStore,
+) -> Result<VerifiedGpu<'a>, Error> {
     let certs = parse_chain(chain)?;
     if parsed.nonce() != expected_nonce {
         return Err(Error::NonceMismatch);

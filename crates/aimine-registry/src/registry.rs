@@ -290,8 +290,8 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
             store: &mut *self.store,
             failed: false,
         };
-        let verified = aimine_nvtrust::verify_evidence_with(
-            decoded.evidence,
+        let verified = aimine_nvtrust::verify_parsed_evidence(
+            evidence,
             &decoded.chain,
             &nonce,
             &anchors,
