@@ -335,8 +335,8 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         // One GPU, one active session.
         if let Some(active) = self.active_session(&gpu_id)? {
             if now >= active.attestation_expiry {
-                self.settle(&active, now)?;
-                self.end(active, EndReason::Expired)?;
+                let (_, settled) = self.settle(&active, now)?;
+                self.end(settled, EndReason::Expired)?;
             } else if active.miner == *miner {
                 return self.refresh(active, caller, tier, compute_units, session_key);
             } else {
@@ -397,8 +397,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         session_key: Option<&[u8]>,
     ) -> Result<Word, Error> {
         let now = self.env.timestamp;
-        self.settle(&active, now)?;
-        let settled = Session::load(self.store, &active.id)?.ok_or(Error::UnknownSession)?;
+        let (_, settled) = self.settle(&active, now)?;
         let ttl = config::load_u64(self.store, Param::AttestationTtl)?;
         let refreshed = Session {
             owner: *caller,
@@ -513,9 +512,8 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
             return Ok(0);
         }
         let now = self.env.timestamp;
-        let reward = self.settle(&s, now)?;
+        let (reward, settled) = self.settle(&s, now)?;
         if now >= s.attestation_expiry {
-            let settled = Session::load(self.store, session_id)?.ok_or(Error::UnknownSession)?;
             self.end(settled, EndReason::Expired)?;
         }
         Ok(reward)
@@ -538,8 +536,9 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         Ok(aimine_mldsa::verify_any(key, message, &[], signature).is_ok())
     }
 
-    /// Credits the session's miner for the time since its last heartbeat, up to `now`.
-    fn settle(&mut self, s: &Session, now: u64) -> Result<u128, Error> {
+    /// Credits the session's miner for the time since its last heartbeat, up to `now`; returns
+    /// the reward and the session as stored afterwards.
+    fn settle(&mut self, s: &Session, now: u64) -> Result<(u128, Session), Error> {
         let max = config::load_u64(self.store, Param::MaxHeartbeatInterval)?;
         let until = now.min(s.attestation_expiry);
         let elapsed = until.saturating_sub(s.last_heartbeat).min(max);
@@ -564,7 +563,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
             elapsed,
             count,
         });
-        Ok(reward)
+        Ok((reward, updated))
     }
 
     fn end(&mut self, s: Session, reason: EndReason) -> Result<(), Error> {

@@ -450,3 +450,28 @@ fn state_is_where_solidity_would_put_it() {
         &w.store.load(&keys::mapping(keys::LINKS, &link)).unwrap()
     ));
 }
+
+#[test]
+fn a_session_ended_by_a_newer_quote_after_expiry_keeps_its_settled_record() {
+    let mut w = World::new(5);
+    w.call(T0, |r| {
+        r.set_param(
+            &ADMIN,
+            Param::MaxHeartbeatInterval,
+            word::from_u64(1_000_000),
+        )
+    })
+    .unwrap();
+    let id = start(&mut w, T0, 1, &MINER, None).unwrap();
+    // Another miner's quote after the expiry settles the old session, then ends it.
+    let later = T0 + 90_000;
+    let id2 = start(&mut w, later, 1, &OTHER_MINER, None).unwrap();
+    assert_ne!(id, id2);
+    let old = w.call(later, |r| r.session(&id)).unwrap().unwrap();
+    assert!(!old.active);
+    assert_eq!((old.heartbeats, old.last_heartbeat), (1, T0 + 86_400));
+    assert_eq!(
+        w.call(later, |r| r.mining_balance(&MINER)).unwrap(),
+        86_400 * 1_000 * RATE
+    );
+}
