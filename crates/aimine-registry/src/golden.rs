@@ -6,14 +6,13 @@
 //! more than once allows each of its digests (a RIM's alternatives). Operators derive sets from
 //! NVIDIA's signed RIMs off chain (`aimine rim golden`) and governance registers them. A quote
 //! must then match every listed index (index 35 is skipped while NVDEC0 is disabled, as NVIDIA
-//! does); a quote with no set is accepted unless [`crate::Param::RequireGoldenMeasurements`] is 1.
+//! does; the rule is aimine-nvtrust's `MeasurementCheck`); a quote with no set is accepted unless [`crate::Param::RequireGoldenMeasurements`] is 1.
 //!
 //! Compute units default per architecture; governance may override them for a chip and project
 //! SKU, keyed by `keccak256(chip_sku ‖ "|" ‖ project_sku)`.
 
 use aimine_nvtrust::Evidence;
-use aimine_nvtrust::opaque::Nvdec0Status;
-use aimine_nvtrust::policy::NVDEC0_INDEX;
+use aimine_nvtrust::policy::MeasurementCheck;
 use sha3::{Digest, Keccak256};
 
 use crate::Error;
@@ -125,8 +124,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             };
         }
         let data = keys::keccak256(&count_key);
-        let nvdec0_off = opaque.nvdec0_status() == Some(Nvdec0Status::Disabled);
-        let (mut listed, mut matched) = ([0u64; 4], [0u64; 4]);
+        let mut check = MeasurementCheck::new(evidence);
         for i in 0..count.min(MAX_ENTRIES as u64) {
             let at = i.saturating_mul(2);
             let a = self.state().load(&keys::offset(&data, at))?;
@@ -134,35 +132,9 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
                 .state()
                 .load(&keys::offset(&data, at.saturating_add(1)))?;
             let (index, digest) = entry_from_words(&a, &b);
-            let (w, bit) = (usize::from(index / 64), 1u64 << (index % 64));
-            if let Some(l) = listed.get_mut(w) {
-                *l |= bit;
-            }
-            let spdm = index.checked_add(1).and_then(|i| evidence.block(i));
-            if spdm.is_some_and(|blk| blk.value == digest)
-                && let Some(m) = matched.get_mut(w)
-            {
-                *m |= bit;
-            }
+            check.allow(index, &digest);
         }
-        for index in 0..=u8::MAX {
-            let (w, bit) = (usize::from(index / 64), 1u64 << (index % 64));
-            let is_listed = listed.get(w).is_some_and(|l| l & bit != 0);
-            let is_matched = matched.get(w).is_some_and(|m| m & bit != 0);
-            if !is_listed || is_matched || (index == NVDEC0_INDEX && nvdec0_off) {
-                continue;
-            }
-            let missing = index
-                .checked_add(1)
-                .and_then(|i| evidence.block(i))
-                .is_none();
-            return Err(Error::Quote(if missing {
-                aimine_nvtrust::Error::MeasurementMissing { index }
-            } else {
-                aimine_nvtrust::Error::MeasurementMismatch { index }
-            }));
-        }
-        Ok(())
+        check.finish().map_err(Error::Quote)
     }
 
     /// Sets the compute units of GPUs with this chip and project SKU (admin only); 0 removes the
