@@ -4,6 +4,8 @@
 //! - `nostd`: proves every library crate builds without std (and that the check can fail).
 //! - `bench [filter]`: runs the criterion benches and prints one summary table.
 //! - `fuzz <target> [seconds]`: installs cargo-fuzz if missing and fuzzes with the nightly toolchain.
+//! - `sol [--check]`: compiles the Solidity (the mission's ComputeProvider, the test contracts)
+//!   with the pinned npm `solc` into `crates/aimine-evm/artifacts/`.
 #![forbid(unsafe_code)]
 #![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
@@ -21,7 +23,9 @@ commands:
   ci                      fmt check, clippy -D warnings, workspace tests, no-std check
   nostd                   prove every library crate builds without std
   bench [FILTER]          run the criterion benches and print the summary table
-  fuzz TARGET [SECONDS]   fuzz TARGET with cargo-fuzz on nightly (default 60 s)";
+  fuzz TARGET [SECONDS]   fuzz TARGET with cargo-fuzz on nightly (default 60 s)
+  sol [--check]           compile the Solidity with the pinned solc into crates/aimine-evm/artifacts
+                          (--check: fail if the committed artifacts are stale)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +34,7 @@ fn main() -> ExitCode {
         Some("nostd") => nostd(),
         Some("bench") => bench::report(args.get(1).map(String::as_str)),
         Some("fuzz") => fuzz(&args[1..]),
+        Some("sol") => sol(args.get(1).is_some_and(|a| a == "--check")),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -229,4 +234,16 @@ fn fuzz(args: &[String]) -> Result {
         ])
         .arg(format!("-max_total_time={seconds}"));
     run(cmd, &format!("fuzzing {target} for {seconds} s"))
+}
+
+/// `cargo xtask sol`: node and npm install the pinned compiler on first use.
+fn sol(check: bool) -> Result {
+    if !aimine_vectors::solc::node_available() {
+        return Err(
+            "node and npm are needed (https://nodejs.org); the pinned solc comes from npm".into(),
+        );
+    }
+    let mission = aimine_vectors::mission_dir()
+        .ok_or("the mission folder (../shared/mission or AIMINE_MISSION) is needed")?;
+    aimine_vectors::solc::compile(&mission, check)
 }

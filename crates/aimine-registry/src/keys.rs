@@ -26,6 +26,7 @@
 //! | 28 | `mapping(address staker => Stake)`, fields in [`crate::stake::field`] |
 //! | 29 | golden measurement sets: `mapping(bytes32 set_key => uint256 count)`, entry `i` (two words: index ‖ digest) at `keccak256(count_key) + 2i` |
 //! | 30 | `mapping(bytes32 sku_key => uint256 compute_units)`: per-SKU overrides (0: none) |
+//! | 31 | `uint256`: the sum of every Public-tier stake (not part of the reward pool) |
 
 use sha3::{Digest, Keccak256};
 
@@ -61,6 +62,8 @@ pub const STAKES: u64 = 28;
 pub const GOLDEN: u64 = 29;
 /// Slot of the per-SKU compute-unit overrides.
 pub const COMPUTE_UNITS: u64 = 30;
+/// Slot of the total staked.
+pub const TOTAL_STAKED: u64 = 31;
 
 /// keccak256 of `data`.
 pub fn keccak256(data: &[u8]) -> Word {

@@ -43,7 +43,7 @@ pub use config::{Config, Param};
 pub use env::{Address, BlockEnv};
 pub use error::Error;
 pub use event::{Event, EventSink, RewardSink};
-pub use registry::Registry;
+pub use registry::{Appraisal, Registry};
 #[cfg(feature = "memory")]
 pub use store::MemoryStore;
-pub use store::{Store, Word};
+pub use store::{Store, Word, Work};

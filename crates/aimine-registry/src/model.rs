@@ -348,6 +348,15 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         Ok(receipt)
     }
 
+    /// The session that produced a recorded receipt, or zero when none was recorded.
+    ///
+    /// # Errors
+    /// A store error.
+    pub fn receipt_session(&mut self, receipt_id: &Word) -> Result<Word, Error> {
+        self.state()
+            .load(&keys::mapping(keys::RECEIPTS, receipt_id))
+    }
+
     /// The session a valid proof names, or `None`.
     fn execution_session(
         &mut self,

@@ -12,7 +12,7 @@ use crate::env::{Address, BlockEnv};
 use crate::event::{EndReason, Event, EventSink, RewardSink};
 use crate::keys;
 use crate::session::{self, Session};
-use crate::store::{Store, Word, word};
+use crate::store::{Store, Word, Work, word};
 
 /// At most this many trust anchors may be configured.
 pub const MAX_ANCHORS: usize = 4;
@@ -159,19 +159,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
     /// # Errors
     /// A store error.
     pub fn anchors(&mut self) -> Result<Vec<[u8; ANCHOR_KEY_LEN], MAX_ANCHORS>, Error> {
-        let count = word::to_u64(&self.store.load(&keys::slot(keys::ANCHORS))?).unwrap_or(0);
-        let mut out = Vec::new();
-        for i in 0..count.min(MAX_ANCHORS as u64) {
-            let base = keys::offset(&keys::array_base(keys::ANCHORS), i.saturating_mul(4));
-            let mut key = [0u8; 128];
-            for (j, chunk) in key.chunks_exact_mut(32).enumerate() {
-                chunk.copy_from_slice(&self.store.load(&keys::offset(&base, j as u64))?);
-            }
-            let mut anchor = [0u8; ANCHOR_KEY_LEN];
-            anchor.copy_from_slice(key.get(..ANCHOR_KEY_LEN).unwrap_or(&[0; ANCHOR_KEY_LEN]));
-            let _ = out.push(anchor);
-        }
-        Ok(out)
+        anchors_in(self.store)
     }
 
     fn push_anchor(&mut self, public_key: &[u8]) -> Result<(), Error> {
@@ -277,8 +265,65 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
             .map_err(aimine_nvtrust::Error::from)?;
         let nonce = self.bound_nonce(miner, &key_hash, evidence.nonce())?;
 
-        // Then the signatures.
-        let anchor_keys = self.anchors()?;
+        // Then the signatures, remembering verified links in state.
+        let mut links = StoredLinks {
+            store: &mut *self.store,
+            failed: false,
+            read_only: false,
+        };
+        let verified = Self::verify_gpu(&mut links, evidence, &decoded.chain, &nonce, now);
+        let failed = links.failed;
+        let appraisal = self.appraise_verified(verified, failed)?;
+        self.open_session(
+            caller,
+            miner,
+            appraisal.gpu_id,
+            appraisal.tier,
+            appraisal.compute_units,
+            session_key,
+        )
+    }
+
+    /// Appraises a quote as [`Registry::start_session`] would, without binding it to a miner or
+    /// starting anything: the envelope, the evidence, the chain to a configured anchor at the
+    /// block's time, the nonce (`expected_nonce`, or the evidence's own when `None`), the
+    /// golden measurements, revocation, and the compute units governance assigns.
+    ///
+    /// Read-only: certificate links verified before (by sessions) are reused, new ones are not
+    /// remembered, so the call is safe in a static context.
+    ///
+    /// # Errors
+    /// [`Error::Quote`], [`Error::NotAComputeDevice`], [`Error::GpuRevoked`], store errors.
+    pub fn appraise_quote(
+        &mut self,
+        quote: &[u8],
+        expected_nonce: Option<&[u8; NONCE_LEN]>,
+    ) -> Result<Appraisal, Error> {
+        let decoded =
+            aimine_nvtrust::envelope::decode(quote).map_err(aimine_nvtrust::Error::from)?;
+        let evidence = aimine_nvtrust::Evidence::parse(decoded.evidence)
+            .map_err(aimine_nvtrust::Error::from)?;
+        let nonce = *expected_nonce.unwrap_or(evidence.nonce());
+        let now = self.env.timestamp;
+        let mut links = StoredLinks {
+            store: &mut *self.store,
+            failed: false,
+            read_only: true,
+        };
+        let verified = Self::verify_gpu(&mut links, evidence, &decoded.chain, &nonce, now);
+        let failed = links.failed;
+        self.appraise_verified(verified, failed)
+    }
+
+    /// Verifies parsed evidence against the anchors in state.
+    fn verify_gpu<'q>(
+        links: &mut StoredLinks<'_, S>,
+        evidence: aimine_nvtrust::Evidence<'q>,
+        chain: &[&'q [u8]],
+        nonce: &[u8; NONCE_LEN],
+        now: u64,
+    ) -> Result<aimine_nvtrust::VerifiedGpu<'q>, Error> {
+        let anchor_keys = anchors_in(links.store)?;
         let anchors: Vec<TrustAnchor<'_>, MAX_ANCHORS> = anchor_keys
             .iter()
             .map(|k| TrustAnchor {
@@ -286,19 +331,24 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
                 public_key: k.as_slice(),
             })
             .collect();
-        let mut links = StoredLinks {
-            store: &mut *self.store,
-            failed: false,
-        };
-        let verified = aimine_nvtrust::verify_parsed_evidence(
+        Ok(aimine_nvtrust::verify_parsed_evidence(
             evidence,
-            &decoded.chain,
-            &nonce,
+            chain,
+            nonce,
             &anchors,
             UnixTime(now),
-            &mut links,
-        );
-        if links.failed {
+            links,
+        )?)
+    }
+
+    /// What governance makes of a verified GPU: its tier and compute units, unless it is
+    /// revoked, not a GPU, or off its golden measurements.
+    fn appraise_verified(
+        &mut self,
+        verified: Result<aimine_nvtrust::VerifiedGpu<'_>, Error>,
+        store_failed: bool,
+    ) -> Result<Appraisal, Error> {
+        if store_failed {
             return Err(Error::Store);
         }
         let gpu = verified?;
@@ -311,12 +361,15 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         if self.is_revoked(&gpu_id)? {
             return Err(Error::GpuRevoked);
         }
-
         self.check_golden(gpu.evidence())?;
-        let tier = hardware.tier();
         let default_units = config::load_u64(self.store, units_param)?;
         let compute_units = self.compute_units_for(gpu.evidence(), default_units)?;
-        self.open_session(caller, miner, gpu_id, tier, compute_units, session_key)
+        Ok(Appraisal {
+            architecture: gpu.architecture(),
+            tier: hardware.tier(),
+            gpu_id,
+            compute_units,
+        })
     }
 
     /// Opens a session for a device (a verified GPU, or a staker's Public-tier slot): one active
@@ -533,6 +586,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
             return Ok(false);
         }
         let key = key.get(..len).ok_or(Error::BadSessionKey)?;
+        self.store.meter(Work::MlDsaVerify { key_len: len })?;
         Ok(aimine_mldsa::verify_any(key, message, &[], signature).is_ok())
     }
 
@@ -634,26 +688,72 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
     }
 }
 
+/// The configured trust anchors' keys.
+fn anchors_in<S: Store + ?Sized>(
+    store: &mut S,
+) -> Result<Vec<[u8; ANCHOR_KEY_LEN], MAX_ANCHORS>, Error> {
+    let count = word::to_u64(&store.load(&keys::slot(keys::ANCHORS))?).unwrap_or(0);
+    let mut out = Vec::new();
+    for i in 0..count.min(MAX_ANCHORS as u64) {
+        let base = keys::offset(&keys::array_base(keys::ANCHORS), i.saturating_mul(4));
+        let mut key = [0u8; 128];
+        for (j, chunk) in key.chunks_exact_mut(32).enumerate() {
+            chunk.copy_from_slice(&store.load(&keys::offset(&base, j as u64))?);
+        }
+        let mut anchor = [0u8; ANCHOR_KEY_LEN];
+        anchor.copy_from_slice(key.get(..ANCHOR_KEY_LEN).unwrap_or(&[0; ANCHOR_KEY_LEN]));
+        let _ = out.push(anchor);
+    }
+    Ok(out)
+}
+
+/// What a verified quote is worth to this chain ([`Registry::appraise_quote`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Appraisal {
+    /// The device family.
+    pub architecture: Architecture,
+    /// Its trust tier.
+    pub tier: aimine_tiers::TrustTier,
+    /// The GPU's stable id (aimine-nvtrust's `gpu_id`).
+    pub gpu_id: Word,
+    /// Compute units governance assigns it.
+    pub compute_units: u64,
+}
+
 /// Verified certificate links remembered in the registry's own state (slot 22), so a GPU that
 /// attested once costs one signature check on later quotes. A store error is kept and reported
-/// after verification.
+/// after verification. A read-only view reuses links but does not add any.
 struct StoredLinks<'s, S: Store + ?Sized> {
     store: &'s mut S,
     failed: bool,
+    read_only: bool,
 }
 
 impl<S: Store + ?Sized> LinkStore for StoredLinks<'_, S> {
     fn contains(&mut self, link: &[u8; 32]) -> bool {
         match self.store.load(&keys::mapping(keys::LINKS, link)) {
-            Ok(w) => word::to_bool(&w),
+            Ok(w) if word::to_bool(&w) => true,
+            // Not verified before: the signature check comes next, so it is metered now. If the
+            // store refuses, the link is reported as known to skip the check; the call fails
+            // with the store error afterwards, so nothing is decided on that answer.
+            Ok(_) => match self.store.meter(Work::CertificateSignature) {
+                Ok(()) => false,
+                Err(_) => {
+                    self.failed = true;
+                    true
+                }
+            },
             Err(_) => {
                 self.failed = true;
-                false
+                true
             }
         }
     }
 
     fn insert(&mut self, link: [u8; 32]) {
+        if self.read_only {
+            return;
+        }
         if self
             .store
             .store(&keys::mapping(keys::LINKS, &link), word::from_bool(true))

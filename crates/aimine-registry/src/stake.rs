@@ -78,8 +78,22 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         }
         let (staked, unlock) = self.stake_of(caller)?;
         let total = staked.checked_add(amount).ok_or(Error::Overflow)?;
+        let all = self
+            .total_staked()?
+            .checked_add(amount)
+            .ok_or(Error::Overflow)?;
         self.put_stake(caller, total, unlock)?;
+        self.state()
+            .store(&keys::slot(keys::TOTAL_STAKED), word::from_u128(all))?;
         Ok(total)
+    }
+
+    /// The sum of every stake held: funds a chain keeps apart from its reward pool.
+    ///
+    /// # Errors
+    /// A store error.
+    pub fn total_staked(&mut self) -> Result<u128, Error> {
+        word::to_u128(&self.state().load(&keys::slot(keys::TOTAL_STAKED))?).ok_or(Error::Overflow)
     }
 
     /// Starts the withdrawal cooldown of the caller's whole stake; its session stops earning.
@@ -112,8 +126,14 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         if staked == 0 || unlock == 0 || self.env().timestamp < unlock {
             return Err(Error::StakeLocked);
         }
+        let all = self
+            .total_staked()?
+            .checked_sub(staked)
+            .ok_or(Error::Overflow)?;
         sink.pay(to, staked)?;
         self.put_stake(caller, 0, 0)?;
+        self.state()
+            .store(&keys::slot(keys::TOTAL_STAKED), word::from_u128(all))?;
         Ok(staked)
     }
 

@@ -24,6 +24,29 @@ pub trait Store {
     /// # Errors
     /// [`Error::Store`] when the backing store refuses (e.g. out of gas, static context).
     fn store(&mut self, key: &Word, value: Word) -> Result<(), Error>;
+
+    /// Announces expensive work the registry is about to do, before doing it, so a metered
+    /// store can charge for it (and refuse, stopping the call before the work). Free by default.
+    ///
+    /// # Errors
+    /// [`Error::Store`] when the work may not be done (e.g. out of gas).
+    fn meter(&mut self, work: Work) -> Result<(), Error> {
+        let _ = work;
+        Ok(())
+    }
+}
+
+/// Expensive work announced through [`Store::meter`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Work {
+    /// One ECDSA P-384 signature check of a certificate link not verified before (a quote's
+    /// evidence signature is part of the call's own price and is not announced).
+    CertificateSignature,
+    /// One ML-DSA verification with a session key of this many bytes.
+    MlDsaVerify {
+        /// The public key's length (1312, 1952 or 2592).
+        key_len: usize,
+    },
 }
 
 /// An in-memory [`Store`] for tests and off-chain simulation (feature `memory`).
@@ -48,6 +71,11 @@ impl MemoryStore {
     /// Whether every key reads as zero.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
+    }
+
+    /// Every non-zero word in key order (e.g. to write a genesis state into a chain's database).
+    pub fn iter(&self) -> impl Iterator<Item = (&Word, &Word)> {
+        self.words.iter()
     }
 }
 

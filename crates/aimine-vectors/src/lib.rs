@@ -212,3 +212,103 @@ pub mod nvidia {
         Some((evidence, String::from_utf8(pem).expect("PEM is text")))
     }
 }
+
+/// The mission folder (`ComputeProvider.sol`): `AIMINE_MISSION` if set, else `mission/` beside
+/// the vectors folder. `None` (after a notice) where a test should skip, as for [`dir`].
+///
+/// # Panics
+/// As [`dir`], and when `AIMINE_MISSION` names a missing folder.
+pub fn mission_dir() -> Option<PathBuf> {
+    if let Some(explicit) = std::env::var_os("AIMINE_MISSION") {
+        let path = PathBuf::from(explicit);
+        assert!(
+            path.is_dir(),
+            "AIMINE_MISSION={} is not a folder",
+            path.display()
+        );
+        return Some(path);
+    }
+    let vectors = dir()?;
+    let mission = vectors
+        .parent()
+        .map_or_else(|| vectors.join("../mission"), |p| p.join("mission"));
+    assert!(
+        mission.join("ComputeProvider.sol").is_file(),
+        "the mission's ComputeProvider.sol is missing from {} (set AIMINE_MISSION)",
+        mission.display()
+    );
+    Some(mission)
+}
+
+/// The pinned Solidity compiler (npm `solc`, `tools/solc/`), driven by `cargo xtask sol` and by
+/// the test that keeps the committed artifacts fresh.
+pub mod solc {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
+    /// The workspace root.
+    pub fn root() -> PathBuf {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        manifest
+            .ancestors()
+            .nth(2)
+            .map_or_else(|| manifest.join("../.."), Path::to_path_buf)
+    }
+
+    /// Whether `node` and `npm` run here.
+    pub fn node_available() -> bool {
+        let runs = |tool: &str| {
+            Command::new(tool)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        runs("node") && runs("npm")
+    }
+
+    /// Installs the pinned compiler (`npm ci` in `tools/solc`) unless it is there.
+    ///
+    /// # Errors
+    /// When npm fails.
+    pub fn install() -> Result<(), String> {
+        let tools = root().join("tools/solc");
+        if tools.join("node_modules/solc/package.json").is_file() {
+            return Ok(());
+        }
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--silent"])
+            .current_dir(&tools)
+            .status()
+            .map_err(|e| format!("cannot run npm: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("npm ci in {} failed ({status})", tools.display()))
+        }
+    }
+
+    /// Compiles ComputeProvider (from `mission`) and the test contracts into
+    /// `crates/aimine-evm/artifacts/`; with `check`, compares instead of writing.
+    ///
+    /// # Errors
+    /// A compile error, or (with `check`) a stale artifact; the compiler's output says which.
+    pub fn compile(mission: &Path, check: bool) -> Result<(), String> {
+        install()?;
+        let root = root();
+        let mut cmd = Command::new("node");
+        cmd.arg(root.join("tools/solc/compile.js"))
+            .arg(&root)
+            .arg(mission);
+        if check {
+            cmd.arg("--check");
+        }
+        let status = cmd.status().map_err(|e| format!("cannot run node: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else if check {
+            Err("compiled artifacts differ from the committed ones: run `cargo xtask sol`".into())
+        } else {
+            Err(format!("solc failed ({status})"))
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! The gas schedule: what each call costs before the storage it touches and the logs it writes.
+//!
+//! Every call is charged, in order: its base price (before any work), a per-word price for the
+//! bytes it hashes or parses, one [`GasSchedule::certificate_signature`] for every certificate
+//! link that must be verified because no earlier session verified it, and one ML-DSA price for
+//! every session-key signature it checks (both charged just before the check). Storage is
+//! charged on top at the EVM's own SLOAD/SSTORE prices (cold/warm, EIP-2200/2929 with refunds),
+//! and events at LOG prices. `GAS.md` gives the measurement behind each number.
+
+/// The prices of one chain. [`GasSchedule::DEFAULT`] is the schedule in `GAS.md`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GasSchedule {
+    /// `startSession`, `startSessionWithKey`: decode, parse and verify the evidence signature
+    /// (the mission's AI_MINING price).
+    pub start_session: u64,
+    /// `startPublicSession`.
+    pub start_public_session: u64,
+    /// `heartbeat`, `heartbeatSigned` (plus the ML-DSA price when signed), `endSession`.
+    pub heartbeat: u64,
+    /// `verifyQuote`, `parseQuote` and their nonce variants (the mission's NV_TRUST price).
+    pub verify_quote: u64,
+    /// Every byte of a quote, per 32-byte word (envelope decoding, evidence parsing, SHA-384).
+    pub quote_word: u64,
+    /// One certificate link's ECDSA P-384 check, when state does not record it as verified.
+    pub certificate_signature: u64,
+    /// `register` (the mission's MODEL_REGISTRY price), `verifyExecution`, `recordExecution`
+    /// (plus the ML-DSA price).
+    pub model_call: u64,
+    /// Per 32-byte word hashed with keccak-256 or SHAKE (model metadata, ML-DSA messages).
+    pub hash_word: u64,
+    /// ML-DSA-44 verification (1,312-byte key).
+    pub mldsa44: u64,
+    /// ML-DSA-65 verification (1,952-byte key).
+    pub mldsa65: u64,
+    /// ML-DSA-87 verification (2,592-byte key).
+    pub mldsa87: u64,
+    /// Governance and stake calls, claims, model updates.
+    pub write_call: u64,
+    /// Views and pure helpers (`getSession`, `miningBalance`, `computeWorkId`, …).
+    pub view_call: u64,
+    /// Every word of call data (copying and decoding it), on every call.
+    pub input_word: u64,
+    /// A native-token payment out of the precompile (claim, withdrawStake): the EVM's value
+    /// transfer price.
+    pub payment: u64,
+}
+
+impl GasSchedule {
+    /// The schedule measured in `GAS.md`.
+    pub const DEFAULT: GasSchedule = GasSchedule {
+        start_session: 100_000,
+        start_public_session: 10_000,
+        heartbeat: 5_000,
+        verify_quote: 50_000,
+        quote_word: 6,
+        certificate_signature: 45_000,
+        model_call: 25_000,
+        hash_word: 12,
+        mldsa44: 15_000,
+        mldsa65: 24_000,
+        mldsa87: 40_000,
+        write_call: 5_000,
+        view_call: 1_000,
+        input_word: 3,
+        payment: 9_000,
+    };
+
+    /// The price of one ML-DSA verification with a key of `key_len` bytes (the largest level's
+    /// for any other length, which fails anyway).
+    pub const fn mldsa(&self, key_len: usize) -> u64 {
+        match key_len {
+            1_312 => self.mldsa44,
+            1_952 => self.mldsa65,
+            _ => self.mldsa87,
+        }
+    }
+}
+
+impl Default for GasSchedule {
+    fn default() -> GasSchedule {
+        GasSchedule::DEFAULT
+    }
+}
+
+/// 32-byte words covering `len` bytes.
+pub const fn words(len: usize) -> u64 {
+    (len as u64).div_ceil(32)
+}
+
+/// Gas left and spent in one call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Meter {
+    limit: u64,
+    used: u64,
+    refunded: i64,
+}
+
+/// The call ran out of gas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutOfGas;
+
+impl Meter {
+    /// A meter with `limit` gas.
+    pub const fn new(limit: u64) -> Meter {
+        Meter {
+            limit,
+            used: 0,
+            refunded: 0,
+        }
+    }
+
+    /// Spends `amount`, or spends nothing and fails when less is left.
+    ///
+    /// # Errors
+    /// [`OutOfGas`].
+    pub fn charge(&mut self, amount: u64) -> Result<(), OutOfGas> {
+        match self.used.checked_add(amount) {
+            Some(used) if used <= self.limit => {
+                self.used = used;
+                Ok(())
+            }
+            _ => Err(OutOfGas),
+        }
+    }
+
+    /// Records a refund (negative to undo one), as SSTORE does.
+    pub fn refund(&mut self, amount: i64) {
+        self.refunded = self.refunded.saturating_add(amount);
+    }
+
+    /// Gas spent so far.
+    pub const fn used(&self) -> u64 {
+        self.used
+    }
+
+    /// Refund recorded so far.
+    pub const fn refunded(&self) -> i64 {
+        self.refunded
+    }
+
+    /// The limit.
+    pub const fn limit(&self) -> u64 {
+        self.limit
+    }
+}

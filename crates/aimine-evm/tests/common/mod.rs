@@ -1,0 +1,179 @@
+//! The end-to-end world: a devnet with the aimine precompiles, a dev trust anchor, the compiled
+//! contracts, and quotes forged by aimine-nvtrust's testkit and bound to a miner.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+use aimine_evm::ChainConfig;
+use aimine_evm::abi::IAIMining;
+use aimine_evm::address::AI_MINING;
+use aimine_evm::devnet::{Devnet, Receipt, artifacts};
+use aimine_nvtrust::Architecture;
+use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
+use aimine_registry::session::{key_hash, session_nonce};
+use alloy_sol_types::{SolCall, SolError};
+use revm::primitives::{Address, U256, address};
+
+/// Bindings of the compiled test contracts, from their artifacts' ABIs.
+pub mod contracts {
+    alloy_sol_types::sol!(
+        #[allow(missing_docs)]
+        AimineClient,
+        "artifacts/AimineClient.json"
+    );
+    alloy_sol_types::sol!(
+        #[allow(missing_docs)]
+        ComputeProvider,
+        "artifacts/ComputeProvider.json"
+    );
+}
+pub use contracts::{AimineClient, ComputeProvider};
+
+/// The chain id.
+pub const CHAIN: u64 = 96_369;
+/// 2025-06-15T00:00:00Z, the start of an epoch.
+pub const T0: u64 = 1_749_945_600;
+/// Governance.
+pub const ADMIN: Address = address!("00000000000000000000000000000000000000ad");
+/// A miner (an EOA).
+pub const MINER: Address = address!("0000000000000000000000000000000000000a11");
+/// Another miner.
+pub const OTHER: Address = address!("0000000000000000000000000000000000000b0b");
+/// One ether.
+pub const ETHER: u128 = 1_000_000_000_000_000_000;
+
+/// The devnet and the dev PKI whose root it trusts.
+pub struct World {
+    pub net: Devnet,
+    pub pki: TestPki,
+}
+
+impl World {
+    /// A devnet at [`T0`] trusting the dev root made from `seed`, with funded accounts.
+    pub fn new(seed: u8) -> World {
+        World::with(seed, |_| {})
+    }
+
+    /// As [`World::new`], with the configuration changed by `f` first.
+    pub fn with(seed: u8, f: impl FnOnce(&mut ChainConfig)) -> World {
+        let pki = TestPki::new([seed; 32]);
+        let mut config = ChainConfig::new(CHAIN, ADMIN.into_array());
+        let mut anchor = [0u8; 97];
+        anchor.copy_from_slice(pki.anchor().public_key);
+        config.extra_anchors.push(anchor);
+        f(&mut config);
+        let mut net = Devnet::new(config, T0).unwrap();
+        for who in [ADMIN, MINER, OTHER] {
+            net.fund(who, U256::from(1_000 * ETHER));
+        }
+        World { net, pki }
+    }
+
+    /// Forge options for `device`, bound to `miner` in the current epoch with `key`.
+    pub fn options(
+        &self,
+        arch: Architecture,
+        device: u32,
+        miner: Address,
+        key: Option<&[u8]>,
+    ) -> ForgeOptions {
+        let epoch = self.net.time() / 3_600;
+        let nonce = session_nonce(CHAIN, &miner.into_array(), epoch, &key_hash(key));
+        let mut o = ForgeOptions::new(arch, nonce);
+        o.device = device;
+        o
+    }
+
+    /// A quote (AIMQ envelope) for `device` bound to `miner` in the current epoch.
+    pub fn quote(
+        &self,
+        arch: Architecture,
+        device: u32,
+        miner: Address,
+        key: Option<&[u8]>,
+    ) -> Vec<u8> {
+        self.pki
+            .forge(&self.options(arch, device, miner, key))
+            .envelope()
+    }
+
+    /// Sends a call.
+    pub fn send<C: SolCall>(&mut self, from: Address, to: Address, call: &C) -> Receipt {
+        self.net
+            .send(from, to, call.abi_encode(), U256::ZERO)
+            .unwrap()
+    }
+
+    /// Sends a call with value.
+    pub fn send_value<C: SolCall>(
+        &mut self,
+        from: Address,
+        to: Address,
+        call: &C,
+        value: U256,
+    ) -> Receipt {
+        self.net.send(from, to, call.abi_encode(), value).unwrap()
+    }
+
+    /// Sends a call that must succeed, and decodes its return.
+    pub fn ok<C: SolCall>(&mut self, from: Address, to: Address, call: &C) -> C::Return {
+        let r = self.send(from, to, call);
+        assert!(r.ok(), "{} failed: {:?}", C::SIGNATURE, r.result);
+        C::abi_decode_returns(&r.output()).unwrap()
+    }
+
+    /// A view call, decoded.
+    pub fn view<C: SolCall>(&mut self, to: Address, call: &C) -> C::Return {
+        let r = self.net.view(MINER, to, call.abi_encode()).unwrap();
+        assert!(r.ok(), "{} failed: {:?}", C::SIGNATURE, r.result);
+        C::abi_decode_returns(&r.output()).unwrap()
+    }
+
+    /// Deploys the AimineClient test contract from `from`.
+    pub fn client(&mut self, from: Address) -> Address {
+        self.net
+            .deploy(from, artifacts::bytecode(artifacts::AIMINE_CLIENT))
+            .unwrap()
+            .0
+    }
+
+    /// Deploys the mission's ComputeProvider.
+    pub fn compute_provider(&mut self) -> Address {
+        self.net
+            .deploy(ADMIN, artifacts::bytecode(artifacts::COMPUTE_PROVIDER))
+            .unwrap()
+            .0
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&mut self, seconds: u64) {
+        let t = self.net.time() + seconds;
+        self.net.set_time(t);
+    }
+
+    /// A miner's balance on AI_MINING.
+    pub fn mining_balance(&mut self, miner: Address) -> U256 {
+        self.view(AI_MINING, &IAIMining::miningBalanceCall { miner })
+    }
+}
+
+/// Asserts that a receipt reverted with custom error `E`.
+pub fn assert_reverts<E: SolError>(r: &Receipt) {
+    assert_eq!(
+        r.revert_selector(),
+        Some(E::SELECTOR),
+        "expected {} but got {:?}",
+        E::SIGNATURE,
+        r.result
+    );
+}
+
+/// The reward the formula gives: rate × seconds × units × multiplier.
+pub fn expected_reward(seconds: u64, units: u64, tier: aimine_tiers::TrustTier) -> U256 {
+    U256::from(aimine_tiers::reward(1_000_000_000, seconds, units, tier).unwrap())
+}
