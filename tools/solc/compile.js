@@ -29,6 +29,10 @@ const sources = {
     content: fs.readFileSync(path.join(root, solDir, 'test/AimineClient.sol'), 'utf8'),
   },
 };
+for (const i of ['IAIMining', 'INVTrust', 'IModelRegistry']) {
+  const key = `${REMAP}ai/${i}.sol`;
+  sources[key] = { content: fs.readFileSync(path.join(root, solDir, `ai/${i}.sol`), 'utf8') };
+}
 
 function findImports(p) {
   const file = p.startsWith(REMAP) ? path.join(root, solDir, p.slice(REMAP.length)) : path.join(root, p);
@@ -59,9 +63,14 @@ const fatal = (output.errors || []).filter(
 for (const e of output.errors || []) console.error(e.formattedMessage);
 if (fatal.length > 0) process.exit(1);
 
+// The interfaces' ABIs (as solc sees them) are written too, so a test can hold the Rust
+// bindings to them.
 const wanted = {
   ComputeProvider: 'mission/ComputeProvider.sol',
   AimineClient: `${solDir}/test/AimineClient.sol`,
+  IAIMining: `${REMAP}ai/IAIMining.sol`,
+  INVTrust: `${REMAP}ai/INVTrust.sol`,
+  IModelRegistry: `${REMAP}ai/IModelRegistry.sol`,
 };
 let stale = false;
 if (!check) fs.mkdirSync(outDir, { recursive: true });
@@ -72,8 +81,8 @@ for (const [name, source] of Object.entries(wanted)) {
     source,
     compiler: `solc-js ${solc.version()}`,
     abi: c.abi,
-    bytecode: `0x${c.evm.bytecode.object}`,
   };
+  if (c.evm.bytecode.object) artifact.bytecode = `0x${c.evm.bytecode.object}`;
   const text = `${JSON.stringify(artifact, null, 2)}\n`;
   const file = path.join(outDir, `${name}.json`);
   if (check) {

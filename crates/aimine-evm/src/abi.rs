@@ -4,6 +4,15 @@
 //! event and custom error, as `alloy-sol-types` encodes them.
 #![allow(missing_docs)]
 
-alloy_sol_types::sol!("sol/ai/IAIMining.sol");
-alloy_sol_types::sol!("sol/ai/INVTrust.sol");
-alloy_sol_types::sol!("sol/ai/IModelRegistry.sol");
+alloy_sol_types::sol!(
+    #[sol(all_derives)]
+    "sol/ai/IAIMining.sol"
+);
+alloy_sol_types::sol!(
+    #[sol(all_derives)]
+    "sol/ai/INVTrust.sol"
+);
+alloy_sol_types::sol!(
+    #[sol(all_derives)]
+    "sol/ai/IModelRegistry.sol"
+);

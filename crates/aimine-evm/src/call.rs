@@ -122,9 +122,12 @@ pub(crate) fn run<I: SolInterface>(
     if !I::valid_selector(*selector) {
         return Ok(Outcome::revert(0, errors::unknown_selector(*selector)));
     }
+    // Only the canonical encoding (what Solidity produces) is accepted: decoding must succeed
+    // and encoding the result must give back exactly the call data (no short padding, no
+    // trailing bytes, no unusual offsets).
     let decoded = match I::abi_decode_validate(call.input) {
-        Ok(decoded) => decoded,
-        Err(_) => return Ok(Outcome::revert(0, errors::malformed())),
+        Ok(decoded) if decoded.abi_encode() == call.input => decoded,
+        _ => return Ok(Outcome::revert(0, errors::malformed())),
     };
     let rules = rules(&decoded, call, schedule);
     if call.value != U256::ZERO && !rules.payable {

@@ -175,6 +175,17 @@ impl Devnet {
         data: Bytes,
         value: U256,
     ) -> Result<(TxEnv, u64), String> {
+        self.tx_with_gas(from, kind, data, value, TX_GAS_LIMIT)
+    }
+
+    fn tx_with_gas(
+        &self,
+        from: Address,
+        kind: TxKind,
+        data: Bytes,
+        value: U256,
+        gas_limit: u64,
+    ) -> Result<(TxEnv, u64), String> {
         let intrinsic =
             calculate_initial_tx_gas(SpecId::default(), &data, kind.is_create(), 0, 0, 0, None)
                 .initial_regular_gas;
@@ -183,7 +194,7 @@ impl Devnet {
             .kind(kind)
             .data(data)
             .value(value)
-            .gas_limit(TX_GAS_LIMIT)
+            .gas_limit(gas_limit)
             .gas_price(0)
             .chain_id(Some(self.config.chain_id))
             .build()
@@ -203,6 +214,31 @@ impl Devnet {
         value: U256,
     ) -> Result<Receipt, String> {
         let (tx, intrinsic_gas) = self.tx(from, TxKind::Call(to), Bytes::from(data), value)?;
+        let result = self.evm.transact_commit(tx).map_err(|e| e.to_string())?;
+        Ok(Receipt {
+            result,
+            intrinsic_gas,
+        })
+    }
+
+    /// Sends a transaction with a gas limit and commits it.
+    ///
+    /// # Errors
+    /// When revm refuses the transaction (not when it reverts or runs out of gas).
+    pub fn send_with_gas(
+        &mut self,
+        from: Address,
+        to: Address,
+        data: Vec<u8>,
+        gas_limit: u64,
+    ) -> Result<Receipt, String> {
+        let (tx, intrinsic_gas) = self.tx_with_gas(
+            from,
+            TxKind::Call(to),
+            Bytes::from(data),
+            U256::ZERO,
+            gas_limit,
+        )?;
         let result = self.evm.transact_commit(tx).map_err(|e| e.to_string())?;
         Ok(Receipt {
             result,

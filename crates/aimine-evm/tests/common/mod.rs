@@ -61,13 +61,18 @@ impl World {
 
     /// As [`World::new`], with the configuration changed by `f` first.
     pub fn with(seed: u8, f: impl FnOnce(&mut ChainConfig)) -> World {
+        World::at(T0, seed, f)
+    }
+
+    /// As [`World::with`], starting at time `t`.
+    pub fn at(t: u64, seed: u8, f: impl FnOnce(&mut ChainConfig)) -> World {
         let pki = TestPki::new([seed; 32]);
         let mut config = ChainConfig::new(CHAIN, ADMIN.into_array());
         let mut anchor = [0u8; 97];
         anchor.copy_from_slice(pki.anchor().public_key);
         config.extra_anchors.push(anchor);
         f(&mut config);
-        let mut net = Devnet::new(config, T0).unwrap();
+        let mut net = Devnet::new(config, t).unwrap();
         for who in [ADMIN, MINER, OTHER] {
             net.fund(who, U256::from(1_000 * ETHER));
         }
@@ -177,3 +182,18 @@ pub fn assert_reverts<E: SolError>(r: &Receipt) {
 pub fn expected_reward(seconds: u64, units: u64, tier: aimine_tiers::TrustTier) -> U256 {
     U256::from(aimine_tiers::reward(1_000_000_000, seconds, units, tier).unwrap())
 }
+
+/// A real NVIDIA vector set as an AIMQ envelope, with its device-identity certificate (chain[1]),
+/// or `None` when the vectors are absent.
+pub fn real_quote(set: &aimine_vectors::nvidia::Set) -> Option<(Vec<u8>, Vec<u8>)> {
+    let (evidence, pem) = aimine_vectors::nvidia::load(set)?;
+    let chain = aimine_nvtrust::pem::decode_chain(&pem).unwrap();
+    let refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+    let len = aimine_nvtrust::envelope::encoded_len(&evidence, &refs).unwrap();
+    let mut out = vec![0u8; len];
+    aimine_nvtrust::envelope::encode(&evidence, &refs, &mut out).unwrap();
+    Some((out, chain[1].clone()))
+}
+
+/// When the real vectors' certificates are all valid (2025-06-11T00:30:58Z).
+pub const VECTORS_AT: u64 = 1_749_601_858;

@@ -1,0 +1,242 @@
+//! How the precompiles behave as precompiles: dispatch, malformed input, STATICCALL,
+//! DELEGATECALL, value, out of gas, and reverts undoing state and logs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+mod common;
+
+use aimine_evm::abi::{IAIMining, IModelRegistry, INVTrust};
+use aimine_evm::address::{AI_MINING, MODEL_REGISTRY, NV_TRUST};
+use aimine_nvtrust::Architecture;
+use alloy_sol_types::{SolCall, SolError};
+use common::*;
+use revm::context::result::ExecutionResult;
+use revm::primitives::{B256, Bytes, U256};
+
+fn started(w: &mut World, device: u32) -> B256 {
+    let quote = w.quote(Architecture::Hopper, device, MINER, None);
+    w.ok(
+        MINER,
+        AI_MINING,
+        &IAIMining::startSessionCall {
+            miner: MINER,
+            teeQuote: quote.into(),
+        },
+    )
+}
+
+#[test]
+fn unknown_selectors_and_malformed_calldata_revert_with_custom_errors() {
+    let mut w = World::new(20);
+    for address in [AI_MINING, NV_TRUST, MODEL_REGISTRY] {
+        let r = w
+            .net
+            .send(MINER, address, vec![1, 2, 3, 4, 5], U256::ZERO)
+            .unwrap();
+        assert_reverts::<IAIMining::UnknownSelector>(&r);
+        let e = IAIMining::UnknownSelector::abi_decode(&r.output()).unwrap();
+        assert_eq!(e.selector.0, [1, 2, 3, 4]);
+        for short in [vec![], vec![0xAB], vec![1, 2, 3]] {
+            let r = w.net.send(MINER, address, short, U256::ZERO).unwrap();
+            assert_reverts::<IAIMining::MalformedCalldata>(&r);
+        }
+    }
+    // A known selector with truncated or non-canonical arguments.
+    let full = IAIMining::startSessionCall {
+        miner: MINER,
+        teeQuote: vec![1; 40].into(),
+    }
+    .abi_encode();
+    for cut in [4, 20, 36, 68, full.len() - 1] {
+        let r = w
+            .net
+            .send(MINER, AI_MINING, full[..cut].to_vec(), U256::ZERO)
+            .unwrap();
+        assert_reverts::<IAIMining::MalformedCalldata>(&r);
+    }
+    let mut dirty = IAIMining::miningBalanceCall { miner: MINER }.abi_encode();
+    dirty[4] = 0xFF; // an address with high bits set
+    let r = w.net.send(MINER, AI_MINING, dirty, U256::ZERO).unwrap();
+    assert_reverts::<IAIMining::MalformedCalldata>(&r);
+    // Quote bytes that are not an envelope: a clean QuoteRejected(format).
+    let r = w.send(
+        MINER,
+        AI_MINING,
+        &IAIMining::startSessionCall {
+            miner: MINER,
+            teeQuote: vec![0; 300].into(),
+        },
+    );
+    assert_eq!(
+        IAIMining::QuoteRejected::abi_decode(&r.output())
+            .unwrap()
+            .check,
+        1
+    );
+    assert!(!w.view(
+        NV_TRUST,
+        &INVTrust::verifyQuoteCall {
+            teeQuote: Bytes::new()
+        }
+    ));
+}
+
+#[test]
+fn static_calls_cannot_write_and_delegate_calls_are_refused() {
+    let mut w = World::new(21);
+    let client = w.client(MINER);
+    let id = started(&mut w, 1);
+
+    let (ok, selector) = w
+        .view(client, &AimineClient::staticHeartbeatCall { id })
+        .into();
+    assert!(!ok);
+    assert_eq!(selector.0, IAIMining::WriteInStaticContext::SELECTOR);
+
+    let calls: [(_, Vec<u8>); 3] = [
+        (
+            AI_MINING,
+            IAIMining::miningBalanceCall { miner: MINER }.abi_encode(),
+        ),
+        (
+            NV_TRUST,
+            INVTrust::verifyQuoteCall {
+                teeQuote: Bytes::new(),
+            }
+            .abi_encode(),
+        ),
+        (
+            MODEL_REGISTRY,
+            IModelRegistry::getModelCall {
+                modelId: B256::ZERO,
+            }
+            .abi_encode(),
+        ),
+    ];
+    for (address, data) in calls {
+        let r = w.send(
+            MINER,
+            client,
+            &AimineClient::delegatedCall {
+                precompile: address,
+                data: data.into(),
+            },
+        );
+        let (ok, selector) = AimineClient::delegatedCall::abi_decode_returns(&r.output())
+            .unwrap()
+            .into();
+        assert!(!ok);
+        assert_eq!(selector.0, IAIMining::DelegateCallNotAllowed::SELECTOR);
+    }
+}
+
+#[test]
+fn value_is_accepted_only_by_stake() {
+    let mut w = World::new(22);
+    let client = w.client(MINER);
+    w.net.fund(client, U256::from(5 * ETHER));
+    for (address, data) in [
+        (
+            AI_MINING,
+            IAIMining::miningBalanceCall { miner: MINER }.abi_encode(),
+        ),
+        (AI_MINING, IAIMining::claimCall { to: MINER }.abi_encode()),
+        (
+            NV_TRUST,
+            INVTrust::verifyQuoteCall {
+                teeQuote: Bytes::new(),
+            }
+            .abi_encode(),
+        ),
+        (
+            MODEL_REGISTRY,
+            IModelRegistry::getModelCall {
+                modelId: B256::ZERO,
+            }
+            .abi_encode(),
+        ),
+    ] {
+        let r = w.send(
+            MINER,
+            client,
+            &AimineClient::rawCall {
+                precompile: address,
+                data: data.into(),
+                value: U256::from(1),
+            },
+        );
+        let out = AimineClient::rawCall::abi_decode_returns(&r.output()).unwrap();
+        assert!(!out.ok);
+        assert_eq!(
+            &out.ret[..4],
+            IAIMining::ValueNotAccepted::SELECTOR.as_slice()
+        );
+    }
+    // The refused value stayed with the sender; the accepted stake moved.
+    assert_eq!(w.net.balance(AI_MINING), U256::ZERO);
+    let r = w.send(
+        MINER,
+        client,
+        &AimineClient::rawCall {
+            precompile: AI_MINING,
+            data: IAIMining::stakeCall {}.abi_encode().into(),
+            value: U256::from(ETHER),
+        },
+    );
+    assert!(
+        AimineClient::rawCall::abi_decode_returns(&r.output())
+            .unwrap()
+            .ok
+    );
+    assert_eq!(w.net.balance(AI_MINING), U256::from(ETHER));
+}
+
+#[test]
+fn out_of_gas_and_reverts_leave_no_state_or_logs() {
+    let mut w = World::new(23);
+    let id = started(&mut w, 2);
+    let session_before = w.view(AI_MINING, &IAIMining::getSessionCall { sessionId: id });
+    w.advance(600);
+
+    // Enough for the base price, not for the storage: the whole call halts, nothing changes.
+    let data = IAIMining::heartbeatCall { sessionId: id }.abi_encode();
+    let r = w
+        .net
+        .send_with_gas(MINER, AI_MINING, data.clone(), 21_000 + 1_000 + 5_100)
+        .unwrap();
+    assert!(
+        matches!(r.result, ExecutionResult::Halt { .. }),
+        "{:?}",
+        r.result
+    );
+    assert!(r.result.logs().is_empty());
+    assert_eq!(
+        w.view(AI_MINING, &IAIMining::getSessionCall { sessionId: id }),
+        session_before
+    );
+    assert_eq!(w.mining_balance(MINER), U256::ZERO);
+
+    // A quote that fails late (after storage reads) reverts cleanly and keeps the unspent gas.
+    let other = w.quote(Architecture::Hopper, 2, OTHER, None);
+    let r = w.send(
+        OTHER,
+        AI_MINING,
+        &IAIMining::startSessionCall {
+            miner: OTHER,
+            teeQuote: other.into(),
+        },
+    );
+    assert_reverts::<IAIMining::GpuBusy>(&r);
+    assert!(r.result.logs().is_empty());
+    assert!(r.gas_used() < 1_000_000);
+
+    // The same heartbeat with enough gas succeeds and logs.
+    let r = w.net.send(MINER, AI_MINING, data, U256::ZERO).unwrap();
+    assert!(r.ok());
+    assert_eq!(r.result.logs().len(), 1);
+}
