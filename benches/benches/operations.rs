@@ -50,6 +50,13 @@ fn operations(c: &mut Criterion) {
     group.bench_function("nvtrust_verify_warm", |b| {
         b.iter(|| verify_quote(black_box(&quote), &nonce, &anchor, time, &mut cache).is_ok())
     });
+
+    // Every precompile case, through the node's code path, undone after each run.
+    let mut bench = aimine_benches::precompiles::precompile_bench();
+    let cases = bench.cases.clone();
+    for case in &cases {
+        group.bench_function(case.id, |b| b.iter(|| bench.run(black_box(case))));
+    }
     group.finish();
 }
 

@@ -8,6 +8,8 @@
 #![forbid(unsafe_code)]
 #![allow(clippy::expect_used, clippy::indexing_slicing)]
 
+pub mod precompiles;
+
 use aimine_mldsa::Level;
 use fips204::traits::{KeyGen, SerDes, Signer};
 use fips204::{ml_dsa_44, ml_dsa_65, ml_dsa_87};
@@ -39,32 +41,72 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         id: "mldsa44_verify",
         gas: MLDSA_GAS[0],
-        note: "proposed verifyMLDSA price, ML-DSA-44",
+        note: "aimine-mldsa alone, ML-DSA-44 (schedule's mldsa44)",
     },
     Operation {
         id: "mldsa65_verify",
         gas: MLDSA_GAS[1],
-        note: "proposed verifyMLDSA price, ML-DSA-65",
+        note: "aimine-mldsa alone, ML-DSA-65 (schedule's mldsa65)",
     },
     Operation {
         id: "mldsa87_verify",
         gas: MLDSA_GAS[2],
-        note: "proposed verifyMLDSA price, ML-DSA-87",
+        note: "aimine-mldsa alone, ML-DSA-87 (schedule's mldsa87)",
     },
     Operation {
         id: "nvtrust_verify_cold",
-        gas: NV_TRUST_GAS,
-        note: "NV_TRUST verifyQuote, H100 quote, nothing cached",
+        gas: NV_TRUST_GAS + 2 * CERTIFICATE_SIGNATURE_GAS,
+        note: "aimine-nvtrust alone, H100 quote, nothing cached: base + 2 links",
     },
     Operation {
         id: "nvtrust_verify_warm",
         gas: NV_TRUST_GAS,
-        note: "NV_TRUST verifyQuote, H100 quote, device links cached",
+        note: "aimine-nvtrust alone, H100 quote, device links cached: base only",
     },
 ];
 
-/// The mission's price of an NV_TRUST quote verification.
-pub const NV_TRUST_GAS: u64 = 50_000;
+/// One row of the summary table: a criterion id, the gas it is charged, what it is.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The criterion function id inside [`GROUP`].
+    pub id: String,
+    /// The gas charged.
+    pub gas: u64,
+    /// What it measures.
+    pub note: String,
+}
+
+/// Every row of the summary table: the ruler and the raw operations, then every precompile case
+/// with the gas the precompile actually charges for it (one run each).
+pub fn rows() -> Vec<Row> {
+    let mut rows: Vec<Row> = OPERATIONS
+        .iter()
+        .map(|op| Row {
+            id: op.id.to_string(),
+            gas: op.gas,
+            note: op.note.to_string(),
+        })
+        .collect();
+    let mut bench = precompiles::precompile_bench();
+    let cases = bench.cases.clone();
+    for case in &cases {
+        let outcome = bench.run(case);
+        rows.push(Row {
+            id: case.id.to_string(),
+            gas: outcome.gas_used,
+            note: format!("precompile: {}", case.note),
+        });
+    }
+    rows
+}
+
+/// The mission's price of an NV_TRUST quote verification (the schedule's base price).
+pub const NV_TRUST_GAS: u64 = aimine_evm::gas::GasSchedule::DEFAULT.verify_quote;
+
+/// The schedule's price of one certificate link not verified before (an H100 has two: its
+/// attestation key and its device-identity key; NVIDIA's shared certificates are built in).
+pub const CERTIFICATE_SIGNATURE_GAS: u64 =
+    aimine_evm::gas::GasSchedule::DEFAULT.certificate_signature;
 
 /// A real H100 quote (hopper-550.90.07 as an envelope) with its nonce and a time inside its
 /// validity; when the vectors are absent, a forged one under a test root. Returns (quote, nonce,
@@ -100,9 +142,13 @@ pub fn nvtrust_fixture() -> (Vec<u8>, [u8; 32], Vec<u8>, u64, bool) {
     })
 }
 
-/// Proposed gas for one ML-DSA-44, -65, -87 verification (32-byte message, empty context),
-/// set from this bench so that each stays at or below ecrecover's ns/gas with headroom.
-pub const MLDSA_GAS: [u64; 3] = [15_000, 24_000, 40_000];
+/// The schedule's gas for one ML-DSA-44, -65, -87 verification (32-byte message, empty
+/// context), set from this bench so that each stays at or below ecrecover's ns/gas with headroom.
+pub const MLDSA_GAS: [u64; 3] = [
+    aimine_evm::gas::GasSchedule::DEFAULT.mldsa44,
+    aimine_evm::gas::GasSchedule::DEFAULT.mldsa65,
+    aimine_evm::gas::GasSchedule::DEFAULT.mldsa87,
+];
 
 /// An ecrecover input (hash ‖ v ‖ r ‖ s) with a valid signature, and the address it recovers
 /// (left-padded to 32 bytes). A public Ethereum test vector (the "ValidKey" case).
@@ -206,6 +252,16 @@ mod tests {
             &mut cache,
         );
         assert!(gpu.is_ok(), "{gpu:?}");
+    }
+
+    #[test]
+    fn every_precompile_case_succeeds_and_is_charged() {
+        let rows = rows();
+        assert!(rows.len() > OPERATIONS.len() + 15);
+        for (i, row) in rows.iter().enumerate() {
+            assert!(row.gas > 0, "{}", row.id);
+            assert!(rows[..i].iter().all(|r| r.id != row.id), "{} twice", row.id);
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@
 )]
 
 pub mod corpus;
+pub mod evm_calls;
 pub mod mldsa_verify;
 pub mod nvtrust_cert;
 pub mod nvtrust_envelope;
@@ -25,6 +26,7 @@ pub mod tiers_reward;
 
 /// The names of every fuzz target, as `cargo fuzz` and `cargo xtask fuzz` know them.
 pub const TARGETS: &[&str] = &[
+    "evm_calls",
     "mldsa_verify",
     "nvtrust_cert",
     "nvtrust_envelope",

@@ -15,6 +15,7 @@ fn every_target_has_a_smoke_test() {
     assert_eq!(
         TARGETS,
         [
+            "evm_calls",
             "mldsa_verify",
             "nvtrust_cert",
             "nvtrust_envelope",
@@ -23,6 +24,12 @@ fn every_target_has_a_smoke_test() {
             "tiers_reward"
         ]
     );
+}
+
+#[test]
+fn evm_calls_smoke() {
+    let built = corpus::run(3, 300, 4_000, aimine_fuzz::evm_calls::run);
+    assert!(built >= 200, "only {built} inputs built");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use aimine_benches::{ECRECOVER, GROUP, OPERATIONS, Operation};
+use aimine_benches::{ECRECOVER, GROUP, Row};
 
 use crate::{Result, cargo, root, run};
 
@@ -25,11 +25,11 @@ pub fn report(filter: Option<&str>) -> Result {
     print_table(&root().join("target/criterion"))
 }
 
-/// Reads criterion's median for `op`, in nanoseconds.
-fn median_ns(dir: &Path, op: &Operation) -> Result<f64> {
-    let path = dir.join(GROUP).join(op.id).join("new/estimates.json");
+/// Reads criterion's median for `id`, in nanoseconds.
+fn median_ns(dir: &Path, id: &str) -> Result<f64> {
+    let path = dir.join(GROUP).join(id).join("new/estimates.json");
     let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("no measurement for {} ({}): {e}", op.id, path.display()))?;
+        .map_err(|e| format!("no measurement for {id} ({}): {e}", path.display()))?;
     let json: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     json["median"]["point_estimate"]
@@ -38,21 +38,22 @@ fn median_ns(dir: &Path, op: &Operation) -> Result<f64> {
 }
 
 fn print_table(dir: &Path) -> Result {
-    let ruler_ns = median_ns(dir, &ECRECOVER)?;
+    let ruler_ns = median_ns(dir, ECRECOVER.id)?;
     let ruler = ruler_ns / ECRECOVER.gas as f64;
     println!();
     println!("| operation | median ns/call | gas | ns/gas | ratio to ecrecover | note |");
     println!("|---|---:|---:|---:|---:|---|");
     let mut over = Vec::new();
-    for op in OPERATIONS {
-        let Ok(ns) = median_ns(dir, op) else {
+    let rows: Vec<Row> = aimine_benches::rows();
+    for op in &rows {
+        let Ok(ns) = median_ns(dir, &op.id) else {
             println!("| {} | (not run) | {} | | | {} |", op.id, op.gas, op.note);
             continue;
         };
         let per_gas = ns / op.gas as f64;
         let ratio = per_gas / ruler;
         if ratio > 1.0 {
-            over.push(op.id);
+            over.push(op.id.clone());
         }
         println!(
             "| {} | {:.0} | {} | {:.2} | {:.2} | {} |",

@@ -28,6 +28,10 @@ pub enum Command {
     Session(SessionCommand),
     /// Print the hardware trust tiers and their reward multipliers.
     Tiers,
+    /// Run the mission's scenario on an embedded revm chain with the aimine precompiles: dev
+    /// GPUs (forged under a dev root, and said so) attest, mine and earn per tier; a model is
+    /// registered and an execution receipt verified from a contract.
+    Demo,
 }
 
 /// `aimine session …`

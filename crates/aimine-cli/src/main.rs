@@ -4,6 +4,7 @@
 //! read but is invalid), 2 usage or I/O error.
 
 mod args;
+mod demo;
 mod devices;
 mod input;
 mod mldsa;
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         Command::Quote(QuoteCommand::Build(a)) => quote::build(&a),
         Command::Session(SessionCommand::Nonce(a)) => session::nonce(&a),
         Command::Tiers => tiers::print(),
+        Command::Demo => demo::run(),
     };
     match result {
         Ok(Outcome::Valid) => ExitCode::from(EXIT_OK),

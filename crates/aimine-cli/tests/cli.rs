@@ -199,3 +199,29 @@ fn session_nonce_is_the_registry_formula() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// The README's main job: the mission's scenario on the embedded chain, narrated, exit 0.
+#[test]
+fn demo_runs_the_mission_scenario() {
+    let o = aimine(&["demo"]);
+    let text = stdout(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for line in [
+        "FORGED by aimine-nvtrust's testkit",
+        "Deployed ComputeProvider",
+        "trust level 3",
+        "trust level 4",
+        "alice     0.021600 tokens",
+        "bob       0.081000 tokens",
+        "carol     0.000054 tokens",
+        "alice claims 0.021600 tokens",
+        "verifyExecution(receipt signed by the session key): true; with another output: false",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in:\n{text}");
+    }
+}

@@ -2,7 +2,7 @@
 //!
 //! Each interface becomes a module with one type per function call (`…Call`), return value,
 //! event and custom error, as `alloy-sol-types` encodes them.
-#![allow(missing_docs)]
+#![allow(missing_docs, clippy::too_many_arguments)]
 
 alloy_sol_types::sol!(
     #[sol(all_derives)]

@@ -11,7 +11,7 @@ use revm_primitives::{Address, U256};
 use crate::errors;
 use crate::events;
 use crate::exec::{Exec, Failure};
-use crate::gas::GasSchedule;
+use crate::gas::{Charge, GasSchedule};
 use crate::host::{Call, Fatal, Host, Outcome, Scheme};
 
 /// What a function is allowed to do, and what it costs before it runs.
@@ -145,7 +145,7 @@ pub(crate) fn run<I: SolInterface>(
         payout: Payout::default(),
         registration: None,
     };
-    if ctx.exec.charge(rules.price).is_err() {
+    if ctx.exec.charge(Charge::Base, rules.price).is_err() {
         return Ok(Outcome::out_of_gas(call.gas_limit));
     }
     let returned = body(&mut ctx, decoded);
@@ -176,7 +176,8 @@ fn finish(mut ctx: Ctx<'_, '_>, returned: Returned) -> Result<Outcome, Fatal> {
         Err(Reverted::Custom(data)) => return Ok(Outcome::revert(ctx.exec.meter.used(), data)),
     };
     if let Some((to, amount)) = ctx.payout.pending {
-        if ctx.exec.charge(ctx.exec.schedule().payment).is_err() {
+        let price = ctx.exec.schedule().payment;
+        if ctx.exec.charge(Charge::Payment, price).is_err() {
             return Ok(Outcome::out_of_gas(limit));
         }
         let paid = ctx
@@ -198,14 +199,12 @@ fn finish(mut ctx: Ctx<'_, '_>, returned: Returned) -> Result<Outcome, Fatal> {
             .exec
             .host()
             .log_gas(log.data.topics().len(), log.data.data.len());
-        if ctx.exec.charge(price).is_err() {
+        if ctx.exec.charge(Charge::Logs, price).is_err() {
             return Ok(Outcome::out_of_gas(limit));
         }
         ctx.exec.host().log(log);
     }
-    Ok(Outcome::success(
-        ctx.exec.meter.used(),
-        ctx.exec.meter.refunded(),
-        output,
-    ))
+    let mut outcome = Outcome::success(ctx.exec.meter.used(), ctx.exec.meter.refunded(), output);
+    outcome.breakdown = ctx.exec.meter.breakdown();
+    Ok(outcome)
 }

@@ -21,7 +21,6 @@ use revm::handler::{
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, Bytes, TxKind, U256};
-use revm::state::AccountInfo;
 
 use crate::genesis::ChainConfig;
 use crate::provider::{AiminePrecompiles, install};
@@ -131,7 +130,7 @@ impl Devnet {
             .ctx
             .block
             .number
-            .saturating_add(U256::from(elapsed / 12 + 1));
+            .saturating_add(U256::from((elapsed / 12).saturating_add(1)));
         self.evm.ctx.block.timestamp = U256::from(timestamp);
         self.evm.ctx.block.number = number;
     }
@@ -139,11 +138,7 @@ impl Devnet {
     /// Sets an account's balance.
     pub fn fund(&mut self, account: Address, balance: U256) {
         let db = self.evm.ctx.db_mut();
-        let mut info = db
-            .basic_ref(account)
-            .ok()
-            .flatten()
-            .unwrap_or_else(AccountInfo::default);
+        let mut info = db.basic_ref(account).ok().flatten().unwrap_or_default();
         info.balance = balance;
         db.insert_account_info(account, info);
     }
@@ -257,6 +252,48 @@ impl Devnet {
             result,
             intrinsic_gas,
         })
+    }
+
+    /// Runs one call straight into an aimine precompile, as a contract at depth 1 would, and
+    /// undoes it: the state, warm slots and logs are as before. Returns what the precompile
+    /// charged and answered (the benches time this; tests read its exact gas).
+    ///
+    /// # Errors
+    /// When the database fails, or `address` is not an aimine precompile.
+    pub fn simulate(
+        &mut self,
+        caller: Address,
+        address: Address,
+        input: &[u8],
+        value: U256,
+        scheme: crate::host::Scheme,
+    ) -> Result<crate::host::Outcome, String> {
+        use revm::context_interface::JournalTr;
+        let block = aimine_registry::BlockEnv {
+            chain_id: self.config.chain_id,
+            number: u64::try_from(self.evm.ctx.block.number).unwrap_or(u64::MAX),
+            timestamp: self.time(),
+        };
+        let call = crate::host::Call {
+            caller,
+            value,
+            scheme,
+            input,
+            gas_limit: TX_GAS_LIMIT,
+            block,
+        };
+        let gas = self.config.gas;
+        let ctx = &mut self.evm.ctx;
+        let checkpoint = ctx.journal_mut().checkpoint();
+        let mut host = crate::provider::JournalHost { context: ctx };
+        let outcome = crate::run(&mut host, address, &call, &gas);
+        ctx.journal_mut().checkpoint_revert(checkpoint);
+        // Nothing of the call stays behind, not even the accounts it loaded.
+        ctx.journal_mut().discard_tx();
+        let _ = ctx.journal_mut().finalize();
+        outcome
+            .map_err(|e| e.0)?
+            .ok_or_else(|| format!("{address} is not an aimine precompile"))
     }
 
     /// Deploys `init_code` (constructor arguments appended) from `from`; returns its address

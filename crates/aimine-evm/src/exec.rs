@@ -2,7 +2,7 @@
 
 use aimine_registry::{Error, Store, Word, Work};
 
-use crate::gas::{GasSchedule, Meter, OutOfGas};
+use crate::gas::{Charge, GasSchedule, Meter, OutOfGas};
 use crate::host::{Fatal, Host};
 
 /// Why the state refused the registry: the registry only sees [`Error::Store`], the call needs
@@ -53,9 +53,9 @@ impl<'h> Exec<'h> {
         &self.schedule
     }
 
-    /// Charges `amount`, remembering an out-of-gas failure.
-    pub(crate) fn charge(&mut self, amount: u64) -> Result<(), Error> {
-        self.meter.charge(amount).map_err(|OutOfGas| {
+    /// Charges `amount` for `what`, remembering an out-of-gas failure.
+    pub(crate) fn charge(&mut self, what: Charge, amount: u64) -> Result<(), Error> {
+        self.meter.charge(what, amount).map_err(|OutOfGas| {
             self.failure = Some(Failure::OutOfGas);
             Error::Store
         })
@@ -77,7 +77,7 @@ impl Store for Exec<'_> {
             .sload(key)
             .map_err(|f| self.fail(Failure::Fatal(f)));
         let read = read?;
-        self.charge(read.gas)?;
+        self.charge(Charge::Storage, read.gas)?;
         Ok(read.value)
     }
 
@@ -93,7 +93,7 @@ impl Store for Exec<'_> {
             .sstore(key, value)
             .map_err(|f| self.fail(Failure::Fatal(f)));
         let write = write?;
-        self.charge(write.gas)?;
+        self.charge(Charge::Storage, write.gas)?;
         self.meter.refund(write.refund);
         Ok(())
     }
@@ -106,6 +106,6 @@ impl Store for Exec<'_> {
             Work::CertificateSignature => self.schedule.certificate_signature,
             Work::MlDsaVerify { key_len } => self.schedule.mldsa(key_len),
         };
-        self.charge(price)
+        self.charge(Charge::Work, price)
     }
 }

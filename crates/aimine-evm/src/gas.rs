@@ -53,7 +53,7 @@ impl GasSchedule {
         heartbeat: 5_000,
         verify_quote: 50_000,
         quote_word: 6,
-        certificate_signature: 45_000,
+        certificate_signature: 60_000,
         model_call: 25_000,
         hash_word: 12,
         mldsa44: 15_000,
@@ -87,12 +87,43 @@ pub const fn words(len: usize) -> u64 {
     (len as u64).div_ceil(32)
 }
 
+/// What a call's gas went to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Breakdown {
+    /// The function's price before storage, with its per-word charges.
+    pub base: u64,
+    /// Metered work: certificate links verified and ML-DSA checks of session keys.
+    pub work: u64,
+    /// SLOADs and SSTOREs at the EVM's prices.
+    pub storage: u64,
+    /// Logs at LOG prices.
+    pub logs: u64,
+    /// Native-token payments.
+    pub payment: u64,
+}
+
+/// What a charge pays for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Charge {
+    /// [`Breakdown::base`].
+    Base,
+    /// [`Breakdown::work`].
+    Work,
+    /// [`Breakdown::storage`].
+    Storage,
+    /// [`Breakdown::logs`].
+    Logs,
+    /// [`Breakdown::payment`].
+    Payment,
+}
+
 /// Gas left and spent in one call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Meter {
     limit: u64,
     used: u64,
     refunded: i64,
+    breakdown: Breakdown,
 }
 
 /// The call ran out of gas.
@@ -106,21 +137,42 @@ impl Meter {
             limit,
             used: 0,
             refunded: 0,
+            breakdown: Breakdown {
+                base: 0,
+                work: 0,
+                storage: 0,
+                logs: 0,
+                payment: 0,
+            },
         }
     }
 
-    /// Spends `amount`, or spends nothing and fails when less is left.
+    /// Spends `amount` for `what`, or spends nothing and fails when less is left.
     ///
     /// # Errors
     /// [`OutOfGas`].
-    pub fn charge(&mut self, amount: u64) -> Result<(), OutOfGas> {
+    pub fn charge(&mut self, what: Charge, amount: u64) -> Result<(), OutOfGas> {
         match self.used.checked_add(amount) {
             Some(used) if used <= self.limit => {
                 self.used = used;
+                let b = &mut self.breakdown;
+                let part = match what {
+                    Charge::Base => &mut b.base,
+                    Charge::Work => &mut b.work,
+                    Charge::Storage => &mut b.storage,
+                    Charge::Logs => &mut b.logs,
+                    Charge::Payment => &mut b.payment,
+                };
+                *part = part.saturating_add(amount);
                 Ok(())
             }
             _ => Err(OutOfGas),
         }
+    }
+
+    /// What the gas spent so far went to.
+    pub const fn breakdown(&self) -> Breakdown {
+        self.breakdown
     }
 
     /// Records a refund (negative to undo one), as SSTORE does.

@@ -116,6 +116,8 @@ pub struct Outcome {
     pub gas_refunded: i64,
     /// ABI-encoded return value, or the revert's custom error.
     pub output: Bytes,
+    /// What the gas went to (filled for successes; zero otherwise).
+    pub breakdown: crate::gas::Breakdown,
 }
 
 impl Outcome {
@@ -126,6 +128,7 @@ impl Outcome {
             gas_used,
             gas_refunded,
             output: Bytes::from(output),
+            breakdown: crate::gas::Breakdown::default(),
         }
     }
 
@@ -136,6 +139,7 @@ impl Outcome {
             gas_used,
             gas_refunded: 0,
             output: Bytes::from(error),
+            breakdown: crate::gas::Breakdown::default(),
         }
     }
 
@@ -146,6 +150,91 @@ impl Outcome {
             gas_used: gas_limit,
             gas_refunded: 0,
             output: Bytes::new(),
+            breakdown: crate::gas::Breakdown::default(),
         }
+    }
+}
+
+/// A [`Host`] in memory, with simplified EVM prices (SLOAD 2,100 cold and 100 warm; SSTORE
+/// 20,000 to set a zero slot and 2,900 otherwise, plus 2,100 when cold; no refunds): for
+/// off-chain simulation, fuzzing and tests without a node. Not consensus-exact; the `revm`
+/// feature's host is.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryHost {
+    /// AI_MINING's storage.
+    pub storage: alloc::collections::BTreeMap<Word, Word>,
+    /// Slots touched in the current call (warm).
+    pub warm: alloc::collections::BTreeSet<Word>,
+    /// Balances.
+    pub balances: alloc::collections::BTreeMap<Address, U256>,
+    /// Logs emitted.
+    pub logs: Vec<Log>,
+}
+
+impl MemoryHost {
+    /// A host whose storage is `genesis` (e.g. [`crate::ChainConfig::storage`]).
+    pub fn new(genesis: impl IntoIterator<Item = (Word, Word)>) -> MemoryHost {
+        MemoryHost {
+            storage: genesis.into_iter().collect(),
+            ..MemoryHost::default()
+        }
+    }
+
+    fn touch(&mut self, key: &Word) -> u64 {
+        if self.warm.insert(*key) { 2_100 } else { 0 }
+    }
+}
+
+impl Host for MemoryHost {
+    fn sload(&mut self, key: &Word) -> Result<Read, Fatal> {
+        let cold = self.touch(key);
+        Ok(Read {
+            value: self.storage.get(key).copied().unwrap_or([0; 32]),
+            gas: cold.saturating_add(100),
+        })
+    }
+
+    fn sstore(&mut self, key: &Word, value: Word) -> Result<Write, Fatal> {
+        let cold = self.touch(key);
+        let was_zero = !self.storage.contains_key(key);
+        if value == [0; 32] {
+            self.storage.remove(key);
+        } else {
+            self.storage.insert(*key, value);
+        }
+        let base = if was_zero && value != [0; 32] {
+            20_000
+        } else {
+            2_900
+        };
+        Ok(Write {
+            gas: cold.saturating_add(base),
+            refund: 0,
+        })
+    }
+
+    fn log_gas(&self, topics: usize, len: usize) -> u64 {
+        375u64
+            .saturating_add(375u64.saturating_mul(topics as u64))
+            .saturating_add(8u64.saturating_mul(len as u64))
+    }
+
+    fn log(&mut self, log: Log) {
+        self.logs.push(log);
+    }
+
+    fn balance(&mut self, account: Address) -> Result<U256, Fatal> {
+        Ok(self.balances.get(&account).copied().unwrap_or(U256::ZERO))
+    }
+
+    fn transfer(&mut self, from: Address, to: Address, amount: U256) -> Result<bool, Fatal> {
+        let have = self.balances.get(&from).copied().unwrap_or(U256::ZERO);
+        let Some(left) = have.checked_sub(amount) else {
+            return Ok(false);
+        };
+        self.balances.insert(from, left);
+        let theirs = self.balances.get(&to).copied().unwrap_or(U256::ZERO);
+        self.balances.insert(to, theirs.saturating_add(amount));
+        Ok(true)
     }
 }

@@ -1,4 +1,46 @@
 //! # aimine-evm
+//!
+//! aimine as three EVM precompiles, ABI-compatible with the Solidity interfaces in `sol/ai/`
+//! (bindings generated from those files by `alloy-sol-types`' `sol!`, in [`abi`]):
+//!
+//! | address | name | what | main call's base price |
+//! |---|---|---|---|
+//! | `0x0300` | AI_MINING | sessions from GPU quotes, heartbeats, rewards, stakes, governance, Lux helpers | 100,000 (`startSession`) |
+//! | `0x0301` | NV_TRUST | `verifyQuote` / `parseQuote` of NVIDIA Hopper/Blackwell evidence (read-only) | 50,000 |
+//! | `0x0302` | MODEL_REGISTRY | `register`, `verifyExecution`, `recordExecution` | 25,000 |
+//!
+//! Each call is dispatched by selector ([`mining`], [`nvtrust`], [`models`]); malformed or
+//! non-canonical call data, unknown selectors, DELEGATECALL/CALLCODE, value sent to anything but
+//! `stake()`, and writes under STATICCALL revert with Solidity custom errors ([`errors`]). The
+//! base price ([`gas::GasSchedule`]) is charged before any work, expensive steps (certificate
+//! links no session verified before, ML-DSA checks) just before they run, storage at the EVM's
+//! own SLOAD/SSTORE prices and events at LOG prices ([`events`]); `GAS.md` has the measurements.
+//!
+//! All state is aimine-registry's, kept in AI_MINING's account storage at the layout documented
+//! in `aimine_registry::keys` (so reverts undo it and `eth_getStorageAt` reads it). The crate is
+//! `#![no_std]` + `alloc`: the precompiles run over any node through the [`Host`] trait; the
+//! default `revm` feature adds [`AiminePrecompiles`], a revm `PrecompileProvider` serving
+//! 0x0300–0x0302 beside revm's Ethereum precompiles, and [`install`] for the genesis state:
+//!
+//! ```no_run
+//! # #[cfg(feature = "revm")] {
+//! use aimine_evm::{AiminePrecompiles, ChainConfig, install};
+//! use revm::database::{CacheDB, EmptyDB};
+//! use revm::{Context, MainBuilder, MainContext};
+//!
+//! let config = ChainConfig::new(96_369, [0xAD; 20]); // chain id, admin
+//! let mut db = CacheDB::<EmptyDB>::default();
+//! install(&mut db, &config).expect("genesis"); // precompile accounts and registry state
+//! let evm = Context::mainnet()
+//!     .with_db(db)
+//!     .build_mainnet()
+//!     .with_precompiles(AiminePrecompiles::new(&config)); // other addresses: Ethereum's
+//! # let _ = evm; }
+//! ```
+//!
+//! Nodes that embed aimine must build with `--cfg p384_backend="fiat"` (see the README): the
+//! prices assume it. The `devnet` feature (std) is an embedded development chain for demos,
+//! tests and benches.
 #![no_std]
 #![forbid(unsafe_code)]
 extern crate alloc;

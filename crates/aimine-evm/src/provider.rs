@@ -1,17 +1,6 @@
 //! The revm glue (feature `revm`): a [`PrecompileProvider`] serving 0x0300–0x0302 beside revm's
-//! Ethereum precompiles, with aimine state in the journal.
-//!
-//! ```ignore
-//! use aimine_evm::{AiminePrecompiles, ChainConfig};
-//! use revm::{Context, MainBuilder, MainContext};
-//!
-//! let config = ChainConfig::new(chain_id, admin);
-//! aimine_evm::install(&mut db, &config)?;                 // genesis: accounts and state
-//! let mut evm = Context::mainnet()
-//!     .with_db(db)
-//!     .build_mainnet()
-//!     .with_precompiles(AiminePrecompiles::new(&config)); // every other address: Ethereum's
-//! ```
+//! Ethereum precompiles, with aimine state in the journal. See the crate docs for how a node
+//! installs it.
 
 use alloc::string::{String, ToString};
 

@@ -6,13 +6,14 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
-    clippy::arithmetic_side_effects
+    clippy::arithmetic_side_effects,
+    clippy::too_many_arguments
 )]
 
 use std::collections::BTreeSet;
 
 use aimine_evm::abi as ours;
-use alloy_sol_types::{SolEventInterface, SolInterface};
+use alloy_sol_types::SolInterface;
 
 mod solc_view {
     alloy_sol_types::sol!(

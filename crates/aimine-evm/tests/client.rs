@@ -6,7 +6,8 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
-    clippy::arithmetic_side_effects
+    clippy::arithmetic_side_effects,
+    clippy::too_many_arguments
 )]
 
 mod common;
@@ -23,8 +24,6 @@ use fips204::traits::{KeyGen, SerDes, Signer};
 use fips204::{ml_dsa_44, ml_dsa_65, ml_dsa_87};
 use revm::primitives::{Address, B256, Bytes, U256, keccak256};
 use sha2::{Digest, Sha256};
-
-type C = AimineClient::AimineClientCalls;
 
 fn key65(seed: u8) -> (Vec<u8>, ml_dsa_65::PrivateKey) {
     let (pk, sk) = ml_dsa_65::KG::keygen_from_seed(&[seed; 32]);

@@ -5,7 +5,8 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
-    clippy::arithmetic_side_effects
+    clippy::arithmetic_side_effects,
+    clippy::too_many_arguments
 )]
 
 mod common;
@@ -75,10 +76,7 @@ fn hopper_is_level_3_and_blackwell_level_4_with_the_device_key_as_gpu_id() {
         // The nonce variants: the report's own nonce passes, any other fails.
         let nonce = B256::from(
             *aimine_nvtrust::Evidence::parse(
-                &aimine_nvtrust::envelope::decode(&quote)
-                    .unwrap()
-                    .evidence
-                    .to_vec(),
+                aimine_nvtrust::envelope::decode(&quote).unwrap().evidence,
             )
             .unwrap()
             .nonce(),

@@ -6,7 +6,6 @@
 //! `check` feature and the `nostd` profile (panic = "abort"); `--features std-canary` pulls in std
 //! on purpose and must fail. Without `check` (plain workspace builds) it is an empty std library.
 #![cfg_attr(feature = "check", no_std)]
-#![forbid(unsafe_code)]
 
 // Keep every layer in the link, so nothing is pruned before the std check.
 pub use aimine_evm as evm;
@@ -16,6 +15,28 @@ pub use aimine_registry as registry;
 pub use aimine_tiers as tiers;
 #[cfg(feature = "std-canary")]
 pub use hex as canary;
+
+/// The allocator a no_std library that uses `alloc` must name (aimine-evm and the registry's
+/// in-memory store allocate). It refuses every allocation: this library is linked to prove no
+/// crate needs std, never run.
+#[cfg(feature = "check")]
+struct NoAlloc;
+
+// SAFETY: returning null is always a valid answer of `alloc` (allocation failure), and
+// `dealloc` is never given a pointer this allocator produced, because it produces none.
+#[cfg(feature = "check")]
+#[allow(unsafe_code)]
+unsafe impl core::alloc::GlobalAlloc for NoAlloc {
+    unsafe fn alloc(&self, _: core::alloc::Layout) -> *mut u8 {
+        core::ptr::null_mut()
+    }
+
+    unsafe fn dealloc(&self, _: *mut u8, _: core::alloc::Layout) {}
+}
+
+#[cfg(feature = "check")]
+#[global_allocator]
+static ALLOCATOR: NoAlloc = NoAlloc;
 
 #[cfg(feature = "check")]
 #[panic_handler]

@@ -6,7 +6,8 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
-    clippy::arithmetic_side_effects
+    clippy::arithmetic_side_effects,
+    clippy::too_many_arguments
 )]
 
 use aimine_evm::ChainConfig;
@@ -32,6 +33,7 @@ pub mod contracts {
         "artifacts/ComputeProvider.json"
     );
 }
+#[allow(unused_imports)]
 pub use contracts::{AimineClient, ComputeProvider};
 
 /// The chain id.

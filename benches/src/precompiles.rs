@@ -1,0 +1,454 @@
+//! The precompiles' functions as benchmark cases: a devnet in a realistic state (sessions
+//! mining, a model registered, stakes held) and one call per case, run through the same code a
+//! node runs (`aimine_evm::run` over revm's journal) and undone after each run, so every
+//! iteration sees the same state with every storage slot cold.
+
+use aimine_evm::abi::{IAIMining as M, IModelRegistry as R, INVTrust as N};
+use aimine_evm::address::{AI_MINING, MODEL_REGISTRY, NV_TRUST};
+use aimine_evm::devnet::Devnet;
+use aimine_evm::{ChainConfig, Outcome, Scheme, Status};
+use aimine_nvtrust::Architecture;
+use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
+use aimine_registry::session::{heartbeat_message, key_hash, session_nonce};
+use aimine_registry::{keys, model};
+use alloy_sol_types::{SolCall, SolValue};
+use fips204::traits::{KeyGen, SerDes, Signer};
+use fips204::{ml_dsa_65, ml_dsa_87};
+use revm::primitives::{Address, B256, Bytes, U256, address};
+
+/// The chain id of the bench chain.
+pub const CHAIN: u64 = 96_369;
+/// A miner (EOA).
+pub const MINER: Address = address!("0000000000000000000000000000000000000a11");
+/// Governance.
+pub const ADMIN: Address = address!("00000000000000000000000000000000000000ad");
+const ETHER: u128 = 1_000_000_000_000_000_000;
+
+/// One call to time.
+#[derive(Clone, Debug)]
+pub struct Case {
+    /// The criterion id (and table row).
+    pub id: &'static str,
+    /// What the row measures.
+    pub note: &'static str,
+    /// `msg.sender`.
+    pub caller: Address,
+    /// The precompile.
+    pub address: Address,
+    /// Call data.
+    pub input: Vec<u8>,
+    /// `msg.value`.
+    pub value: U256,
+}
+
+/// The bench chain and its cases.
+pub struct PrecompileBench {
+    /// The chain, in the state every case runs against.
+    pub net: Devnet,
+    /// The cases.
+    pub cases: Vec<Case>,
+}
+
+impl PrecompileBench {
+    /// Runs one case and undoes it.
+    ///
+    /// # Panics
+    /// When the case does not succeed (a bench of a failing call would measure the wrong path).
+    pub fn run(&mut self, case: &Case) -> Outcome {
+        let outcome = self
+            .net
+            .simulate(
+                case.caller,
+                case.address,
+                &case.input,
+                case.value,
+                Scheme::Call,
+            )
+            .expect("database");
+        assert_eq!(
+            outcome.status,
+            Status::Success,
+            "{}: {:?}",
+            case.id,
+            outcome.output
+        );
+        outcome
+    }
+}
+
+fn tx<C: SolCall>(net: &mut Devnet, from: Address, to: Address, call: &C) -> C::Return {
+    let r = net
+        .send(from, to, call.abi_encode(), U256::ZERO)
+        .expect("tx");
+    assert!(r.ok(), "{}: {:?}", C::SIGNATURE, r.result);
+    C::abi_decode_returns(&r.output()).expect("returns")
+}
+
+/// A real quote (an NVIDIA vector set as an envelope) if the vectors are here.
+fn real_quote(set: &aimine_vectors::nvidia::Set) -> Option<Vec<u8>> {
+    let (evidence, pem) = aimine_vectors::nvidia::load(set)?;
+    let chain = aimine_nvtrust::pem::decode_chain(&pem).ok()?;
+    let refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+    let mut quote = vec![0u8; aimine_nvtrust::envelope::encoded_len(&evidence, &refs).ok()?];
+    aimine_nvtrust::envelope::encode(&evidence, &refs, &mut quote).ok()?;
+    Some(quote)
+}
+
+/// Marks every link of a quote's chain as verified in AI_MINING's storage, as a session with
+/// that GPU would have.
+fn store_links(net: &mut Devnet, quote: &[u8]) {
+    let decoded = aimine_nvtrust::envelope::decode(quote).expect("envelope");
+    for pair in decoded.chain.windows(2) {
+        let parent = aimine_nvtrust::Certificate::from_der(pair[1]).expect("cert");
+        let link = aimine_nvtrust::cache::link_key(pair[0], parent.public_key());
+        let slot = keys::mapping(keys::LINKS, &link);
+        use revm::context_interface::ContextTr;
+        net.evm
+            .ctx
+            .db_mut()
+            .insert_account_storage(AI_MINING, U256::from_be_bytes(slot), U256::from(1))
+            .expect("storage");
+    }
+}
+
+/// Builds the bench chain and its cases.
+///
+/// # Panics
+/// When the setup fails (a bug in aimine, not a measurement).
+pub fn precompile_bench() -> PrecompileBench {
+    let at = 1_749_601_858; // inside the real vectors' validity
+    let pki = TestPki::new([1; 32]);
+    let mut config = ChainConfig::new(CHAIN, ADMIN.into_array());
+    let mut anchor = [0u8; 97];
+    anchor.copy_from_slice(pki.anchor().public_key);
+    config.extra_anchors.push(anchor);
+    config.reward_pool = U256::from(1_000 * ETHER);
+    let mut net = Devnet::new(config, at).expect("devnet");
+    for who in [MINER, ADMIN] {
+        net.fund(who, U256::from(1_000 * ETHER));
+    }
+    let quote = |net: &Devnet, device: u32, key: Option<&[u8]>| {
+        let epoch = net.time() / 3_600;
+        let nonce = session_nonce(CHAIN, &MINER.into_array(), epoch, &key_hash(key));
+        let mut o = ForgeOptions::new(Architecture::Hopper, nonce);
+        o.device = device;
+        pki.forge(&o).envelope()
+    };
+
+    // Sessions: one without a key, one with an ML-DSA-65 key; a model; an hour of mining.
+    let (pk65, sk65) = ml_dsa_65::KG::keygen_from_seed(&[6; 32]);
+    let pk65 = pk65.into_bytes().to_vec();
+    let q1 = quote(&net, 1, None);
+    let s1 = tx(
+        &mut net,
+        MINER,
+        AI_MINING,
+        &M::startSessionCall {
+            miner: MINER,
+            teeQuote: q1.into(),
+        },
+    );
+    let q2 = quote(&net, 2, Some(&pk65));
+    let s2 = tx(
+        &mut net,
+        MINER,
+        AI_MINING,
+        &M::startSessionWithKeyCall {
+            miner: MINER,
+            teeQuote: q2.into(),
+            sessionKey: pk65.clone().into(),
+        },
+    );
+    let model_id = tx(
+        &mut net,
+        MINER,
+        MODEL_REGISTRY,
+        &R::registerCall {
+            name: "bench-model".into(),
+            modelHash: B256::repeat_byte(3),
+            metadata: vec![7; 1_024].into(),
+        },
+    );
+    let t = net.time().saturating_add(3_600);
+    net.set_time(t);
+    tx(
+        &mut net,
+        MINER,
+        AI_MINING,
+        &M::heartbeatCall { sessionId: s1 },
+    );
+    let t = net.time().saturating_add(3_600);
+    net.set_time(t);
+
+    let (input_hash, output_hash) = (B256::repeat_byte(4), B256::repeat_byte(5));
+    let message =
+        model::execution_message(CHAIN, &model_id.0, &input_hash.0, &output_hash.0, &s2.0);
+    let exec_sig = sk65
+        .try_sign_with_seed(&[0; 32], &message, &[])
+        .expect("sign")
+        .to_vec();
+    let proof: Bytes = (s2, Bytes::from(exec_sig)).abi_encode_params().into();
+    let hb_sig = sk65
+        .try_sign_with_seed(&[0; 32], &heartbeat_message(CHAIN, &s2.0, 0), &[])
+        .expect("sign")
+        .to_vec();
+    let (pk87, _) = ml_dsa_87::KG::keygen_from_seed(&[8; 32]);
+    let pk87 = pk87.into_bytes().to_vec();
+    let golden: Vec<u8> = (0..64u8).flat_map(|i| [i; 48]).collect();
+
+    let mut cases = Vec::new();
+    let mut case = |id, note, caller, address, input: Vec<u8>, value: u128| {
+        cases.push(Case {
+            id,
+            note,
+            caller,
+            address,
+            input,
+            value: U256::from(value),
+        });
+    };
+    case(
+        "startSession_cold",
+        "new H100 (testkit), 2 certificate links to verify",
+        MINER,
+        AI_MINING,
+        M::startSessionCall {
+            miner: MINER,
+            teeQuote: quote(&net, 10, None).into(),
+        }
+        .abi_encode(),
+        0,
+    );
+    case(
+        "startSession_refresh",
+        "same H100 and miner again: links known, session settled",
+        MINER,
+        AI_MINING,
+        M::startSessionCall {
+            miner: MINER,
+            teeQuote: quote(&net, 1, None).into(),
+        }
+        .abi_encode(),
+        0,
+    );
+    case(
+        "startSessionWithKey_87",
+        "new H100 with an ML-DSA-87 session key (81 words stored)",
+        MINER,
+        AI_MINING,
+        M::startSessionWithKeyCall {
+            miner: MINER,
+            teeQuote: quote(&net, 11, Some(&pk87)).into(),
+            sessionKey: pk87.clone().into(),
+        }
+        .abi_encode(),
+        0,
+    );
+    case(
+        "heartbeat",
+        "one hour settled",
+        MINER,
+        AI_MINING,
+        M::heartbeatCall { sessionId: s1 }.abi_encode(),
+        0,
+    );
+    case(
+        "heartbeatSigned_65",
+        "ML-DSA-65 key loaded from storage and verified",
+        MINER,
+        AI_MINING,
+        M::heartbeatSignedCall {
+            sessionId: s2,
+            signature: hb_sig.into(),
+        }
+        .abi_encode(),
+        0,
+    );
+    case(
+        "endSession",
+        "owner ends",
+        MINER,
+        AI_MINING,
+        M::endSessionCall { sessionId: s1 }.abi_encode(),
+        0,
+    );
+    case(
+        "claim",
+        "balance paid from the pool",
+        MINER,
+        AI_MINING,
+        M::claimCall { to: ADMIN }.abi_encode(),
+        0,
+    );
+    case(
+        "stake",
+        "1 token",
+        MINER,
+        AI_MINING,
+        M::stakeCall {}.abi_encode(),
+        ETHER,
+    );
+    case(
+        "getSession",
+        "view",
+        MINER,
+        AI_MINING,
+        M::getSessionCall { sessionId: s2 }.abi_encode(),
+        0,
+    );
+    case(
+        "setGoldenSet_64",
+        "64 entries",
+        ADMIN,
+        AI_MINING,
+        M::setGoldenSetCall {
+            driverVersion: "550.90.07".into(),
+            vbiosVersion: "96.00.9F.00.01".into(),
+            indices: (0..64).collect(),
+            digests: golden.into(),
+        }
+        .abi_encode(),
+        0,
+    );
+    for (id, key_seed, level) in [
+        ("verifyMLDSA_44", 1u8, 44),
+        ("verifyMLDSA_65", 2, 65),
+        ("verifyMLDSA_87", 3, 87),
+    ] {
+        let f = crate::mldsa_fixture(match level {
+            44 => aimine_mldsa::Level::MlDsa44,
+            65 => aimine_mldsa::Level::MlDsa65,
+            _ => aimine_mldsa::Level::MlDsa87,
+        });
+        let _ = key_seed;
+        case(
+            id,
+            "32-byte message",
+            MINER,
+            AI_MINING,
+            M::verifyMLDSACall {
+                publicKey: f.public_key.into(),
+                message: f.message.into(),
+                signature: f.signature.into(),
+            }
+            .abi_encode(),
+            0,
+        );
+    }
+    {
+        let (pk, sk) = ml_dsa_87::KG::keygen_from_seed(&[9; 32]);
+        let message = vec![0x5A; 4_096];
+        let sig = sk
+            .try_sign_with_seed(&[0; 32], &message, &[])
+            .expect("sign")
+            .to_vec();
+        case(
+            "verifyMLDSA_87_4KiB",
+            "4 KiB message",
+            MINER,
+            AI_MINING,
+            M::verifyMLDSACall {
+                publicKey: pk.into_bytes().to_vec().into(),
+                message: message.into(),
+                signature: sig.into(),
+            }
+            .abi_encode(),
+            0,
+        );
+    }
+    case(
+        "computeWorkId",
+        "pure",
+        MINER,
+        AI_MINING,
+        M::computeWorkIdCall {
+            deviceId: B256::repeat_byte(1),
+            nonce: B256::repeat_byte(2),
+            chainId: CHAIN,
+        }
+        .abi_encode(),
+        0,
+    );
+    case(
+        "register_1KiB",
+        "model with 1 KiB metadata",
+        MINER,
+        MODEL_REGISTRY,
+        R::registerCall {
+            name: "another-model".into(),
+            modelHash: B256::repeat_byte(9),
+            metadata: vec![1; 1_024].into(),
+        }
+        .abi_encode(),
+        0,
+    );
+    case(
+        "verifyExecution_65",
+        "ML-DSA-65 receipt",
+        MINER,
+        MODEL_REGISTRY,
+        R::verifyExecutionCall {
+            modelId: model_id,
+            inputHash: input_hash,
+            outputHash: output_hash,
+            proof: proof.clone(),
+        }
+        .abi_encode(),
+        0,
+    );
+    case(
+        "recordExecution_65",
+        "verified and stored",
+        MINER,
+        MODEL_REGISTRY,
+        R::recordExecutionCall {
+            modelId: model_id,
+            inputHash: input_hash,
+            outputHash: output_hash,
+            proof,
+        }
+        .abi_encode(),
+        0,
+    );
+    // NV_TRUST: a real H100 whose links no session has verified (cold), and another whose
+    // links an earlier session left in state (warm). Forged ones when the vectors are absent.
+    let cold =
+        real_quote(&aimine_vectors::nvidia::HOPPER_580).unwrap_or_else(|| quote(&net, 12, None));
+    let warm =
+        real_quote(&aimine_vectors::nvidia::HOPPER_550).unwrap_or_else(|| quote(&net, 13, None));
+    case(
+        "verifyQuote_cold",
+        "real H100 quote (hopper-580), 2 links to verify",
+        MINER,
+        NV_TRUST,
+        N::verifyQuoteCall {
+            teeQuote: cold.clone().into(),
+        }
+        .abi_encode(),
+        0,
+    );
+    case(
+        "parseQuote_cold",
+        "the same, parsed",
+        MINER,
+        NV_TRUST,
+        N::parseQuoteCall {
+            teeQuote: cold.into(),
+        }
+        .abi_encode(),
+        0,
+    );
+    case(
+        "verifyQuote_warm",
+        "real H100 quote (hopper-550), links verified by an earlier session",
+        MINER,
+        NV_TRUST,
+        N::verifyQuoteCall {
+            teeQuote: warm.clone().into(),
+        }
+        .abi_encode(),
+        0,
+    );
+    store_links(&mut net, &warm);
+    PrecompileBench { net, cases }
+}
