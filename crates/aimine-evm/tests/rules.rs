@@ -241,3 +241,57 @@ fn out_of_gas_and_reverts_leave_no_state_or_logs() {
     assert!(r.ok());
     assert_eq!(r.result.logs().len(), 1);
 }
+
+#[test]
+fn every_other_address_is_served_by_revms_ethereum_precompiles() {
+    let mut w = World::new(24);
+    let client = w.client(MINER);
+    // ecrecover (0x01), a public test vector, through the same provider.
+    let input = hex::decode(concat!(
+        "18c547e4f7b0f325ad1e56f57e26c745b09a3e503d86e00e5255ff7f715d3d1c",
+        "000000000000000000000000000000000000000000000000000000000000001c",
+        "73b1693892219d736caba55bdb67216e485557ea6b6af75f37096c9aa6a5a75f",
+        "eeb940b1d03b21e36b0e47e79769f095fe2ab855bd91e3a38756b7d75a9c4549",
+    ))
+    .unwrap();
+    let ecrecover = revm::primitives::address!("0000000000000000000000000000000000000001");
+    let r = w.send(
+        MINER,
+        client,
+        &AimineClient::rawCall {
+            precompile: ecrecover,
+            data: input.into(),
+            value: U256::ZERO,
+        },
+    );
+    let out = AimineClient::rawCall::abi_decode_returns(&r.output()).unwrap();
+    assert!(out.ok);
+    assert_eq!(
+        hex::encode(&out.ret),
+        "000000000000000000000000a94f5374fce5edbc8e2a8697c15331677e6ebf0b"
+    );
+    // sha256 (0x02) of the empty string.
+    let sha = revm::primitives::address!("0000000000000000000000000000000000000002");
+    let r = w.send(
+        MINER,
+        client,
+        &AimineClient::rawCall {
+            precompile: sha,
+            data: Bytes::new(),
+            value: U256::ZERO,
+        },
+    );
+    let out = AimineClient::rawCall::abi_decode_returns(&r.output()).unwrap();
+    assert_eq!(
+        hex::encode(&out.ret),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+    // A plain transfer to AI_MINING (no call data) is refused: the pool is funded at genesis or
+    // by the chain's issuance, never by a call that could be mistaken for a stake.
+    let r = w
+        .net
+        .send(MINER, AI_MINING, Vec::new(), U256::from(ETHER))
+        .unwrap();
+    assert_reverts::<IAIMining::MalformedCalldata>(&r);
+    assert_eq!(w.net.balance(AI_MINING), U256::ZERO);
+}

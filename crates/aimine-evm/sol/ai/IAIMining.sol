@@ -8,7 +8,8 @@ pragma solidity ^0.8.24;
 /// the miner is credited `baseRate × seconds × computeUnits × tier multiplier` and claims the
 /// balance from this account's native balance (the reward pool). Public-tier sessions need a
 /// stake instead of a quote. All state lives in this account's storage (layout:
-/// aimine-registry's keys.rs).
+/// aimine-registry's keys.rs). The reward pool is funded at genesis or by the chain's own
+/// issuance: this account accepts value only through `stake()`.
 interface IAIMining {
     /// @notice A session as stored.
     struct Session {
