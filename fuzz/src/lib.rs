@@ -21,6 +21,7 @@ pub mod nvtrust_cert;
 pub mod nvtrust_envelope;
 pub mod nvtrust_evidence;
 pub mod registry_calls;
+pub mod rim_parse;
 pub mod seeds;
 pub mod tiers_reward;
 
@@ -32,5 +33,6 @@ pub const TARGETS: &[&str] = &[
     "nvtrust_envelope",
     "nvtrust_evidence",
     "registry_calls",
+    "rim_parse",
     "tiers_reward",
 ];

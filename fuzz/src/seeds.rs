@@ -34,6 +34,16 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
                 Some(out)
             })
             .collect(),
+        "rim_parse" => [
+            "hopper-550.90.07/NV_GPU_DRIVER_GH100_550.90.07.xml",
+            "hopper-550.90.07/NV_GPU_VBIOS_1010_0200_882_96009F0001.xml",
+            "hopper-535.86.09/1010_0200_882_96005E0001_PROD.swidtag",
+            "ls10-switch/switchVBIOSRim_NV_SWITCH_BIOS_5612_0002_890_9610550001.xml",
+            "rim-negative/incorrect_signature_driver_rim.xml",
+        ]
+        .iter()
+        .filter_map(|p| aimine_vectors::read(&format!("nvidia/{p}")))
+        .collect(),
         _ => Vec::new(),
     }
 }

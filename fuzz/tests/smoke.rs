@@ -21,6 +21,7 @@ fn every_target_has_a_smoke_test() {
             "nvtrust_envelope",
             "nvtrust_evidence",
             "registry_calls",
+            "rim_parse",
             "tiers_reward"
         ]
     );
@@ -135,6 +136,12 @@ fn nvtrust_cert_smoke() {
     let ran = replay("nvtrust_cert", aimine_fuzz::nvtrust_cert::run, 40);
     println!("nvtrust_cert: {ran} inputs");
     assert!(ran >= 200);
+}
+
+#[test]
+fn rim_parse_smoke() {
+    let ran = replay("rim_parse", aimine_fuzz::rim_parse::run, 60);
+    println!("rim_parse: {ran} inputs");
 }
 
 #[test]

@@ -26,12 +26,63 @@ pub enum Command {
     /// Mining sessions: the nonce a GPU must sign to start one.
     #[command(subcommand)]
     Session(SessionCommand),
+    /// NVIDIA reference integrity manifests: verify them, derive golden measurement sets.
+    #[command(subcommand)]
+    Rim(RimCommand),
     /// Print the hardware trust tiers and their reward multipliers.
     Tiers,
     /// Run the mission's scenario on an embedded revm chain with the aimine precompiles: dev
     /// GPUs (forged under a dev root, and said so) attest, mine and earn per tier; a model is
     /// registered and an execution receipt verified from a contract.
     Demo,
+}
+
+/// `aimine rim …`: RIM files are NVIDIA's SWID XML (`.xml`, `.swidtag`).
+#[derive(Debug, Subcommand)]
+pub enum RimCommand {
+    /// Verify each RIM's XML signature and certificate chain to the pinned "NVIDIA CoRIM signing
+    /// Root CA"; print its version and active measurements. Exit 0 only if all verify.
+    Verify(RimVerifyArgs),
+    /// Verify a driver RIM and a VBIOS RIM and write their golden measurement set: the JSON
+    /// governance registers on chain (with the `setGoldenSet` call data for 0x0300).
+    Golden(RimGoldenArgs),
+}
+
+/// Arguments of `aimine rim verify`.
+#[derive(Debug, Args)]
+pub struct RimVerifyArgs {
+    /// RIM files.
+    #[arg(required = true, value_name = "RIM")]
+    pub files: Vec<std::path::PathBuf>,
+    /// The time to check certificate validity at, RFC 3339. Default: now.
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+    /// A PEM certificate to trust instead of the pinned NVIDIA CoRIM signing Root CA.
+    #[arg(long, value_name = "PEM")]
+    pub root: Option<std::path::PathBuf>,
+    /// Print one JSON object per RIM.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `aimine rim golden`.
+#[derive(Debug, Args)]
+pub struct RimGoldenArgs {
+    /// The driver RIM (e.g. NV_GPU_DRIVER_GH100_550.90.07.xml).
+    #[arg(value_name = "DRIVER_RIM")]
+    pub driver: std::path::PathBuf,
+    /// The VBIOS RIM (e.g. NV_GPU_VBIOS_1010_0200_882_96009F0001.xml).
+    #[arg(value_name = "VBIOS_RIM")]
+    pub vbios: std::path::PathBuf,
+    /// Write the JSON here instead of printing it.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// The time to check certificate validity at, RFC 3339. Default: now.
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+    /// A PEM certificate to trust instead of the pinned NVIDIA CoRIM signing Root CA.
+    #[arg(long, value_name = "PEM")]
+    pub root: Option<std::path::PathBuf>,
 }
 
 /// `aimine session …`
@@ -104,6 +155,11 @@ pub struct QuoteVerifyArgs {
     /// A PEM certificate to trust as the root instead of the pinned NVIDIA Device Identity CA.
     #[arg(long, value_name = "PEM")]
     pub root: Option<std::path::PathBuf>,
+    /// RIMs to appraise the measurements against (NVIDIA's `measres`): a driver RIM and a VBIOS
+    /// RIM, in that order, for a GPU; a BIOS RIM alone for an NVSwitch. Their signatures are
+    /// verified first (at --at, to the pinned RIM root).
+    #[arg(long = "rim", value_name = "RIM")]
+    pub rims: Vec<std::path::PathBuf>,
     /// Print one JSON object per device instead of text.
     #[arg(long)]
     pub json: bool,

@@ -10,6 +10,7 @@ mod input;
 mod mldsa;
 mod quote;
 mod rfc3339;
+mod rim;
 mod session;
 mod tiers;
 
@@ -17,7 +18,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, MldsaCommand, QuoteCommand, SessionCommand};
+use args::{Cli, Command, MldsaCommand, QuoteCommand, RimCommand, SessionCommand};
 
 /// Exit status of a check that ran and passed.
 const EXIT_OK: u8 = 0;
@@ -36,6 +37,8 @@ fn main() -> ExitCode {
         Command::Quote(QuoteCommand::Verify(a)) => quote::verify(&a),
         Command::Quote(QuoteCommand::Build(a)) => quote::build(&a),
         Command::Session(SessionCommand::Nonce(a)) => session::nonce(&a),
+        Command::Rim(RimCommand::Verify(a)) => rim::verify(&a),
+        Command::Rim(RimCommand::Golden(a)) => rim::golden(&a),
         Command::Tiers => tiers::print(),
         Command::Demo => demo::run(),
     };

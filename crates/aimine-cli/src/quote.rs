@@ -51,6 +51,7 @@ pub fn verify(a: &QuoteVerifyArgs) -> Result<Outcome, CliError> {
         Some(der) => TrustAnchor::from_cert_der(der).map_err(|e| format!("--root: {e}"))?,
         None => NVIDIA_DEVICE_IDENTITY_CA,
     };
+    let rims = crate::rim::load_for_quote(&a.rims, time)?;
     let mut cache = LinkCache::<32>::new();
     let mut all_valid = true;
     for d in &devices {
@@ -93,6 +94,32 @@ pub fn verify(a: &QuoteVerifyArgs) -> Result<Outcome, CliError> {
                 out.insert("error".into(), json!(e.to_string()));
             }
         }
+        // The measurement verdict against the RIMs, for evidence that verified.
+        let measres = match (&rims, &result) {
+            (Some(r), Ok(_)) => Some(crate::rim::measres(&d.evidence, r)),
+            _ => None,
+        };
+        if let Some(m) = &measres {
+            match m {
+                Ok(a) => {
+                    out.insert(
+                        "measres".into(),
+                        json!(if a.is_match() { "success" } else { "fail" }),
+                    );
+                    out.insert("mismatched_indices".into(), json!(a.mismatched));
+                    out.insert("missing_indices".into(), json!(a.missing));
+                    out.insert("measurements_checked".into(), json!(a.checked.len()));
+                    if !a.is_match() {
+                        all_valid = false;
+                    }
+                }
+                Err(e) => {
+                    all_valid = false;
+                    out.insert("measres".into(), json!("fail"));
+                    out.insert("measres_error".into(), json!(e));
+                }
+            }
+        }
         out.insert("nonce".into(), json!(hex::encode(expected)));
         out.insert("nonce_checked".into(), json!(nonce_checked));
         out.insert("at".into(), json!(rfc3339::format(time)));
@@ -119,6 +146,30 @@ pub fn verify(a: &QuoteVerifyArgs) -> Result<Outcome, CliError> {
                 }
                 if !nonce_checked {
                     line.push_str("  (nonce not checked: give --nonce)");
+                }
+                match &measres {
+                    Some(Ok(a)) if a.is_match() => line.push_str(&format!(
+                        "\n  measurements: match the RIMs ({} checked{})",
+                        a.checked.len(),
+                        if a.nvdec0_skipped {
+                            ", index 35 skipped: NVDEC0 disabled"
+                        } else {
+                            ""
+                        }
+                    )),
+                    Some(Ok(a)) => line.push_str(&format!(
+                        "\n  measurements: MISMATCH at indices {:?}{}",
+                        a.mismatched,
+                        if a.missing.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", missing {:?}", a.missing)
+                        }
+                    )),
+                    Some(Err(e)) => {
+                        line.push_str(&format!("\n  measurements: RIMs do not apply: {e}"))
+                    }
+                    None => {}
                 }
                 emit!("{line}");
             }
