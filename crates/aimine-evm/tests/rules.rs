@@ -295,3 +295,46 @@ fn every_other_address_is_served_by_revms_ethereum_precompiles() {
     assert_reverts::<IAIMining::MalformedCalldata>(&r);
     assert_eq!(w.net.balance(AI_MINING), U256::ZERO);
 }
+
+#[test]
+fn nv_trust_runs_out_of_gas_before_checking_an_unknown_certificate_link() {
+    let mut w = World::new(25);
+    let quote = w.quote(Architecture::Hopper, 7, MINER, None);
+    let data = INVTrust::verifyQuoteCall {
+        teeQuote: quote.into(),
+    }
+    .abi_encode();
+    let full = w
+        .net
+        .simulate(
+            MINER,
+            NV_TRUST,
+            &data,
+            U256::ZERO,
+            aimine_evm::Scheme::StaticCall,
+        )
+        .unwrap();
+    assert_eq!(full.status, aimine_evm::Status::Success);
+    assert!(full.breakdown.work > 0);
+    // Enough for everything but the certificate links: the call stops at the first link, whose
+    // price is charged before its signature is checked.
+    let intrinsic = w
+        .net
+        .send_with_gas(MINER, NV_TRUST, data.clone(), 10_000_000)
+        .unwrap()
+        .intrinsic_gas;
+    let r = w
+        .net
+        .send_with_gas(
+            MINER,
+            NV_TRUST,
+            data,
+            intrinsic + full.gas_used - full.breakdown.work,
+        )
+        .unwrap();
+    assert!(
+        matches!(r.result, ExecutionResult::Halt { .. }),
+        "{:?}",
+        r.result
+    );
+}

@@ -173,6 +173,28 @@ fn any_change_to_a_signed_attribute_value_fails_and_whitespace_outside_does_not(
         changed += 1;
     }
     assert!(changed > 300, "{changed}");
+    // Every attribute value inside SignedInfo (the algorithms, the reference URI).
+    let info_start = text.find("<ds:SignedInfo>").unwrap();
+    let info_end = text.find("</ds:SignedInfo>").unwrap();
+    let mut at = info_start;
+    let mut in_info = 0;
+    while let Some(eq) = text[at..info_end].find("=\"") {
+        let start = at + eq + 2;
+        let end = start + text[start..].find('"').unwrap();
+        at = end + 1;
+        let mut copy = text.clone().into_bytes();
+        if start == end {
+            copy.insert(start, b'#'); // URI="" → URI="#"
+        } else {
+            copy[end - 1] = if copy[end - 1] == b'4' { b'5' } else { b'4' };
+        }
+        assert!(
+            verify(&copy, &root, AT).is_err(),
+            "SignedInfo value at {start}"
+        );
+        in_info += 1;
+    }
+    assert_eq!(in_info, 6);
     // A changed signature value or digest value.
     for needle in ["<ds:SignatureValue>", "<ds:DigestValue>"] {
         let i = text.find(needle).unwrap() + needle.len() + 3;
