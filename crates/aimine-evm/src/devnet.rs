@@ -268,6 +268,22 @@ impl Devnet {
         value: U256,
         scheme: crate::host::Scheme,
     ) -> Result<crate::host::Outcome, String> {
+        self.simulate_with_gas(caller, address, input, value, scheme, TX_GAS_LIMIT)
+    }
+
+    /// [`Devnet::simulate`] with `gas_limit` gas for the precompile.
+    ///
+    /// # Errors
+    /// As [`Devnet::simulate`].
+    pub fn simulate_with_gas(
+        &mut self,
+        caller: Address,
+        address: Address,
+        input: &[u8],
+        value: U256,
+        scheme: crate::host::Scheme,
+        gas_limit: u64,
+    ) -> Result<crate::host::Outcome, String> {
         use revm::context_interface::JournalTr;
         let block = aimine_registry::BlockEnv {
             chain_id: self.config.chain_id,
@@ -279,7 +295,7 @@ impl Devnet {
             value,
             scheme,
             input,
-            gas_limit: TX_GAS_LIMIT,
+            gas_limit,
             block,
         };
         let gas = self.config.gas;

@@ -318,23 +318,18 @@ fn nv_trust_runs_out_of_gas_before_checking_an_unknown_certificate_link() {
     assert!(full.breakdown.work > 0);
     // Enough for everything but the certificate links: the call stops at the first link, whose
     // price is charged before its signature is checked.
-    let intrinsic = w
+    let short = full.gas_used - full.breakdown.work;
+    let out = w
         .net
-        .send_with_gas(MINER, NV_TRUST, data.clone(), 10_000_000)
-        .unwrap()
-        .intrinsic_gas;
-    let r = w
-        .net
-        .send_with_gas(
+        .simulate_with_gas(
             MINER,
             NV_TRUST,
-            data,
-            intrinsic + full.gas_used - full.breakdown.work,
+            &data,
+            U256::ZERO,
+            aimine_evm::Scheme::StaticCall,
+            short,
         )
         .unwrap();
-    assert!(
-        matches!(r.result, ExecutionResult::Halt { .. }),
-        "{:?}",
-        r.result
-    );
+    assert_eq!(out.status, aimine_evm::Status::OutOfGas);
+    assert_eq!(out.gas_used, short);
 }
