@@ -7,19 +7,9 @@
     clippy::arithmetic_side_effects
 )]
 
-use std::process::{Command, Output};
+mod common;
 
-fn aimine(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aimine"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run aimine")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use common::{aimine, stdout};
 
 /// The README's demo: a session key's signature of a heartbeat message, from files.
 const DEMO: &[&str] = &[

@@ -8,23 +8,9 @@
 )]
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn aimine(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aimine"))
-        .args(args)
-        .output()
-        .expect("run aimine")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// A path in the NVIDIA vectors, or `None` (skip) when they are absent.
-fn v(rel: &str) -> Option<String> {
-    aimine_vectors::path(&format!("nvidia/{rel}")).map(|p| p.display().to_string())
-}
+use common::{aimine, stdout, v};
 
 const AT: &str = "2025-06-11T00:30:58Z";
 const N931D: &str = "931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb";

@@ -9,7 +9,9 @@
     clippy::arithmetic_side_effects
 )]
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{aimine, stdout, v};
 
 use aimine_evm::abi::{IAIMining, INVTrust};
 use aimine_evm::address::{AI_MINING, NV_TRUST};
@@ -17,21 +19,6 @@ use aimine_evm::devnet::Devnet;
 use aimine_evm::{ChainConfig, Scheme, Status};
 use alloy_sol_types::{SolCall, SolError};
 use revm::primitives::{Address, U256};
-
-fn aimine(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aimine"))
-        .args(args)
-        .output()
-        .expect("run aimine")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn v(rel: &str) -> Option<String> {
-    aimine_vectors::path(&format!("nvidia/{rel}")).map(|p| p.display().to_string())
-}
 
 const AT: &str = "2025-06-11T00:30:58Z";
 

@@ -28,6 +28,16 @@ fn world() -> World {
     World::at(VECTORS_AT, 40, |_| {})
 }
 
+/// `NV_TRUST.verifyQuote(quote)` as a view.
+fn verifies(w: &mut World, quote: &[u8]) -> bool {
+    w.view(
+        NV_TRUST,
+        &INVTrust::verifyQuoteCall {
+            teeQuote: quote.to_vec().into(),
+        },
+    )
+}
+
 fn parse(w: &mut World, quote: &[u8]) -> aimine_evm::devnet::Receipt {
     w.net
         .view(
@@ -66,12 +76,7 @@ fn hopper_is_level_3_and_blackwell_level_4_with_the_device_key_as_gpu_id() {
         assert_eq!(p.trustLevel, level, "{}", set.report);
         assert_eq!(p.gpuId, gpu_id, "{}", set.report);
         assert_eq!(p.computeUnits, U256::from(units), "{}", set.report);
-        assert!(w.view(
-            NV_TRUST,
-            &INVTrust::verifyQuoteCall {
-                teeQuote: quote.clone().into()
-            }
-        ));
+        assert!(verifies(&mut w, &quote));
 
         // The nonce variants: the report's own nonce passes, any other fails.
         let nonce = B256::from(
@@ -124,16 +129,7 @@ fn tampered_and_invalid_evidence_is_false_and_parse_names_the_check() {
         let Some((quote, _)) = real_quote(&set) else {
             return;
         };
-        assert!(
-            !w.view(
-                NV_TRUST,
-                &INVTrust::verifyQuoteCall {
-                    teeQuote: quote.clone().into()
-                }
-            ),
-            "{}",
-            set.report
-        );
+        assert!(!verifies(&mut w, &quote), "{}", set.report);
         let r = parse(&mut w, &quote);
         assert_reverts::<INVTrust::QuoteRejected>(&r);
         assert_eq!(
@@ -152,26 +148,12 @@ fn tampered_and_invalid_evidence_is_false_and_parse_names_the_check() {
         for at in (8..quote.len()).step_by(97) {
             let mut copy = quote.clone();
             copy[at] ^= 0x01;
-            assert!(
-                !w.view(
-                    NV_TRUST,
-                    &INVTrust::verifyQuoteCall {
-                        teeQuote: copy.into()
-                    }
-                ),
-                "{} byte {at}",
-                set.report
-            );
+            assert!(!verifies(&mut w, &copy), "{} byte {at}", set.report);
             refused += 1;
         }
         assert!(refused > 10);
         // Truncated.
-        assert!(!w.view(
-            NV_TRUST,
-            &INVTrust::verifyQuoteCall {
-                teeQuote: quote[..quote.len() - 1].to_vec().into()
-            }
-        ));
+        assert!(!verifies(&mut w, &quote[..quote.len() - 1]));
     }
 }
 
@@ -181,12 +163,7 @@ fn an_nvswitch_verifies_as_evidence_but_is_not_a_compute_device() {
     let Some((quote, _)) = real_quote(&LS10) else {
         return;
     };
-    assert!(!w.view(
-        NV_TRUST,
-        &INVTrust::verifyQuoteCall {
-            teeQuote: quote.clone().into()
-        }
-    ));
+    assert!(!verifies(&mut w, &quote));
     let r = parse(&mut w, &quote);
     assert_reverts::<INVTrust::NotAComputeDevice>(&r);
 }
@@ -198,12 +175,7 @@ fn real_evidence_is_refused_before_its_certificates_were_issued() {
     let Some((quote, _)) = real_quote(&HOPPER_550) else {
         return;
     };
-    assert!(!w.view(
-        NV_TRUST,
-        &INVTrust::verifyQuoteCall {
-            teeQuote: quote.clone().into()
-        }
-    ));
+    assert!(!verifies(&mut w, &quote));
     let r = parse(&mut w, &quote);
     assert_eq!(
         INVTrust::QuoteRejected::abi_decode(&r.output())

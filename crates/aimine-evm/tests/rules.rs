@@ -19,6 +19,30 @@ use common::*;
 use revm::context::result::ExecutionResult;
 use revm::primitives::{B256, Bytes, U256};
 
+/// A harmless call to each precompile.
+fn one_call_each() -> Vec<(revm::primitives::Address, Vec<u8>)> {
+    vec![
+        (
+            AI_MINING,
+            IAIMining::miningBalanceCall { miner: MINER }.abi_encode(),
+        ),
+        (
+            NV_TRUST,
+            INVTrust::verifyQuoteCall {
+                teeQuote: Bytes::new(),
+            }
+            .abi_encode(),
+        ),
+        (
+            MODEL_REGISTRY,
+            IModelRegistry::getModelCall {
+                modelId: B256::ZERO,
+            }
+            .abi_encode(),
+        ),
+    ]
+}
+
 fn started(w: &mut World, device: u32) -> B256 {
     let quote = w.quote(Architecture::Hopper, device, MINER, None);
     w.ok(
@@ -99,27 +123,7 @@ fn static_calls_cannot_write_and_delegate_calls_are_refused() {
     assert!(!ok);
     assert_eq!(selector.0, IAIMining::WriteInStaticContext::SELECTOR);
 
-    let calls: [(_, Vec<u8>); 3] = [
-        (
-            AI_MINING,
-            IAIMining::miningBalanceCall { miner: MINER }.abi_encode(),
-        ),
-        (
-            NV_TRUST,
-            INVTrust::verifyQuoteCall {
-                teeQuote: Bytes::new(),
-            }
-            .abi_encode(),
-        ),
-        (
-            MODEL_REGISTRY,
-            IModelRegistry::getModelCall {
-                modelId: B256::ZERO,
-            }
-            .abi_encode(),
-        ),
-    ];
-    for (address, data) in calls {
+    for (address, data) in one_call_each() {
         let r = w.send(
             MINER,
             client,
@@ -141,27 +145,9 @@ fn value_is_accepted_only_by_stake() {
     let mut w = World::new(22);
     let client = w.client(MINER);
     w.net.fund(client, U256::from(5 * ETHER));
-    for (address, data) in [
-        (
-            AI_MINING,
-            IAIMining::miningBalanceCall { miner: MINER }.abi_encode(),
-        ),
-        (AI_MINING, IAIMining::claimCall { to: MINER }.abi_encode()),
-        (
-            NV_TRUST,
-            INVTrust::verifyQuoteCall {
-                teeQuote: Bytes::new(),
-            }
-            .abi_encode(),
-        ),
-        (
-            MODEL_REGISTRY,
-            IModelRegistry::getModelCall {
-                modelId: B256::ZERO,
-            }
-            .abi_encode(),
-        ),
-    ] {
+    let mut calls = one_call_each();
+    calls.push((AI_MINING, IAIMining::claimCall { to: MINER }.abi_encode()));
+    for (address, data) in calls {
         let r = w.send(
             MINER,
             client,
