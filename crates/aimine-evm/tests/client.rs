@@ -109,13 +109,7 @@ fn keyed_sessions_sign_heartbeats_and_prove_model_executions() {
     );
     assert!(r.ok(), "{:?}", r.result);
     let model_id = AimineClient::registerCall::abi_decode_returns(&r.output()).unwrap();
-    let log = r
-        .result
-        .logs()
-        .iter()
-        .find(|l| l.address == MODEL_REGISTRY)
-        .unwrap();
-    let registered = IModelRegistry::ModelRegistered::decode_log_data(&log.data).unwrap();
+    let registered: IModelRegistry::ModelRegistered = event(&r, MODEL_REGISTRY);
     assert_eq!(
         (
             registered.modelId,

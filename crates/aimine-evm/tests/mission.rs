@@ -15,7 +15,7 @@ use aimine_evm::abi::{IAIMining, INVTrust};
 use aimine_evm::address::{AI_MINING, NV_TRUST};
 use aimine_nvtrust::Architecture;
 use aimine_tiers::TrustTier;
-use alloy_sol_types::{SolCall, SolError, SolEvent};
+use alloy_sol_types::{SolCall, SolError};
 use common::*;
 use revm::primitives::{B256, U256};
 
@@ -39,13 +39,7 @@ fn compute_provider_starts_sessions_and_heartbeats_pay_the_formula() {
         let id = ComputeProvider::startSessionCall::abi_decode_returns(&r.output()).unwrap();
 
         // The precompile logged the session: emitted by 0x0300, owned by the contract.
-        let log = r
-            .result
-            .logs()
-            .iter()
-            .find(|l| l.address == AI_MINING)
-            .unwrap();
-        let started = IAIMining::SessionStarted::decode_log_data(&log.data).unwrap();
+        let started: IAIMining::SessionStarted = event(&r, AI_MINING);
         assert_eq!(started.sessionId, id);
         assert_eq!(started.miner, MINER);
         assert_eq!(started.owner, cp);

@@ -17,7 +17,7 @@ use aimine_evm::devnet::{Devnet, Receipt, artifacts};
 use aimine_nvtrust::Architecture;
 use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
 use aimine_registry::session::{key_hash, session_nonce};
-use alloy_sol_types::{SolCall, SolError};
+use alloy_sol_types::{SolCall, SolError, SolEvent};
 use revm::primitives::{Address, U256, address};
 
 /// Bindings of the compiled test contracts, from their artifacts' ABIs.
@@ -199,3 +199,14 @@ pub fn real_quote(set: &aimine_vectors::nvidia::Set) -> Option<(Vec<u8>, Vec<u8>
 
 /// When the real vectors' certificates are all valid (2025-06-11T00:30:58Z).
 pub const VECTORS_AT: u64 = 1_749_601_858;
+
+/// The first event `E` that `emitter` logged in a receipt.
+pub fn event<E: SolEvent>(r: &Receipt, emitter: Address) -> E {
+    let log = r
+        .result
+        .logs()
+        .iter()
+        .find(|l| l.address == emitter && l.data.topics().first() == Some(&E::SIGNATURE_HASH))
+        .unwrap_or_else(|| panic!("no {} from {emitter}", E::SIGNATURE));
+    E::decode_log_data(&log.data).unwrap()
+}
