@@ -158,6 +158,28 @@ fn tampered_and_invalid_evidence_is_false_and_parse_names_the_check() {
 }
 
 #[test]
+fn a_contract_decodes_the_failed_check_from_the_custom_error() {
+    let mut w = world();
+    let client = w.client(MINER);
+    let (Some((good, _)), Some((bad, _))) = (
+        real_quote(&HOPPER_550),
+        real_quote(&HOPPER_INVALID_SIGNATURE),
+    ) else {
+        return;
+    };
+    let check = |w: &mut World, quote: &[u8]| {
+        w.view(
+            client,
+            &AimineClient::rejectedCheckCall {
+                quote: quote.to_vec().into(),
+            },
+        )
+    };
+    assert_eq!(check(&mut w, &good), 0);
+    assert_eq!(check(&mut w, &bad), check_code(Check::Signature));
+}
+
+#[test]
 fn an_nvswitch_verifies_as_evidence_but_is_not_a_compute_device() {
     let mut w = world();
     let Some((quote, _)) = real_quote(&LS10) else {

@@ -122,6 +122,9 @@ fn static_calls_cannot_write_and_delegate_calls_are_refused() {
         .into();
     assert!(!ok);
     assert_eq!(selector.0, IAIMining::WriteInStaticContext::SELECTOR);
+    // try/catch in Solidity sees the custom error: the client does not own this session.
+    let caught = w.ok(MINER, client, &AimineClient::tryHeartbeatCall { id });
+    assert_eq!(caught.selector.0, IAIMining::NotSessionOwner::SELECTOR);
 
     for (address, data) in one_call_each() {
         let r = w.send(
