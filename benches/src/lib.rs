@@ -265,6 +265,25 @@ mod tests {
     }
 
     #[test]
+    fn every_precompile_function_has_a_bench_case() {
+        use aimine_evm::abi::{IAIMining, IModelRegistry, INVTrust};
+        let cases = precompiles::precompile_bench().cases;
+        let signatures = IAIMining::IAIMiningCalls::SIGNATURES
+            .iter()
+            .chain(INVTrust::INVTrustCalls::SIGNATURES)
+            .chain(IModelRegistry::IModelRegistryCalls::SIGNATURES);
+        for signature in signatures {
+            let name = signature.split('(').next().expect("name");
+            assert!(
+                cases
+                    .iter()
+                    .any(|c| c.id == name || c.id.starts_with(&format!("{name}_"))),
+                "no bench case for {signature}"
+            );
+        }
+    }
+
+    #[test]
     fn every_operation_has_a_unique_id_and_a_price() {
         for (i, op) in OPERATIONS.iter().enumerate() {
             assert!(op.gas > 0, "{}", op.id);

@@ -20,6 +20,10 @@ use revm::primitives::{Address, B256, Bytes, U256, address};
 pub const CHAIN: u64 = 96_369;
 /// A miner (EOA).
 pub const MINER: Address = address!("0000000000000000000000000000000000000a11");
+/// A staker whose withdrawal has unlocked.
+pub const STAKER: Address = address!("0000000000000000000000000000000000005a4e");
+/// A staker with an active stake.
+pub const STAKER2: Address = address!("0000000000000000000000000000000000005a4f");
 /// Governance.
 pub const ADMIN: Address = address!("00000000000000000000000000000000000000ad");
 const ETHER: u128 = 1_000_000_000_000_000_000;
@@ -124,9 +128,32 @@ pub fn precompile_bench() -> PrecompileBench {
     config.extra_anchors.push(anchor);
     config.reward_pool = U256::from(1_000 * ETHER);
     let mut net = Devnet::new(config, at).expect("devnet");
-    for who in [MINER, ADMIN] {
+    for who in [MINER, ADMIN, STAKER, STAKER2] {
         net.fund(who, U256::from(1_000 * ETHER));
     }
+    // Stakes: one asked to withdraw a week ago (withdrawable now), one active; and MINER may
+    // mark work spent.
+    for who in [STAKER, STAKER2] {
+        let r = net.send(
+            who,
+            AI_MINING,
+            M::stakeCall {}.abi_encode(),
+            U256::from(2 * ETHER),
+        );
+        assert!(r.as_ref().is_ok_and(|r| r.ok()), "stake");
+    }
+    tx(&mut net, STAKER, AI_MINING, &M::requestUnstakeCall {});
+    tx(
+        &mut net,
+        ADMIN,
+        AI_MINING,
+        &M::setSpenderCall {
+            spender: MINER,
+            allowed: true,
+        },
+    );
+    let later = net.time().saturating_add(7 * 86_400 + 60);
+    net.set_time(later);
     let quote = |net: &Devnet, device: u32, key: Option<&[u8]>| {
         let epoch = net.time() / 3_600;
         let nonce = session_nonce(CHAIN, &MINER.into_array(), epoch, &key_hash(key));
@@ -410,6 +437,287 @@ pub fn precompile_bench() -> PrecompileBench {
         .abi_encode(),
         0,
     );
+    // The remaining functions, so the table has every one.
+    let gpu1 = net
+        .view(
+            MINER,
+            AI_MINING,
+            M::getSessionCall { sessionId: s1 }.abi_encode(),
+        )
+        .ok()
+        .and_then(|r| M::getSessionCall::abi_decode_returns(&r.output()).ok())
+        .map(|s| s.gpuId)
+        .unwrap_or_default();
+    let mut proof78 = vec![0u8; aimine_registry::lux::WORK_PROOF_HEADER_LEN];
+    proof78[72..74].copy_from_slice(&3u16.to_be_bytes());
+    proof78[74..78].copy_from_slice(&60u32.to_be_bytes());
+    let other_root = TestPki::new([2; 32]);
+    let new_anchor = other_root.anchor().public_key.to_vec();
+    let m = AI_MINING;
+    let r = MODEL_REGISTRY;
+    let more: Vec<(&'static str, &'static str, Address, Address, Vec<u8>)> = vec![
+        (
+            "startPublicSession",
+            "staked consumer GPU",
+            STAKER2,
+            m,
+            M::startPublicSessionCall {
+                miner: STAKER2,
+                sessionKey: Bytes::new(),
+            }
+            .abi_encode(),
+        ),
+        (
+            "requestUnstake",
+            "starts the cooldown",
+            STAKER2,
+            m,
+            M::requestUnstakeCall {}.abi_encode(),
+        ),
+        (
+            "withdrawStake",
+            "2 tokens after the cooldown",
+            STAKER,
+            m,
+            M::withdrawStakeCall { to: STAKER }.abi_encode(),
+        ),
+        (
+            "stakeOf",
+            "view",
+            MINER,
+            m,
+            M::stakeOfCall { staker: STAKER2 }.abi_encode(),
+        ),
+        (
+            "miningBalance",
+            "view",
+            MINER,
+            m,
+            M::miningBalanceCall { miner: MINER }.abi_encode(),
+        ),
+        (
+            "rewardPool",
+            "balance less stakes",
+            MINER,
+            m,
+            M::rewardPoolCall {}.abi_encode(),
+        ),
+        (
+            "activeSession",
+            "view",
+            MINER,
+            m,
+            M::activeSessionCall { gpuId: gpu1 }.abi_encode(),
+        ),
+        (
+            "sessionNonce_65",
+            "with an ML-DSA-65 key hashed",
+            MINER,
+            m,
+            M::sessionNonceCall {
+                miner: MINER,
+                sessionKey: pk65.clone().into(),
+            }
+            .abi_encode(),
+        ),
+        ("admin", "view", MINER, m, M::adminCall {}.abi_encode()),
+        (
+            "param",
+            "view",
+            MINER,
+            m,
+            M::paramCall { param: 1 }.abi_encode(),
+        ),
+        (
+            "setParam",
+            "base rate",
+            ADMIN,
+            m,
+            M::setParamCall {
+                param: 1,
+                value: U256::from(2_000_000_000u64),
+            }
+            .abi_encode(),
+        ),
+        (
+            "setAdmin",
+            "hand over",
+            ADMIN,
+            m,
+            M::setAdminCall { newAdmin: MINER }.abi_encode(),
+        ),
+        (
+            "addAnchor",
+            "a third root",
+            ADMIN,
+            m,
+            M::addAnchorCall {
+                publicKey: new_anchor.into(),
+            }
+            .abi_encode(),
+        ),
+        (
+            "removeAnchor",
+            "the dev root",
+            ADMIN,
+            m,
+            M::removeAnchorCall {
+                publicKey: pki.anchor().public_key.to_vec().into(),
+            }
+            .abi_encode(),
+        ),
+        (
+            "anchors",
+            "two roots",
+            MINER,
+            m,
+            M::anchorsCall {}.abi_encode(),
+        ),
+        (
+            "setRevoked",
+            "revoke a GPU",
+            ADMIN,
+            m,
+            M::setRevokedCall {
+                gpuId: gpu1,
+                revoked: true,
+            }
+            .abi_encode(),
+        ),
+        (
+            "isRevoked",
+            "view",
+            MINER,
+            m,
+            M::isRevokedCall { gpuId: gpu1 }.abi_encode(),
+        ),
+        (
+            "setComputeUnits",
+            "one SKU",
+            ADMIN,
+            m,
+            M::setComputeUnitsCall {
+                chipSku: "GH100".into(),
+                projectSku: "G520-0200".into(),
+                units: 1_200,
+            }
+            .abi_encode(),
+        ),
+        (
+            "setSpender",
+            "allow a caller",
+            ADMIN,
+            m,
+            M::setSpenderCall {
+                spender: ADMIN,
+                allowed: true,
+            }
+            .abi_encode(),
+        ),
+        (
+            "getSecurityLevel",
+            "ML-DSA-65 key",
+            MINER,
+            m,
+            M::getSecurityLevelCall {
+                publicKey: pk65.clone().into(),
+            }
+            .abi_encode(),
+        ),
+        (
+            "calculateReward",
+            "78-byte work proof",
+            MINER,
+            m,
+            M::calculateRewardCall {
+                workProof: proof78.into(),
+                chainId: CHAIN,
+            }
+            .abi_encode(),
+        ),
+        (
+            "isSpent",
+            "view",
+            MINER,
+            m,
+            M::isSpentCall {
+                workId: B256::repeat_byte(7),
+            }
+            .abi_encode(),
+        ),
+        (
+            "markSpent",
+            "by an allowed spender",
+            MINER,
+            m,
+            M::markSpentCall {
+                workId: B256::repeat_byte(7),
+            }
+            .abi_encode(),
+        ),
+        (
+            "getModel",
+            "view",
+            MINER,
+            r,
+            R::getModelCall { modelId: model_id }.abi_encode(),
+        ),
+        (
+            "receiptSession",
+            "view",
+            MINER,
+            r,
+            R::receiptSessionCall {
+                receiptId: B256::repeat_byte(8),
+            }
+            .abi_encode(),
+        ),
+        (
+            "deactivate",
+            "owner",
+            MINER,
+            r,
+            R::deactivateCall { modelId: model_id }.abi_encode(),
+        ),
+        (
+            "transferModel",
+            "owner",
+            MINER,
+            r,
+            R::transferModelCall {
+                modelId: model_id,
+                newOwner: ADMIN,
+            }
+            .abi_encode(),
+        ),
+        (
+            "setMinTier",
+            "owner",
+            MINER,
+            r,
+            R::setMinTierCall {
+                modelId: model_id,
+                minTier: 4,
+            }
+            .abi_encode(),
+        ),
+        (
+            "executionMessage",
+            "pure",
+            MINER,
+            r,
+            R::executionMessageCall {
+                modelId: model_id,
+                inputHash: input_hash,
+                outputHash: output_hash,
+                sessionId: s2,
+            }
+            .abi_encode(),
+        ),
+    ];
+    for (id, note, caller, address, input) in more {
+        case(id, note, caller, address, input, 0);
+    }
     // NV_TRUST: a real H100 whose links no session has verified (cold), and another whose
     // links an earlier session left in state (warm). Forged ones when the vectors are absent.
     let cold =
@@ -433,7 +741,40 @@ pub fn precompile_bench() -> PrecompileBench {
         MINER,
         NV_TRUST,
         N::parseQuoteCall {
-            teeQuote: cold.into(),
+            teeQuote: cold.clone().into(),
+        }
+        .abi_encode(),
+        0,
+    );
+    let cold_nonce = B256::from(
+        *aimine_nvtrust::Evidence::parse(
+            aimine_nvtrust::envelope::decode(&cold)
+                .expect("envelope")
+                .evidence,
+        )
+        .expect("evidence")
+        .nonce(),
+    );
+    case(
+        "verifyQuoteWithNonce_cold",
+        "the cold quote with its nonce",
+        MINER,
+        NV_TRUST,
+        N::verifyQuoteWithNonceCall {
+            teeQuote: cold.clone().into(),
+            expectedNonce: cold_nonce,
+        }
+        .abi_encode(),
+        0,
+    );
+    case(
+        "parseQuoteWithNonce_cold",
+        "the cold quote with its nonce, parsed",
+        MINER,
+        NV_TRUST,
+        N::parseQuoteWithNonceCall {
+            teeQuote: cold.clone().into(),
+            expectedNonce: cold_nonce,
         }
         .abi_encode(),
         0,
