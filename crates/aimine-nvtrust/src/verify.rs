@@ -83,7 +83,7 @@ impl<'a> VerifiedGpu<'a> {
     }
 
     /// The stable identity of the physical device: SHA-256 of the SubjectPublicKeyInfo of its
-    /// device-identity certificate (chain[1], "… GSP BROM" / "… FSP BROM").
+    /// device-identity certificate (`chain[1]`, "… GSP BROM" / "… FSP BROM").
     ///
     /// That key is derived in the chip's boot ROM from fused secrets and certified by NVIDIA at
     /// manufacture, so it stays the same across driver and firmware updates and reboots, unlike

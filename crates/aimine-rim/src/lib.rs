@@ -4,9 +4,9 @@
 //! manifests (RIMs): ISO 19770-2 SWID XML listing every measurement index with its allowed
 //! SHA-384 values, signed with an enveloped XML signature by a key NVIDIA certifies under its
 //! "NVIDIA CoRIM signing Root CA". A chain cannot afford to canonicalise 20 KB of XML per quote,
-//! so appraisal is split: off chain, this crate verifies a RIM once ([`verify`]) and derives the
-//! compact golden set ([`golden`]) that governance registers and aimine-nvtrust compares evidence
-//! with on chain; [`appraise`] is NVIDIA's own comparison (its verifier's `measres`).
+//! so appraisal is split: off chain, this crate verifies a RIM once ([`verify()`]) and derives the
+//! compact golden set ([`golden()`]) that governance registers and aimine-nvtrust compares evidence
+//! with on chain; [`appraise()`] is NVIDIA's own comparison (its verifier's `measres`).
 //!
 //! Only what NVIDIA's RIMs use is accepted, but that exactly: C14N 1.1 ([`c14n`]), the
 //! enveloped-signature transform, SHA-384, ECDSA P-384 (raw r ‖ s), and the KeyInfo chain,
