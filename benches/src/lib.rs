@@ -119,9 +119,7 @@ pub fn nvtrust_fixture() -> (Vec<u8>, [u8; 32], Vec<u8>, u64, bool) {
             aimine_vectors::read_hex("nvidia/hopper-550.90.07/hopperAttestationReport.txt")?;
         let pem = aimine_vectors::read("nvidia/hopper-550.90.07/hopperCertChain.txt")?;
         let chain = aimine_nvtrust::pem::decode_chain(std::str::from_utf8(&pem).ok()?).ok()?;
-        let refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-        let mut quote = vec![0u8; aimine_nvtrust::envelope::encoded_len(&evidence, &refs).ok()?];
-        aimine_nvtrust::envelope::encode(&evidence, &refs, &mut quote).ok()?;
+        let quote = aimine_nvtrust::testkit::envelope_of(&evidence, &chain)?;
         let nonce: [u8; 32] = *aimine_nvtrust::Evidence::parse(&evidence).ok()?.nonce();
         Some((quote, nonce, KNOWN_CERTS[0].der.to_vec(), at, true))
     })();

@@ -92,10 +92,7 @@ fn tx<C: SolCall>(net: &mut Devnet, from: Address, to: Address, call: &C) -> C::
 fn real_quote(set: &aimine_vectors::nvidia::Set) -> Option<Vec<u8>> {
     let (evidence, pem) = aimine_vectors::nvidia::load(set)?;
     let chain = aimine_nvtrust::pem::decode_chain(&pem).ok()?;
-    let refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-    let mut quote = vec![0u8; aimine_nvtrust::envelope::encoded_len(&evidence, &refs).ok()?];
-    aimine_nvtrust::envelope::encode(&evidence, &refs, &mut quote).ok()?;
-    Some(quote)
+    aimine_nvtrust::testkit::envelope_of(&evidence, &chain)
 }
 
 /// Marks every link of a quote's chain as verified in AI_MINING's storage, as a session with
@@ -337,17 +334,12 @@ pub fn precompile_bench() -> PrecompileBench {
         .abi_encode(),
         0,
     );
-    for (id, key_seed, level) in [
-        ("verifyMLDSA_44", 1u8, 44),
-        ("verifyMLDSA_65", 2, 65),
-        ("verifyMLDSA_87", 3, 87),
+    for (id, level) in [
+        ("verifyMLDSA_44", aimine_mldsa::Level::MlDsa44),
+        ("verifyMLDSA_65", aimine_mldsa::Level::MlDsa65),
+        ("verifyMLDSA_87", aimine_mldsa::Level::MlDsa87),
     ] {
-        let f = crate::mldsa_fixture(match level {
-            44 => aimine_mldsa::Level::MlDsa44,
-            65 => aimine_mldsa::Level::MlDsa65,
-            _ => aimine_mldsa::Level::MlDsa87,
-        });
-        let _ = key_seed;
+        let f = crate::mldsa_fixture(level);
         case(
             id,
             "32-byte message",

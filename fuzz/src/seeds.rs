@@ -1,8 +1,6 @@
 //! Seed inputs from the real vectors (read where they are, never copied into the repo): the
 //! starting corpus of `cargo xtask fuzz` and the replay set of the smoke tests.
 
-use aimine_nvtrust::envelope;
-
 /// Every report of the NVIDIA vectors with its chain: (evidence, DER chain).
 fn devices() -> Vec<(Vec<u8>, Vec<Vec<u8>>)> {
     aimine_vectors::nvidia::ALL
@@ -27,12 +25,7 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
         }
         "nvtrust_envelope" => devices()
             .into_iter()
-            .filter_map(|(e, chain)| {
-                let refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-                let mut out = vec![0u8; envelope::encoded_len(&e, &refs).ok()?];
-                envelope::encode(&e, &refs, &mut out).ok()?;
-                Some(out)
-            })
+            .filter_map(|(e, chain)| aimine_nvtrust::testkit::envelope_of(&e, &chain))
             .collect(),
         "rim_parse" => [
             "hopper-550.90.07/NV_GPU_DRIVER_GH100_550.90.07.xml",

@@ -131,7 +131,7 @@ pub fn run() -> Result<Outcome, String> {
     // 1. The mission's contract.
     let (cp, r) = d
         .net
-        .deploy(ADMIN, artifacts::bytecode(artifacts::COMPUTE_PROVIDER))?;
+        .deploy(ADMIN, artifacts::bytecode(artifacts::COMPUTE_PROVIDER)?)?;
     println!(
         "1. Deployed ComputeProvider (the mission's contract, compiled by solc) at {cp}: {} gas",
         r.gas_used()
@@ -334,7 +334,7 @@ pub fn run() -> Result<Outcome, String> {
         .into();
     let (client, _) = d
         .net
-        .deploy(ADMIN, artifacts::bytecode(artifacts::AIMINE_CLIENT))?;
+        .deploy(ADMIN, artifacts::bytecode(artifacts::AIMINE_CLIENT)?)?;
     let ok = d.view(
         client,
         &AimineClient::verifyExecutionCall {

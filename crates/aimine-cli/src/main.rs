@@ -3,6 +3,16 @@
 //! Exit codes, for every subcommand: 0 success (a check passed), 1 a check failed (the input was
 //! read but is invalid), 2 usage or I/O error.
 
+/// `println!` that ends the program quietly when stdout is closed (`aimine … | head`).
+macro_rules! emit {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout().lock(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 mod args;
 mod demo;
 mod devices;

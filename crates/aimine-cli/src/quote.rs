@@ -13,16 +13,6 @@ use crate::args::{BuildArgs, InspectArgs, QuoteVerifyArgs};
 use crate::devices::{self, Device};
 use crate::{CliError, Outcome, rfc3339};
 
-/// `println!` that ends the program quietly when stdout is closed (`aimine … | head`).
-macro_rules! emit {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        if writeln!(std::io::stdout().lock(), $($arg)*).is_err() {
-            std::process::exit(0);
-        }
-    }};
-}
-
 /// `aimine quote inspect`: every parsed field, per device.
 pub fn inspect(a: &InspectArgs) -> Result<Outcome, CliError> {
     let devices = devices::load(&a.files)?;

@@ -12,16 +12,6 @@ use serde_json::{Value, json};
 use crate::args::{RimGoldenArgs, RimVerifyArgs};
 use crate::{CliError, Outcome, devices, rfc3339};
 
-/// Prints a line, ending quietly when stdout is closed.
-macro_rules! emit {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        if writeln!(std::io::stdout().lock(), $($arg)*).is_err() {
-            std::process::exit(0);
-        }
-    }};
-}
-
 /// The root to verify RIMs against: `--root`, or the pinned NVIDIA CoRIM signing Root CA.
 fn root(path: Option<&PathBuf>) -> Result<Vec<u8>, CliError> {
     match path {

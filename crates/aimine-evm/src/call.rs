@@ -62,6 +62,19 @@ impl<'h> Ctx<'_, 'h> {
         Registry::new(&mut self.exec, &mut self.events, self.call.block)
     }
 
+    /// The registry and the payout sink together, for the calls that pay (`available`: what
+    /// the pool can pay).
+    pub(crate) fn paying(
+        &mut self,
+        available: u128,
+    ) -> (Registry<'_, Exec<'h>, Vec<Event>>, &mut Payout) {
+        self.payout.available = available;
+        (
+            Registry::new(&mut self.exec, &mut self.events, self.call.block),
+            &mut self.payout,
+        )
+    }
+
     /// The caller as the registry's address type.
     pub(crate) fn caller(&self) -> [u8; 20] {
         self.call.caller.into_array()

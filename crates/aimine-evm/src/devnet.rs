@@ -354,12 +354,15 @@ pub mod artifacts {
     pub const AIMINE_CLIENT: &str = include_str!("../artifacts/AimineClient.json");
 
     /// The creation bytecode of an artifact.
-    pub fn bytecode(artifact: &str) -> Vec<u8> {
+    ///
+    /// # Errors
+    /// When the artifact has no `"bytecode"` hex string (an interface's has none).
+    pub fn bytecode(artifact: &str) -> Result<Vec<u8>, alloc::string::String> {
         let hex = artifact
             .split("\"bytecode\": \"0x")
             .nth(1)
             .and_then(|rest| rest.split('"').next())
-            .unwrap_or_default();
-        hex::decode(hex).unwrap_or_default()
+            .ok_or("the artifact has no bytecode")?;
+        hex::decode(hex).map_err(|e| alloc::format!("artifact bytecode: {e}"))
     }
 }

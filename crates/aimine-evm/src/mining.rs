@@ -197,13 +197,10 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
             M::miningBalanceCall::abi_encode_returns(&u256(balance))
         }
         C::claim(x) => {
-            ctx.payout.available = reward_pool(ctx)?;
-            let mut payout = ctx.payout;
-            let claimed = ctx
-                .registry()
-                .claim(&caller, &x.to.into_array(), &mut payout);
-            ctx.payout = payout;
-            M::claimCall::abi_encode_returns(&u256(claimed?))
+            let pool = reward_pool(ctx)?;
+            let (mut registry, payout) = ctx.paying(pool);
+            let claimed = registry.claim(&caller, &x.to.into_array(), payout)?;
+            M::claimCall::abi_encode_returns(&u256(claimed))
         }
         C::rewardPool(_) => M::rewardPoolCall::abi_encode_returns(&u256(reward_pool(ctx)?)),
         C::stake(_) => {
@@ -216,13 +213,10 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
             M::requestUnstakeCall::abi_encode_returns(&unlock)
         }
         C::withdrawStake(x) => {
-            ctx.payout.available = ctx.balance(AI_MINING)?;
-            let mut payout = ctx.payout;
-            let paid = ctx
-                .registry()
-                .withdraw_stake(&caller, &x.to.into_array(), &mut payout);
-            ctx.payout = payout;
-            M::withdrawStakeCall::abi_encode_returns(&u256(paid?))
+            let balance = ctx.balance(AI_MINING)?;
+            let (mut registry, payout) = ctx.paying(balance);
+            let paid = registry.withdraw_stake(&caller, &x.to.into_array(), payout)?;
+            M::withdrawStakeCall::abi_encode_returns(&u256(paid))
         }
         C::stakeOf(x) => {
             let (amount, unlock) = ctx.registry().stake_of(&x.staker.into_array())?;

@@ -22,7 +22,7 @@ use alloy_sol_types::{SolCall, SolEvent, SolValue};
 use common::*;
 use fips204::traits::{KeyGen, SerDes, Signer};
 use fips204::{ml_dsa_44, ml_dsa_65, ml_dsa_87};
-use revm::primitives::{Address, B256, Bytes, U256, keccak256};
+use revm::primitives::{B256, Bytes, U256, keccak256};
 use sha2::{Digest, Sha256};
 
 fn key65(seed: u8) -> (Vec<u8>, ml_dsa_65::PrivateKey) {
@@ -683,5 +683,4 @@ fn governance_is_the_admins_and_its_state_is_readable_storage() {
     assert!(r.ok());
     let log = IAIMining::ComputeUnitsChanged::decode_log_data(&r.result.logs()[0].data).unwrap();
     assert_eq!(log.computeUnits, 1_200);
-    let _ = Address::ZERO;
 }

@@ -17,7 +17,7 @@ use aimine_nvtrust::Architecture;
 use aimine_tiers::TrustTier;
 use alloy_sol_types::{SolCall, SolError};
 use common::*;
-use revm::primitives::{B256, U256};
+use revm::primitives::U256;
 
 #[test]
 fn compute_provider_starts_sessions_and_heartbeats_pay_the_formula() {
@@ -172,5 +172,4 @@ fn compute_provider_refuses_tampered_unbound_and_replayed_quotes() {
         rejected.check,
         aimine_evm::errors::check_code(aimine_nvtrust::Check::Root)
     );
-    let _ = B256::ZERO;
 }

@@ -72,6 +72,20 @@ impl Appraisal {
     }
 }
 
+/// NVIDIA's rule: a driver RIM and a VBIOS RIM never claim the same active index.
+fn disjoint(driver: &Rim, vbios: &Rim) -> Result<(), AppraisalError> {
+    let overlap: Vec<u8> = driver
+        .active()
+        .filter(|m| vbios.active().any(|n| n.index == m.index))
+        .map(|m| m.index)
+        .collect();
+    if overlap.is_empty() {
+        Ok(())
+    } else {
+        Err(AppraisalError::Overlap(overlap))
+    }
+}
+
 /// The evidence's VBIOS version as NVIDIA formats it ("96.00.9F.00.01").
 pub fn vbios_text(evidence: &Evidence<'_>) -> Option<String> {
     let version = evidence.opaque().vbios_version()?;
@@ -110,14 +124,7 @@ pub fn appraise(
         }
     }
     if let (Some(d), Some(v)) = (driver, vbios) {
-        let overlap: Vec<u8> = d
-            .active()
-            .filter(|m| v.active().any(|n| n.index == m.index))
-            .map(|m| m.index)
-            .collect();
-        if !overlap.is_empty() {
-            return Err(AppraisalError::Overlap(overlap));
-        }
+        disjoint(d, v)?;
     }
     let nvdec0_off = evidence.opaque().nvdec0_status() == Some(Nvdec0Status::Disabled);
     let mut out = Appraisal::default();
@@ -162,14 +169,7 @@ pub struct Golden {
 /// # Errors
 /// [`AppraisalError::Overlap`] when they claim the same active index.
 pub fn golden(driver: &Rim, vbios: &Rim) -> Result<Golden, AppraisalError> {
-    let overlap: Vec<u8> = driver
-        .active()
-        .filter(|m| vbios.active().any(|n| n.index == m.index))
-        .map(|m| m.index)
-        .collect();
-    if !overlap.is_empty() {
-        return Err(AppraisalError::Overlap(overlap));
-    }
+    disjoint(driver, vbios)?;
     let mut entries: Vec<(u8, [u8; 48])> = driver
         .active()
         .chain(vbios.active())

@@ -40,8 +40,10 @@ pub fn canonicalize(apex: Node<'_, '_>, exclude: Option<NodeId>) -> Result<Vec<u
         if node.is_element() {
             open_tag(node, node == apex, &mut out)?;
             stack.push((node, true));
-            for child in node.children().collect::<Vec<_>>().into_iter().rev() {
-                stack.push((child, false));
+            let mut child = node.last_child();
+            while let Some(c) = child {
+                stack.push((c, false));
+                child = c.prev_sibling();
             }
         } else if node.is_text() {
             escape_text(node.text().unwrap_or_default(), &mut out);

@@ -44,14 +44,16 @@ pub struct SignedBy {
     pub valid_until: u64,
 }
 
+/// The XML-DSig children of `node` named `name`.
+fn ds_all<'a, 'i>(node: Node<'a, 'i>, name: &'static str) -> impl Iterator<Item = Node<'a, 'i>> {
+    node.children().filter(move |c| {
+        c.is_element() && c.tag_name().namespace() == Some(DSIG_NS) && c.tag_name().name() == name
+    })
+}
+
+/// The first XML-DSig child of `node` named `name`.
 fn ds<'a, 'i>(node: Node<'a, 'i>, name: &'static str) -> Result<Node<'a, 'i>, Error> {
-    node.children()
-        .find(|c| {
-            c.is_element()
-                && c.tag_name().namespace() == Some(DSIG_NS)
-                && c.tag_name().name() == name
-        })
-        .ok_or(Error::Structure(name))
+    ds_all(node, name).next().ok_or(Error::Structure(name))
 }
 
 fn algorithm<'a>(node: Node<'a, '_>) -> Result<&'a str, Error> {
@@ -86,11 +88,7 @@ fn base64_text(node: Node<'_, '_>, what: &'static str) -> Result<Vec<u8>, Error>
 /// # Errors
 /// [`Error::Structure`] when there is none, or more than one.
 pub fn signature_element<'a, 'i>(root: Node<'a, 'i>) -> Result<Node<'a, 'i>, Error> {
-    let mut found = root.children().filter(|c| {
-        c.is_element()
-            && c.tag_name().namespace() == Some(DSIG_NS)
-            && c.tag_name().name() == "Signature"
-    });
+    let mut found = ds_all(root, "Signature");
     let sig = found.next().ok_or(Error::Structure("Signature"))?;
     if found.next().is_some() {
         return Err(Error::Structure("more than one Signature"));
@@ -112,9 +110,7 @@ pub fn verify(
     let signed_info = ds(signature, "SignedInfo")?;
     expect(ds(signed_info, "CanonicalizationMethod")?, &[C14N11])?;
     expect(ds(signed_info, "SignatureMethod")?, &[ECDSA_SHA384])?;
-    let mut references = signed_info
-        .children()
-        .filter(|c| c.is_element() && c.tag_name().name() == "Reference");
+    let mut references = ds_all(signed_info, "Reference");
     let reference = references.next().ok_or(Error::Structure("Reference"))?;
     if references.next().is_some() {
         return Err(Error::Unsupported("more than one Reference"));
@@ -151,11 +147,12 @@ pub fn verify(
     }
 
     // 2. SignedInfo under the leaf's key.
-    let certs: Vec<Vec<u8>> = ds(ds(signature, "KeyInfo")?, "X509Data")?
-        .children()
-        .filter(|c| c.is_element() && c.tag_name().name() == "X509Certificate")
-        .map(|c| base64_text(c, "X509Certificate"))
-        .collect::<Result<_, _>>()?;
+    let certs: Vec<Vec<u8>> = ds_all(
+        ds(ds(signature, "KeyInfo")?, "X509Data")?,
+        "X509Certificate",
+    )
+    .map(|c| base64_text(c, "X509Certificate"))
+    .collect::<Result<_, _>>()?;
     if certs.is_empty() || certs.len() > MAX_CERTS {
         return Err(Error::Structure("X509Certificate count"));
     }

@@ -144,7 +144,7 @@ impl World {
     /// Deploys the AimineClient test contract from `from`.
     pub fn client(&mut self, from: Address) -> Address {
         self.net
-            .deploy(from, artifacts::bytecode(artifacts::AIMINE_CLIENT))
+            .deploy(from, artifacts::bytecode(artifacts::AIMINE_CLIENT).unwrap())
             .unwrap()
             .0
     }
@@ -152,7 +152,10 @@ impl World {
     /// Deploys the mission's ComputeProvider.
     pub fn compute_provider(&mut self) -> Address {
         self.net
-            .deploy(ADMIN, artifacts::bytecode(artifacts::COMPUTE_PROVIDER))
+            .deploy(
+                ADMIN,
+                artifacts::bytecode(artifacts::COMPUTE_PROVIDER).unwrap(),
+            )
             .unwrap()
             .0
     }
@@ -190,11 +193,8 @@ pub fn expected_reward(seconds: u64, units: u64, tier: aimine_tiers::TrustTier) 
 pub fn real_quote(set: &aimine_vectors::nvidia::Set) -> Option<(Vec<u8>, Vec<u8>)> {
     let (evidence, pem) = aimine_vectors::nvidia::load(set)?;
     let chain = aimine_nvtrust::pem::decode_chain(&pem).unwrap();
-    let refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-    let len = aimine_nvtrust::envelope::encoded_len(&evidence, &refs).unwrap();
-    let mut out = vec![0u8; len];
-    aimine_nvtrust::envelope::encode(&evidence, &refs, &mut out).unwrap();
-    Some((out, chain[1].clone()))
+    let quote = aimine_nvtrust::testkit::envelope_of(&evidence, &chain).unwrap();
+    Some((quote, chain[1].clone()))
 }
 
 /// When the real vectors' certificates are all valid (2025-06-11T00:30:58Z).
