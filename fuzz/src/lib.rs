@@ -23,6 +23,8 @@ pub mod nvtrust_evidence;
 pub mod registry_calls;
 pub mod rim_parse;
 pub mod seeds;
+pub mod tee_dcap_quote;
+pub mod tee_sev_report;
 pub mod tiers_reward;
 
 /// The names of every fuzz target, as `cargo fuzz` and `cargo xtask fuzz` know them.
@@ -34,5 +36,7 @@ pub const TARGETS: &[&str] = &[
     "nvtrust_evidence",
     "registry_calls",
     "rim_parse",
+    "tee_dcap_quote",
+    "tee_sev_report",
     "tiers_reward",
 ];

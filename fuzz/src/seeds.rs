@@ -37,6 +37,18 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
         .iter()
         .filter_map(|p| aimine_vectors::read(&format!("nvidia/{p}")))
         .collect(),
+        "tee_sev_report" => [
+            aimine_vectors::read_hex("cputee/amd-sev-snp/report_milan.hex"),
+            aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der"),
+            aimine_vectors::read("cputee/amd-sev-snp/vcek_turin.der"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        "tee_dcap_quote" => ["tdx_quote", "sgx_quote", "tdx_quote_outdated"]
+            .iter()
+            .filter_map(|q| aimine_vectors::read(&format!("cputee/intel-dcap/{q}")))
+            .collect(),
         _ => Vec::new(),
     }
 }

@@ -22,6 +22,8 @@ fn every_target_has_a_smoke_test() {
             "nvtrust_evidence",
             "registry_calls",
             "rim_parse",
+            "tee_dcap_quote",
+            "tee_sev_report",
             "tiers_reward"
         ]
     );
@@ -142,6 +144,18 @@ fn nvtrust_cert_smoke() {
 fn rim_parse_smoke() {
     let ran = replay("rim_parse", aimine_fuzz::rim_parse::run, 60);
     println!("rim_parse: {ran} inputs");
+}
+
+#[test]
+fn tee_sev_report_smoke() {
+    let ran = replay("tee_sev_report", aimine_fuzz::tee_sev_report::run, 300);
+    println!("tee_sev_report: {ran} inputs");
+}
+
+#[test]
+fn tee_dcap_quote_smoke() {
+    let ran = replay("tee_dcap_quote", aimine_fuzz::tee_dcap_quote::run, 40);
+    println!("tee_dcap_quote: {ran} inputs");
 }
 
 #[test]

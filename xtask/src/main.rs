@@ -105,10 +105,16 @@ fn ci() -> Result {
 const LIBRARY_CRATES: &[&str] = &[
     "aimine-mldsa",
     "aimine-nvtrust",
+    "aimine-tee",
     "aimine-tiers",
     "aimine-registry",
     "aimine-evm",
 ];
+
+/// Library crates whose default features need std, checked without them: aimine-tee's `intel`
+/// (dcap-qvl 0.7 declares cdylib and staticlib outputs for its library, which rustc can link only
+/// with std's panic handler and allocator, so the feature turns on dcap-qvl's `std`).
+const DEFAULT_NEEDS_STD: &[&str] = &["aimine-tee"];
 
 /// Builds the no_std staticlib that links every library crate, then the same with std pulled in
 /// on purpose, which must fail: a check that cannot fail proves nothing. Then reads each library's
@@ -153,6 +159,11 @@ fn nostd() -> Result {
                 "normal,features,no-proc-macro",
             ])
             .args(["--prefix", "none"])
+            .args(
+                DEFAULT_NEEDS_STD
+                    .contains(krate)
+                    .then_some("--no-default-features"),
+            )
             .output()
             .map_err(|e| format!("cargo tree: cannot start: {e}"))?;
         if !output.status.success() {

@@ -29,12 +29,61 @@ pub enum Command {
     /// NVIDIA reference integrity manifests: verify them, derive golden measurement sets.
     #[command(subcommand)]
     Rim(RimCommand),
+    /// CPU TEE attestation (Intel TDX/SGX quotes, AMD SEV-SNP reports): inspect, verify.
+    #[command(subcommand)]
+    Tee(TeeCommand),
     /// Print the hardware trust tiers and their reward multipliers.
     Tiers,
     /// Run the mission's scenario on an embedded revm chain with the aimine precompiles: dev
     /// GPUs (forged under a dev root, and said so) attest, mine and earn per tier; a model is
     /// registered and an execution receipt verified from a contract.
     Demo,
+}
+
+/// `aimine tee …`: FILE is an Intel DCAP quote or a 1184-byte SEV-SNP report, raw or hex.
+#[derive(Debug, Subcommand)]
+pub enum TeeCommand {
+    /// Print what a quote or report says, without verifying it: kind, version, FMSPC, measurements,
+    /// report data, guest policy, TCB.
+    Inspect(TeeInspectArgs),
+    /// Verify a quote (with --collateral) or report (with --vcek): print "accepted" or the first
+    /// failed check by name, the TCB status and the tier. Exit 0 only when accepted.
+    Verify(TeeVerifyArgs),
+}
+
+/// Arguments of `aimine tee inspect`.
+#[derive(Debug, Args)]
+pub struct TeeInspectArgs {
+    /// The quote or report (raw bytes or hex).
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `aimine tee verify`.
+#[derive(Debug, Args)]
+pub struct TeeVerifyArgs {
+    /// The quote or report (raw bytes or hex).
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
+    /// Intel: the collateral, as dcap-qvl's QuoteCollateralV3 JSON.
+    #[arg(long, value_name = "JSON")]
+    pub collateral: Option<std::path::PathBuf>,
+    /// AMD: the VCEK (or VLEK) certificate, DER or PEM. A PEM file may also hold the ASK/ASVK
+    /// and ARK after it.
+    #[arg(long, value_name = "CERT")]
+    pub vcek: Option<std::path::PathBuf>,
+    /// The verification time: Unix seconds or RFC 3339. Default: now.
+    #[arg(long, value_name = "UNIX|RFC3339")]
+    pub at: Option<String>,
+    /// Accept debug guests and enclaves.
+    #[arg(long)]
+    pub allow_debug: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `aimine rim …`: RIM files are NVIDIA's SWID XML (`.xml`, `.swidtag`).

@@ -22,13 +22,14 @@ mod quote;
 mod rfc3339;
 mod rim;
 mod session;
+mod tee;
 mod tiers;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, MldsaCommand, QuoteCommand, RimCommand, SessionCommand};
+use args::{Cli, Command, MldsaCommand, QuoteCommand, RimCommand, SessionCommand, TeeCommand};
 
 /// Exit status of a check that ran and passed.
 const EXIT_OK: u8 = 0;
@@ -49,6 +50,8 @@ fn main() -> ExitCode {
         Command::Session(SessionCommand::Nonce(a)) => session::nonce(&a),
         Command::Rim(RimCommand::Verify(a)) => rim::verify(&a),
         Command::Rim(RimCommand::Golden(a)) => rim::golden(&a),
+        Command::Tee(TeeCommand::Inspect(a)) => tee::inspect(&a),
+        Command::Tee(TeeCommand::Verify(a)) => tee::verify(&a),
         Command::Tiers => tiers::print(),
         Command::Demo => demo::run(),
     };
