@@ -51,13 +51,81 @@ fn operations(c: &mut Criterion) {
         b.iter(|| verify_quote(black_box(&quote), &nonce, &anchor, time, &mut cache).is_ok())
     });
 
+    tee(&mut group);
+
     // Every precompile case, through the node's code path, undone after each run.
-    let mut bench = aimine_benches::precompiles::precompile_bench();
-    let cases = bench.cases.clone();
-    for case in &cases {
-        group.bench_function(case.id, |b| b.iter(|| bench.run(black_box(case))));
+    for mut bench in [
+        aimine_benches::precompiles::precompile_bench(),
+        aimine_benches::precompiles::cpu_bench(),
+    ] {
+        let cases = bench.cases.clone();
+        for case in &cases {
+            group.bench_function(case.id, |b| b.iter(|| bench.run(black_box(case))));
+        }
     }
     group.finish();
+}
+
+/// aimine-tee alone: the real Milan report (cold: VCEK chain and report; warm: the VCEK known) and
+/// the real TDX quote with its collateral. Skipped, with a notice, without the vectors.
+fn tee(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
+    use aimine_tee::AmdProduct;
+    use aimine_tee::sev::report::SigningKey;
+    use aimine_tee::sev::roots::{AmdRoots, ProductRoots};
+    use aimine_tee::sev::verify::{
+        Endorsement, SevOptions, verify_endorsement, verify_known_endorsement, verify_with_key,
+    };
+    let (Some(report), Some(vcek)) = (
+        aimine_vectors::read_hex("cputee/amd-sev-snp/report_milan.hex"),
+        aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der"),
+    ) else {
+        eprintln!("NOTICE: CPU TEE vectors absent: no aimine-tee rows");
+        return;
+    };
+    let at = 1_735_689_600;
+    let e = Endorsement {
+        leaf: &vcek,
+        ..Default::default()
+    };
+    // What the registry does per report: decode the product's pinned roots, then verify.
+    let milan = || {
+        let (ark, ask) = aimine_tee::sev::roots::pinned_ders(AmdProduct::Milan);
+        AmdRoots::from_products(vec![
+            ProductRoots::new(AmdProduct::Milan, ark, ask).expect("roots"),
+        ])
+    };
+    group.bench_function("tee_sev_verify_cold", |b| {
+        b.iter(|| {
+            let key = verify_endorsement(&e, SigningKey::Vcek, None, &milan(), at).expect("vcek");
+            verify_with_key(black_box(&report), &key, &SevOptions::default()).is_ok()
+        })
+    });
+    group.bench_function("tee_sev_verify_warm", |b| {
+        b.iter(|| {
+            let key =
+                verify_known_endorsement(&e, SigningKey::Vcek, None, &milan(), at).expect("vcek");
+            verify_with_key(black_box(&report), &key, &SevOptions::default()).is_ok()
+        })
+    });
+    if let (Some(quote), Some(json)) = (
+        aimine_vectors::read("cputee/intel-dcap/tdx_quote"),
+        aimine_vectors::read("cputee/intel-dcap/tdx_quote_collateral.json"),
+    ) {
+        let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).expect("utf-8"))
+            .expect("collateral");
+        group.bench_function("tee_intel_verify", |b| {
+            b.iter(|| {
+                aimine_tee::intel::verify_quote(
+                    black_box(&quote),
+                    &c,
+                    aimine_tee::intel::INTEL_SGX_ROOT_CA,
+                    1_751_500_000,
+                    &Default::default(),
+                )
+                .is_ok()
+            })
+        });
+    }
 }
 
 criterion_group!(benches, operations);

@@ -15,6 +15,7 @@ use alloy_sol_types::{SolCall, SolValue};
 use fips204::traits::{KeyGen, SerDes, Signer};
 use fips204::{ml_dsa_65, ml_dsa_87};
 use revm::primitives::{Address, B256, Bytes, U256, address};
+use sha2::Digest;
 
 /// The chain id of the bench chain.
 pub const CHAIN: u64 = 96_369;
@@ -782,6 +783,275 @@ pub fn precompile_bench() -> PrecompileBench {
         .abi_encode(),
         0,
     );
+    let kit = aimine_tee::testkit::SevKit::milan();
+    let (kit_ark, kit_ask) = kit.chain();
+    case(
+        "setAmdRoot",
+        "a 2048-bit test ARK/ASK pair, the ASK checked under the ARK",
+        ADMIN,
+        AI_MINING,
+        M::setAmdRootCall {
+            index: U256::from(1),
+            product: 0,
+            ark: Bytes::copy_from_slice(kit_ark),
+            ask: Bytes::copy_from_slice(kit_ask),
+        }
+        .abi_encode(),
+        0,
+    );
+    case(
+        "setAdvisoryBanned",
+        "ban one Intel advisory id",
+        ADMIN,
+        AI_MINING,
+        M::setAdvisoryBannedCall {
+            advisoryId: "INTEL-SA-00615".into(),
+            banned: true,
+        }
+        .abi_encode(),
+        0,
+    );
+    case(
+        "sessionGpus",
+        "view: a GPU session's (empty) list",
+        MINER,
+        AI_MINING,
+        M::sessionGpusCall { sessionId: s1 }.abi_encode(),
+        0,
+    );
     store_links(&mut net, &warm);
+    PrecompileBench { net, cases }
+}
+
+/// A real Intel quote with its collateral inline, or `None` when the vectors are absent.
+fn intel_envelope(name: &str) -> Option<Vec<u8>> {
+    let quote = aimine_vectors::read(&format!("cputee/intel-dcap/{name}"))?;
+    let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
+    let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).ok()?).ok()?;
+    let col = aimine_envelope::IntelCollateral {
+        pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
+        root_ca_crl: &c.root_ca_crl,
+        pck_crl: &c.pck_crl,
+        tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
+        tcb_info: c.tcb_info.as_bytes(),
+        tcb_info_signature: &c.tcb_info_signature,
+        qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
+        qe_identity: c.qe_identity.as_bytes(),
+        qe_identity_signature: &c.qe_identity_signature,
+    };
+    aimine_envelope::encode_intel(name.starts_with("tdx"), &quote, Some(&col)).ok()
+}
+
+/// The CPU TEE cases, on their own chain: at the SEV test kit's time (its certificates start on
+/// 2026-11-27), trusting the kit's AMD roots, with a 10-year TCB grace so that the real Intel
+/// quotes (collateral of July 2025) verify as stale collateral, graded — the same DCAP work.
+///
+/// # Panics
+/// When the setup fails (a bug in aimine, not a measurement).
+pub fn cpu_bench() -> PrecompileBench {
+    use aimine_tee::testkit::{KIT_TIME, ReportFields, SevKit};
+    let pki = TestPki::new([1; 32]);
+    let mut config = ChainConfig::new(CHAIN, ADMIN.into_array());
+    let mut anchor = [0u8; 97];
+    anchor.copy_from_slice(pki.anchor().public_key);
+    config.extra_anchors.push(anchor);
+    config.registry.tcb_grace_seconds = 10 * 365 * 86_400;
+    let mut net = Devnet::new(config, KIT_TIME).expect("devnet");
+    for who in [MINER, ADMIN] {
+        net.fund(who, U256::from(1_000 * ETHER));
+    }
+    let kit = SevKit::milan();
+    let (ark, ask) = kit.chain();
+    tx(
+        &mut net,
+        ADMIN,
+        AI_MINING,
+        &M::setAmdRootCall {
+            index: U256::ZERO,
+            product: 0,
+            ark: Bytes::copy_from_slice(ark),
+            ask: Bytes::copy_from_slice(ask),
+        },
+    );
+    let nonce = session_nonce(
+        CHAIN,
+        &MINER.into_array(),
+        KIT_TIME / 3_600,
+        &key_hash(None),
+    );
+    let sev = |chip: usize, second: [u8; 32]| {
+        let mut data = [0u8; 64];
+        data[..32].copy_from_slice(&nonce);
+        data[32..].copy_from_slice(&second);
+        let e = kit.endorsement_of(chip);
+        let fields = ReportFields {
+            chip,
+            report_data: data,
+            ..ReportFields::default()
+        };
+        aimine_envelope::encode_sev_snp(
+            &kit.report(&fields),
+            &[e.leaf, e.intermediate.expect("ask"), e.ark.expect("ark")],
+        )
+        .expect("envelope")
+    };
+    // Chip 0 mines already (its VCEK is cached); chip 1 was never seen.
+    let warm = sev(0, [0; 32]);
+    tx(
+        &mut net,
+        MINER,
+        AI_MINING,
+        &M::startSessionCall {
+            miner: MINER,
+            teeQuote: warm.clone().into(),
+        },
+    );
+    let cold = sev(1, [0; 32]);
+    // A composite: chip 1 with two H100s (never seen) in its VM.
+    let mut gpus = Vec::new();
+    let mut h = sha2::Sha256::new();
+    for device in [11, 12] {
+        let mut o = ForgeOptions::new(Architecture::Hopper, nonce);
+        o.device = device;
+        let forged = pki.forge(&o);
+        let env = forged.envelope();
+        let id = aimine_nvtrust::Certificate::from_der(&forged.chain[1])
+            .map(|c| <[u8; 32]>::from(sha2::Sha256::digest(c.spki())))
+            .expect("device certificate");
+        h.update(id);
+        gpus.push(env);
+    }
+    let composite =
+        aimine_envelope::encode_composite(&sev(1, h.finalize().into()), &[&gpus[0], &gpus[1]])
+            .expect("composite");
+
+    let mut held: Vec<Vec<u8>> = Vec::new();
+    let mut cases = Vec::new();
+    let mut case = |id, note, input: Vec<u8>, address| {
+        cases.push(Case {
+            id,
+            note,
+            caller: MINER,
+            address,
+            input,
+            value: U256::ZERO,
+        });
+    };
+    let start = |q: &[u8]| {
+        M::startSessionCall {
+            miner: MINER,
+            teeQuote: q.to_vec().into(),
+        }
+        .abi_encode()
+    };
+    case(
+        "startSession_sev_cold",
+        "SEV-SNP guest (test kit), VCEK never seen: RSA-PSS chain + P-384 report",
+        start(&cold),
+        AI_MINING,
+    );
+    case(
+        "startSession_sev_refresh",
+        "SEV-SNP guest again: VCEK cached, P-384 report only, session settled",
+        start(&warm),
+        AI_MINING,
+    );
+    case(
+        "startSession_composite",
+        "SEV-SNP guest + 2 new H100s: VCEK, report, 2 evidence signatures, 4 links",
+        start(&composite),
+        AI_MINING,
+    );
+    case(
+        "verifyQuote_sev_warm",
+        "NV_TRUST on the cached SEV-SNP guest",
+        N::verifyQuoteCall {
+            teeQuote: warm.clone().into(),
+        }
+        .abi_encode(),
+        NV_TRUST,
+    );
+    // Collateral: the SGX platform's is held (set up below), the TDX one's is submitted.
+    let collateral = |name: &str| -> Option<Vec<u8>> {
+        let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
+        let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).ok()?).ok()?;
+        aimine_envelope::encode_collateral(&aimine_envelope::IntelCollateral {
+            pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
+            root_ca_crl: &c.root_ca_crl,
+            pck_crl: &c.pck_crl,
+            tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
+            tcb_info: c.tcb_info.as_bytes(),
+            tcb_info_signature: &c.tcb_info_signature,
+            qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
+            qe_identity: c.qe_identity.as_bytes(),
+            qe_identity_signature: &c.qe_identity_signature,
+        })
+        .ok()
+    };
+    let sgx_fmspc = aimine_vectors::read("cputee/intel-dcap/sgx_quote")
+        .and_then(|q| aimine_tee::intel::quote_fmspc(&q));
+    if let (Some(tdx), Some(sgx), Some(fmspc)) =
+        (collateral("tdx_quote"), collateral("sgx_quote"), sgx_fmspc)
+    {
+        held.push(sgx);
+        case(
+            "submitIntelCollateral",
+            "real TDX collateral (13 KiB): chains, CRLs, signatures verified, stored",
+            M::submitIntelCollateralCall {
+                collateral: tdx.into(),
+            }
+            .abi_encode(),
+            AI_MINING,
+        );
+        case(
+            "intelCollateral",
+            "view: the SGX platform's collateral held (13 KiB read)",
+            M::intelCollateralCall {
+                fmspc: fmspc.into(),
+                tdx: false,
+            }
+            .abi_encode(),
+            AI_MINING,
+        );
+    }
+    if let Some(vcek) = aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der") {
+        case(
+            "submitVcek",
+            "the real Milan VCEK: RSA-PSS under the pinned ASK, stored",
+            M::submitVcekCall { vcek: vcek.into() }.abi_encode(),
+            AI_MINING,
+        );
+    }
+    for (name, id, note) in [
+        (
+            "tdx_quote",
+            "parseQuote_tdx",
+            "real TDX v4 quote, collateral inline (17 KiB), dcap-qvl",
+        ),
+        (
+            "sgx_quote",
+            "parseQuote_sgx",
+            "real SGX v3 quote, collateral inline (16 KiB), dcap-qvl",
+        ),
+    ] {
+        if let Some(q) = intel_envelope(name) {
+            case(
+                id,
+                note,
+                N::parseQuoteCall { teeQuote: q.into() }.abi_encode(),
+                NV_TRUST,
+            );
+        }
+    }
+    for encoded in held {
+        tx(
+            &mut net,
+            MINER,
+            AI_MINING,
+            &M::submitIntelCollateralCall {
+                collateral: encoded.into(),
+            },
+        );
+    }
     PrecompileBench { net, cases }
 }

@@ -35,6 +35,15 @@ pub fn revert_data(error: &Error, pool: (u128, u128)) -> Vec<u8> {
             check: check_code(e.check()),
         }
         .abi_encode(),
+        // A malformed CPU or composite envelope is a format failure, as for GPU envelopes.
+        Error::Envelope(_) => M::QuoteRejected { check: 1 }.abi_encode(),
+        Error::CpuQuote(check) => M::CpuQuoteRejected {
+            check: check.number(),
+        }
+        .abi_encode(),
+        Error::CollateralMissing => M::CollateralMissing {}.abi_encode(),
+        Error::CollateralSuperseded => M::CollateralSuperseded {}.abi_encode(),
+        Error::GpuSetMismatch => M::GpuSetMismatch {}.abi_encode(),
         Error::NonceNotBound => M::NonceNotBound {}.abi_encode(),
         Error::NotAComputeDevice => M::NotAComputeDevice {}.abi_encode(),
         Error::GpuRevoked => M::GpuRevoked {}.abi_encode(),

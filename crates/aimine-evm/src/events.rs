@@ -87,6 +87,25 @@ pub fn to_log(event: &Event, address: Address, registration: Option<(&str, &[u8]
             keyHash: B256::from(key_hash),
         }
         .encode_log_data(),
+        Event::CollateralSubmitted {
+            fmspc,
+            tdx,
+            tcb_evaluation,
+        } => M::CollateralSubmitted {
+            fmspc: B256::from(fmspc),
+            tdx,
+            tcbEvaluation: U256::from(tcb_evaluation),
+        }
+        .encode_log_data(),
+        Event::VcekSubmitted { chip_key } => M::VcekSubmitted {
+            chipKey: B256::from(chip_key),
+        }
+        .encode_log_data(),
+        Event::AdvisoryBanned { hash, banned } => M::AdvisoryBanned {
+            advisoryHash: B256::from(hash),
+            banned,
+        }
+        .encode_log_data(),
         Event::AnchorRemoved { key_hash } => M::AnchorRemoved {
             keyHash: B256::from(key_hash),
         }

@@ -105,6 +105,10 @@ impl Store for Exec<'_> {
         let price = match work {
             Work::CertificateSignature => self.schedule.certificate_signature,
             Work::MlDsaVerify { key_len } => self.schedule.mldsa(key_len),
+            Work::IntelQuote => self.schedule.intel_quote,
+            Work::AmdEndorsement => self.schedule.amd_endorsement,
+            Work::SevReport => self.schedule.sev_report,
+            Work::IntelCollateral => self.schedule.intel_collateral,
         };
         self.charge(Charge::Work, price)
     }

@@ -43,6 +43,16 @@ pub struct GasSchedule {
     /// A native-token payment out of the precompile (claim, withdrawStake): the EVM's value
     /// transfer price.
     pub payment: u64,
+    /// One Intel DCAP quote verification (dcap-qvl: collateral signatures and CRLs, PCK chain,
+    /// QE report, quote signature, TCB matching), charged before it runs.
+    pub intel_quote: u64,
+    /// One AMD VCEK/VLEK chain check not cached before (RSASSA-PSS SHA-384, 4096-bit), and the
+    /// decoding of AMD root certificates (twice for `setAmdRoot`).
+    pub amd_endorsement: u64,
+    /// One SEV-SNP report: the product's root decoding and the report's ECDSA P-384 signature.
+    pub sev_report: u64,
+    /// One Intel collateral verification on submission (three chains, two CRLs, two signatures).
+    pub intel_collateral: u64,
 }
 
 impl GasSchedule {
@@ -63,6 +73,10 @@ impl GasSchedule {
         view_call: 1_000,
         input_word: 3,
         payment: 9_000,
+        intel_quote: 300_000,
+        amd_endorsement: 30_000,
+        sev_report: 70_000,
+        intel_collateral: 250_000,
     };
 
     /// The price of one ML-DSA verification with a key of `key_len` bytes (the largest level's

@@ -67,7 +67,15 @@ fn rules(c: &C, call: &Call<'_>, g: &GasSchedule) -> Rules {
         | C::setGoldenSet(_)
         | C::setComputeUnits(_)
         | C::setSpender(_)
+        | C::setAdvisoryBanned(_)
+        | C::submitIntelCollateral(_)
+        | C::submitVcek(_)
         | C::markSpent(_) => write(g.write_call),
+        // Decodes two RSA-4096 certificates and checks the ASK under the ARK.
+        C::setAmdRoot(_) => write(
+            g.write_call
+                .saturating_add(g.amd_endorsement.saturating_mul(2)),
+        ),
         C::verifyMLDSA(x) => view(
             g.view_call
                 .saturating_add(g.mldsa(x.publicKey.len()))
@@ -86,6 +94,8 @@ fn rules(c: &C, call: &Call<'_>, g: &GasSchedule) -> Rules {
         | C::param(_)
         | C::anchors(_)
         | C::isRevoked(_)
+        | C::sessionGpus(_)
+        | C::intelCollateral(_)
         | C::getSecurityLevel(_)
         | C::calculateReward(_)
         | C::computeWorkId(_)
@@ -292,6 +302,43 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
                 .set_spender(&caller, &x.spender.into_array(), x.allowed)?;
             Vec::new()
         }
+        C::setAmdRoot(x) => {
+            let product = usize::from(x.product);
+            let product = aimine_tee::AmdProduct::ALL
+                .get(product)
+                .copied()
+                .ok_or(Reverted::Registry(Error::BadParam))?;
+            let index = u64::try_from(x.index).map_err(|_| Reverted::Registry(Error::BadParam))?;
+            ctx.registry()
+                .set_amd_root(&caller, index, product, &x.ark, &x.ask)?;
+            Vec::new()
+        }
+        C::setAdvisoryBanned(x) => {
+            ctx.registry()
+                .set_advisory_banned(&caller, &x.advisoryId, x.banned)?;
+            Vec::new()
+        }
+        C::submitIntelCollateral(x) => submit_intel_collateral(ctx, &x.collateral)?,
+        C::intelCollateral(x) => {
+            let (evaluation, bytes) = ctx.registry().intel_collateral(&x.fmspc.0, x.tdx)?;
+            M::intelCollateralCall::abi_encode_returns(&M::intelCollateralReturn {
+                tcbEvaluation: U256::from(evaluation),
+                collateral: bytes.into(),
+            })
+        }
+        C::submitVcek(x) => {
+            let key = ctx.registry().submit_vcek(&x.vcek)?;
+            M::submitVcekCall::abi_encode_returns(&B256::from(key))
+        }
+        C::sessionGpus(x) => {
+            let gpus: Vec<B256> = ctx
+                .registry()
+                .session_gpus(&x.sessionId.0)?
+                .into_iter()
+                .map(B256::from)
+                .collect();
+            M::sessionGpusCall::abi_encode_returns(&gpus)
+        }
         C::verifyMLDSA(x) => {
             let ok = lux::verify_mldsa(&x.publicKey, &x.message, &x.signature);
             M::verifyMLDSACall::abi_encode_returns(&ok)
@@ -319,4 +366,24 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
             Vec::new()
         }
     })
+}
+
+#[cfg(feature = "intel")]
+fn submit_intel_collateral(ctx: &mut Ctx<'_, '_>, collateral: &[u8]) -> Result<Vec<u8>, Reverted> {
+    let (fmspc, tdx, evaluation) = ctx.registry().submit_intel_collateral(collateral)?;
+    Ok(M::submitIntelCollateralCall::abi_encode_returns(
+        &M::submitIntelCollateralReturn {
+            fmspc: fmspc.into(),
+            tdx,
+            tcbEvaluation: evaluation,
+        },
+    ))
+}
+
+/// Without the `intel` feature, Intel collateral cannot be verified: a format failure.
+#[cfg(not(feature = "intel"))]
+fn submit_intel_collateral(_: &mut Ctx<'_, '_>, _: &[u8]) -> Result<Vec<u8>, Reverted> {
+    Err(Reverted::Registry(Error::CpuQuote(
+        aimine_tee::Check::Format,
+    )))
 }

@@ -33,13 +33,30 @@ pub enum Param {
     BlackwellComputeUnits = 10,
     /// 1: a quote whose driver and VBIOS have no golden measurement set is refused.
     RequireGoldenMeasurements = 11,
+    /// The grade of an out-of-date CPU TEE TCB (and of stale Intel collateral) during its grace
+    /// period, in basis points of the tier's rate (default 5,000).
+    TcbOutOfDateBps = 12,
+    /// The grace period of an out-of-date TCB or stale collateral, seconds (default 90 days).
+    TcbGraceSeconds = 13,
+    /// The grade of the ConfigurationNeeded statuses, basis points (default 10,000).
+    TcbConfigurationBps = 14,
     /// Set once by [`crate::Registry::init`].
     Initialized = 15,
+    /// The grade of SWHardeningNeeded, basis points (default 10,000).
+    TcbSwHardeningBps = 35,
+    /// 1: CPU TEE guests and enclaves that allow debugging are accepted (never on a real chain).
+    AllowDebugGuests = 36,
+    /// Compute units of an Intel TDX trust domain (CPU-only session).
+    TdxComputeUnits = 37,
+    /// Compute units of an Intel SGX enclave.
+    SgxComputeUnits = 38,
+    /// Compute units of an AMD SEV-SNP guest (CPU-only session).
+    SevSnpComputeUnits = 39,
 }
 
 impl Param {
     /// Every settable parameter (not the admin, not the initialised flag).
-    pub const SETTABLE: [Param; 11] = [
+    pub const SETTABLE: [Param; 19] = [
         Param::BaseRate,
         Param::EpochSeconds,
         Param::AttestationTtl,
@@ -51,6 +68,14 @@ impl Param {
         Param::HopperComputeUnits,
         Param::BlackwellComputeUnits,
         Param::RequireGoldenMeasurements,
+        Param::TcbOutOfDateBps,
+        Param::TcbGraceSeconds,
+        Param::TcbConfigurationBps,
+        Param::TcbSwHardeningBps,
+        Param::AllowDebugGuests,
+        Param::TdxComputeUnits,
+        Param::SgxComputeUnits,
+        Param::SevSnpComputeUnits,
     ];
 
     /// The parameter with this number, if settable.
@@ -69,9 +94,16 @@ impl Param {
             Param::EpochSeconds | Param::AttestationTtl | Param::MaxHeartbeatInterval => {
                 word::to_u64(value).is_some_and(|v| v > 0)
             }
-            Param::RequireHeartbeatSignature | Param::RequireGoldenMeasurements => {
-                word::to_u64(value).is_some_and(|v| v <= 1)
+            Param::RequireHeartbeatSignature
+            | Param::RequireGoldenMeasurements
+            | Param::AllowDebugGuests => word::to_u64(value).is_some_and(|v| v <= 1),
+            Param::TcbOutOfDateBps | Param::TcbConfigurationBps | Param::TcbSwHardeningBps => {
+                word::to_u64(value).is_some_and(|v| v <= 10_000)
             }
+            Param::TcbGraceSeconds
+            | Param::TdxComputeUnits
+            | Param::SgxComputeUnits
+            | Param::SevSnpComputeUnits => word::to_u64(value).is_some(),
             Param::StakeCooldown
             | Param::PublicComputeUnits
             | Param::HopperComputeUnits
@@ -109,13 +141,31 @@ pub struct Config {
     pub blackwell_compute_units: u64,
     /// Whether quotes need a golden measurement set for their driver and VBIOS.
     pub require_golden_measurements: bool,
+    /// CPU TEE TCB grading: out of date (and stale collateral) during the grace, bps.
+    pub tcb_out_of_date_bps: u64,
+    /// CPU TEE TCB grading: the grace period, seconds.
+    pub tcb_grace_seconds: u64,
+    /// CPU TEE TCB grading: ConfigurationNeeded statuses, bps.
+    pub tcb_configuration_bps: u64,
+    /// CPU TEE TCB grading: SWHardeningNeeded, bps.
+    pub tcb_sw_hardening_bps: u64,
+    /// Whether debug guests and enclaves are accepted.
+    pub allow_debug_guests: bool,
+    /// Compute units of a TDX trust domain.
+    pub tdx_compute_units: u64,
+    /// Compute units of an SGX enclave.
+    pub sgx_compute_units: u64,
+    /// Compute units of an SEV-SNP guest.
+    pub sev_snp_compute_units: u64,
 }
 
 impl Config {
     /// The defaults: 1 gwei per compute unit per second, hour epochs, 24-hour attestations,
     /// heartbeats paying up to an hour, 1 token (10^18) minimum stake with a 7-day cooldown,
     /// compute units Public 10, Hopper 1,000, Blackwell 2,500, and golden measurements checked
-    /// where governance has registered them but not required.
+    /// where governance has registered them but not required; CPU TEEs graded full for hardening
+    /// and configuration, 50 % out of date for 90 days, no debug guests, and compute units TDX
+    /// 100, SEV-SNP 100, SGX 50.
     pub const fn with_admin(admin: Address) -> Config {
         Config {
             admin,
@@ -130,6 +180,14 @@ impl Config {
             hopper_compute_units: 1_000,
             blackwell_compute_units: 2_500,
             require_golden_measurements: false,
+            tcb_out_of_date_bps: 5_000,
+            tcb_grace_seconds: 90 * 86_400,
+            tcb_configuration_bps: 10_000,
+            tcb_sw_hardening_bps: 10_000,
+            allow_debug_guests: false,
+            tdx_compute_units: 100,
+            sgx_compute_units: 50,
+            sev_snp_compute_units: 100,
         }
     }
 
@@ -174,6 +232,18 @@ impl Config {
             &Param::RequireGoldenMeasurements.key(),
             word::from_bool(self.require_golden_measurements),
         )?;
+        for (p, v) in [
+            (Param::TcbOutOfDateBps, self.tcb_out_of_date_bps),
+            (Param::TcbGraceSeconds, self.tcb_grace_seconds),
+            (Param::TcbConfigurationBps, self.tcb_configuration_bps),
+            (Param::TcbSwHardeningBps, self.tcb_sw_hardening_bps),
+            (Param::AllowDebugGuests, u64::from(self.allow_debug_guests)),
+            (Param::TdxComputeUnits, self.tdx_compute_units),
+            (Param::SgxComputeUnits, self.sgx_compute_units),
+            (Param::SevSnpComputeUnits, self.sev_snp_compute_units),
+        ] {
+            s.store(&p.key(), word::from_u64(v))?;
+        }
         s.store(&Param::Initialized.key(), word::from_bool(true))
     }
 }

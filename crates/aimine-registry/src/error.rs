@@ -9,6 +9,19 @@ pub enum Error {
     Store,
     /// The quote did not verify (the nvtrust error says which check).
     Quote(aimine_nvtrust::Error),
+    /// The envelope is malformed (kind, lengths, parts).
+    Envelope(aimine_envelope::Error),
+    /// A CPU TEE quote or report did not verify, or its TCB grade refuses it (the aimine-tee
+    /// check says which).
+    CpuQuote(aimine_tee::Check),
+    /// The quote names collateral (Intel) or a VCEK (AMD) the chain has not stored.
+    CollateralMissing,
+    /// The collateral is older than the newest the chain keeps for its FMSPC (a submission that
+    /// is not newer, or a quote carrying superseded collateral).
+    CollateralSuperseded,
+    /// A composite quote's GPUs are not the ones its CPU report data names (missing, extra or
+    /// reordered), or a GPU appears twice.
+    GpuSetMismatch,
     /// The quote's nonce is not the session nonce of this chain, miner, epoch and key.
     NonceNotBound,
     /// The device is not a GPU that can mine (an NVSwitch).
@@ -74,6 +87,17 @@ impl fmt::Display for Error {
         match self {
             Error::Store => f.write_str("state unavailable (out of gas or read-only)"),
             Error::Quote(e) => write!(f, "quote rejected: {e}"),
+            Error::Envelope(e) => write!(f, "quote envelope: {e}"),
+            Error::CpuQuote(check) => write!(f, "CPU TEE quote rejected: {check}"),
+            Error::CollateralMissing => {
+                f.write_str("the collateral or VCEK this quote needs is not stored on chain")
+            }
+            Error::CollateralSuperseded => {
+                f.write_str("the collateral is older than the newest the chain keeps for its FMSPC")
+            }
+            Error::GpuSetMismatch => {
+                f.write_str("the composite quote's GPUs are not the ones its CPU report names")
+            }
             Error::NonceNotBound => {
                 f.write_str("quote nonce is not bound to this chain, miner, epoch and key")
             }
@@ -110,6 +134,22 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+impl From<aimine_envelope::Error> for Error {
+    fn from(e: aimine_envelope::Error) -> Error {
+        match e {
+            // A malformed GPU envelope stays a GPU quote error, as before.
+            aimine_envelope::Error::Gpu(g) => Error::Quote(aimine_nvtrust::Error::from(g)),
+            other => Error::Envelope(other),
+        }
+    }
+}
+
+impl From<aimine_tee::Error> for Error {
+    fn from(e: aimine_tee::Error) -> Error {
+        Error::CpuQuote(e.check())
+    }
+}
 
 impl From<aimine_nvtrust::Error> for Error {
     fn from(e: aimine_nvtrust::Error) -> Error {

@@ -100,6 +100,27 @@ pub enum Event {
         /// SHA-256 of the anchor's SEC1 public key.
         key_hash: Word,
     },
+    /// Newer Intel collateral was submitted and verified; quotes of its FMSPC use it from now on.
+    CollateralSubmitted {
+        /// The FMSPC, left-aligned in a word.
+        fmspc: Word,
+        /// Whether it is TDX's collateral (else SGX's).
+        tdx: bool,
+        /// Intel's TCB evaluation data number.
+        tcb_evaluation: u64,
+    },
+    /// An AMD VCEK was submitted and verified, stored for its chip and TCB.
+    VcekSubmitted {
+        /// SHA-256 of the hardware id (padded to 64 bytes) and the TCB components.
+        chip_key: Word,
+    },
+    /// Governance banned (or unbanned) an Intel advisory id.
+    AdvisoryBanned {
+        /// SHA-256 of the upper-case advisory id (`cpu::advisory_hash`).
+        hash: Word,
+        /// Whether it is banned now.
+        banned: bool,
+    },
     /// A trust anchor was removed.
     AnchorRemoved {
         /// SHA-256 of the anchor's SEC1 public key.

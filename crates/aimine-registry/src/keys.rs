@@ -103,3 +103,20 @@ pub fn offset(base: &Word, offset: u64) -> Word {
 pub fn array_base(slot: u64) -> Word {
     keccak256(&crate::store::word::from_u64(slot))
 }
+
+/// `mapping(bytes32 vcekHash => bool)`: AMD endorsement keys (VCEK/VLEK DER, SHA-256) whose chain
+/// verified once; later reports skip the RSA check.
+pub const VCEKS: u64 = 32;
+/// `mapping(bytes32 sessionId => bytes32[])`: the GPUs of a composite session (length, then ids).
+pub const SESSION_GPUS: u64 = 33;
+/// `mapping(bytes32 advisoryHash => bool)`: Intel advisory ids (SHA-256 of the upper-case id)
+/// governance bans.
+pub const BANNED_ADVISORIES: u64 = 34;
+/// `mapping(uint256 index => (uint256 product, bytes ark, bytes ask))`: AMD product roots
+/// governance added beside the pinned ones (product 1 Milan, 2 Genoa, 3 Turin; 0 = empty).
+pub const AMD_ROOTS: u64 = 40;
+/// `mapping(bytes32 fmspcKey => (uint256 tcbEvaluation, uint256 issueDate, bytes collateral))`:
+/// the newest verified Intel collateral per FMSPC and TEE type (`keccak256(fmspc ‖ tdx)`).
+pub const INTEL_COLLATERAL: u64 = 41;
+/// `mapping(bytes32 chipTcbKey => bytes vcek)`: verified AMD VCEKs by chip and TCB.
+pub const VCEK_BY_CHIP: u64 = 42;

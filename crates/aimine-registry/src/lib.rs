@@ -23,10 +23,12 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
-#[cfg(feature = "memory")]
+// CPU TEE verification (aimine-tee) allocates; everything else here does not.
 extern crate alloc;
 
+pub mod blob;
 pub mod config;
+pub mod cpu;
 pub mod env;
 pub mod error;
 pub mod event;

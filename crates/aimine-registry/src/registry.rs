@@ -259,8 +259,10 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         let now = self.env.timestamp;
 
         // Cheap checks first: the envelope, the evidence format, and the nonce binding.
-        let decoded =
-            aimine_nvtrust::envelope::decode(quote).map_err(aimine_nvtrust::Error::from)?;
+        let decoded = match aimine_envelope::decode(quote)? {
+            aimine_envelope::Envelope::Gpu(q) => q,
+            cpu => return self.start_cpu_session(caller, miner, &cpu, session_key, &key_hash),
+        };
         let evidence = aimine_nvtrust::Evidence::parse(decoded.evidence)
             .map_err(aimine_nvtrust::Error::from)?;
         let nonce = self.bound_nonce(miner, &key_hash, evidence.nonce())?;
@@ -277,9 +279,14 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         self.open_session(
             caller,
             miner,
-            appraisal.gpu_id,
-            appraisal.tier,
-            appraisal.compute_units,
+            &Opening {
+                device_id: appraisal.gpu_id,
+                tier: appraisal.tier,
+                kind: 0,
+                grade_bps: 0,
+                compute_units: appraisal.compute_units,
+                gpus: &[],
+            },
             session_key,
         )
     }
@@ -299,8 +306,10 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         quote: &[u8],
         expected_nonce: Option<&[u8; NONCE_LEN]>,
     ) -> Result<Appraisal, Error> {
-        let decoded =
-            aimine_nvtrust::envelope::decode(quote).map_err(aimine_nvtrust::Error::from)?;
+        let decoded = match aimine_envelope::decode(quote)? {
+            aimine_envelope::Envelope::Gpu(q) => q,
+            cpu => return self.appraise_cpu(&cpu, expected_nonce),
+        };
         let evidence = aimine_nvtrust::Evidence::parse(decoded.evidence)
             .map_err(aimine_nvtrust::Error::from)?;
         let nonce = *expected_nonce.unwrap_or(evidence.nonce());
@@ -316,7 +325,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
     }
 
     /// Verifies parsed evidence against the anchors in state.
-    fn verify_gpu<'q>(
+    pub(crate) fn verify_gpu<'q>(
         links: &mut StoredLinks<'_, S>,
         evidence: aimine_nvtrust::Evidence<'q>,
         chain: &[&'q [u8]],
@@ -343,7 +352,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
 
     /// What governance makes of a verified GPU: its tier and compute units, unless it is
     /// revoked, not a GPU, or off its golden measurements.
-    fn appraise_verified(
+    pub(crate) fn appraise_verified(
         &mut self,
         verified: Result<aimine_nvtrust::VerifiedGpu<'_>, Error>,
         store_failed: bool,
@@ -365,7 +374,9 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         let default_units = config::load_u64(self.store, units_param)?;
         let compute_units = self.compute_units_for(gpu.evidence(), default_units)?;
         Ok(Appraisal {
-            architecture: gpu.architecture(),
+            architecture: Some(gpu.architecture()),
+            kind: aimine_envelope::KIND_NVIDIA_SPDM,
+            grade_bps: 10_000,
             tier: hardware.tier(),
             gpu_id,
             compute_units,
@@ -378,24 +389,27 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         &mut self,
         caller: &Address,
         miner: &Address,
-        gpu_id: Word,
-        tier: aimine_tiers::TrustTier,
-        compute_units: u64,
+        o: &Opening<'_>,
         session_key: Option<&[u8]>,
     ) -> Result<Word, Error> {
         let now = self.env.timestamp;
         let key_hash = session::key_hash(session_key);
-        // One GPU, one active session.
+        let gpu_id = o.device_id;
+        let (tier, compute_units) = (o.tier, o.compute_units);
+        // One device (GPU or platform), one active session.
         if let Some(active) = self.active_session(&gpu_id)? {
             if now >= active.attestation_expiry {
                 let (_, settled) = self.settle(&active, now)?;
                 self.end(settled, EndReason::Expired)?;
             } else if active.miner == *miner {
-                return self.refresh(active, caller, tier, compute_units, session_key);
+                self.check_gpus_free(o.gpus, miner, Some(&active.id))?;
+                return self.refresh(active, caller, o, session_key);
             } else {
                 return Err(Error::GpuBusy);
             }
         }
+        // The GPUs of a composite quote must be free too.
+        self.check_gpus_free(o.gpus, miner, None)?;
 
         let count_key = keys::mapping(keys::GPU_SESSION_COUNT, &gpu_id);
         let n = word::to_u64(&self.store.load(&count_key)?).ok_or(Error::Overflow)?;
@@ -411,6 +425,8 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
             miner: *miner,
             gpu_id,
             tier,
+            kind: o.kind,
+            grade_bps: o.grade_bps,
             compute_units,
             key_hash,
             start: now,
@@ -425,6 +441,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         }
         self.store
             .store(&keys::mapping(keys::ACTIVE_SESSION, &gpu_id), id)?;
+        self.bind_gpus(&id, o.gpus)?;
         self.events.emit(Event::SessionStarted {
             session_id: id,
             gpu_id,
@@ -445,17 +462,22 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         &mut self,
         active: Session,
         caller: &Address,
-        tier: aimine_tiers::TrustTier,
-        compute_units: u64,
+        o: &Opening<'_>,
         session_key: Option<&[u8]>,
     ) -> Result<Word, Error> {
         let now = self.env.timestamp;
         let (_, settled) = self.settle(&active, now)?;
         let ttl = config::load_u64(self.store, Param::AttestationTtl)?;
+        if settled.kind == aimine_envelope::KIND_COMPOSITE {
+            self.release_gpus(&settled.id)?;
+        }
+        self.bind_gpus(&settled.id, o.gpus)?;
         let refreshed = Session {
             owner: *caller,
-            tier,
-            compute_units,
+            tier: o.tier,
+            kind: o.kind,
+            grade_bps: o.grade_bps,
+            compute_units: o.compute_units,
             key_hash: session::key_hash(session_key),
             attestation_expiry: now.saturating_add(ttl),
             ..settled
@@ -475,7 +497,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
     }
 
     /// The evidence nonce if it is the session nonce of this or the previous epoch.
-    fn bound_nonce(
+    pub(crate) fn bound_nonce(
         &mut self,
         miner: &Address,
         key_hash: &Word,
@@ -556,7 +578,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
                 }
             }
         }
-        if self.is_revoked(&s.gpu_id)? {
+        if self.is_revoked(&s.gpu_id)? || self.any_gpu_revoked(&s)? {
             self.end(s, EndReason::Revoked)?;
             return Ok(0);
         }
@@ -597,8 +619,9 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         let until = now.min(s.attestation_expiry);
         let elapsed = until.saturating_sub(s.last_heartbeat).min(max);
         let rate = config::load_u128(self.store, Param::BaseRate)?;
-        let reward = aimine_tiers::reward(rate, elapsed, s.compute_units, s.tier)
-            .map_err(|_| Error::Overflow)?;
+        let reward =
+            aimine_tiers::reward_with_multiplier(rate, elapsed, s.compute_units, s.multiplier())
+                .map_err(|_| Error::Overflow)?;
         let balance_key = keys::mapping(keys::BALANCES, &word::from_address(&s.miner));
         let balance = word::to_u128(&self.store.load(&balance_key)?).ok_or(Error::Overflow)?;
         let balance = balance.checked_add(reward).ok_or(Error::Overflow)?;
@@ -622,6 +645,9 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
 
     fn end(&mut self, s: Session, reason: EndReason) -> Result<(), Error> {
         Session { active: false, ..s }.store(self.store)?;
+        if s.kind == aimine_envelope::KIND_COMPOSITE {
+            self.release_gpus(&s.id)?;
+        }
         let active_key = keys::mapping(keys::ACTIVE_SESSION, &s.gpu_id);
         if self.store.load(&active_key)? == s.id {
             self.store.store(&active_key, [0; 32])?;
@@ -707,14 +733,36 @@ fn anchors_in<S: Store + ?Sized>(
     Ok(out)
 }
 
+/// What a session is opened for: the device (a GPU, or a CPU TEE platform), what it earns, and
+/// for a composite quote the GPUs bound to it.
+pub(crate) struct Opening<'g> {
+    /// The GPU id or platform id: one active session each.
+    pub device_id: Word,
+    /// The tier.
+    pub tier: aimine_tiers::TrustTier,
+    /// 0 for a GPU or stake; else the envelope kind.
+    pub kind: u8,
+    /// The TCB grade, bps (0 = full).
+    pub grade_bps: u16,
+    /// Compute units.
+    pub compute_units: u64,
+    /// A composite quote's GPUs.
+    pub gpus: &'g [Word],
+}
+
 /// What a verified quote is worth to this chain ([`Registry::appraise_quote`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Appraisal {
-    /// The device family.
-    pub architecture: Architecture,
+    /// The GPU family, for a GPU quote; `None` for a CPU TEE or composite quote.
+    pub architecture: Option<Architecture>,
+    /// The envelope kind (1 GPU, 2 TDX, 3 SGX, 4 SEV-SNP, 5 composite).
+    pub kind: u8,
+    /// The CPU TEE's TCB grade in basis points of the tier's rate (10,000 for GPUs).
+    pub grade_bps: u16,
     /// Its trust tier.
     pub tier: aimine_tiers::TrustTier,
-    /// The GPU's stable id (aimine-nvtrust's `gpu_id`).
+    /// The GPU's stable id (aimine-nvtrust's `gpu_id`), or the CPU platform's id (aimine-tee's
+    /// `platform_id`) for CPU TEE and composite quotes.
     pub gpu_id: Word,
     /// Compute units governance assigns it.
     pub compute_units: u64,
@@ -723,10 +771,10 @@ pub struct Appraisal {
 /// Verified certificate links remembered in the registry's own state (slot 22), so a GPU that
 /// attested once costs one signature check on later quotes. A store error is kept and reported
 /// after verification. A read-only view reuses links but does not add any.
-struct StoredLinks<'s, S: Store + ?Sized> {
-    store: &'s mut S,
-    failed: bool,
-    read_only: bool,
+pub(crate) struct StoredLinks<'s, S: Store + ?Sized> {
+    pub(crate) store: &'s mut S,
+    pub(crate) failed: bool,
+    pub(crate) read_only: bool,
 }
 
 impl<S: Store + ?Sized> LinkStore for StoredLinks<'_, S> {

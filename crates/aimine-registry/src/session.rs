@@ -83,7 +83,9 @@ pub mod field {
     pub const MINER: u64 = 1;
     /// The GPU.
     pub const GPU_ID: u64 = 2;
-    /// Trust tier (1 to 4).
+    /// Trust tier (1 to 4) in the low byte; for CPU TEE sessions also the evidence kind (byte 1:
+    /// 2 TDX, 3 SGX, 4 SEV-SNP, 5 composite) and the TCB grade in basis points (bytes 2–3; 0
+    /// means full). A GPU session's word is its tier alone, as before.
     pub const TIER: u64 = 3;
     /// Compute units.
     pub const COMPUTE_UNITS: u64 = 4;
@@ -114,6 +116,11 @@ pub struct Session {
     pub gpu_id: Word,
     /// Trust tier.
     pub tier: aimine_tiers::TrustTier,
+    /// The evidence kind that started it: 0 for a GPU quote or a stake, else the envelope kind
+    /// (2 TDX, 3 SGX, 4 SEV-SNP, 5 composite).
+    pub kind: u8,
+    /// The CPU TEE's TCB grade in basis points of the tier's rate; 0 means full (GPU sessions).
+    pub grade_bps: u16,
     /// Compute units.
     pub compute_units: u64,
     /// SHA-256 of the session key, or zero.
@@ -135,6 +142,23 @@ impl Session {
         keys::mapping(keys::SESSIONS, id)
     }
 
+    /// The packed TIER word (see [`field::TIER`]).
+    fn tier_word(&self) -> u64 {
+        let [lo, hi] = self.grade_bps.to_le_bytes();
+        u64::from_le_bytes([self.tier.as_u8(), self.kind, lo, hi, 0, 0, 0, 0])
+    }
+
+    /// The reward multiplier: the tier's, scaled by the TCB grade.
+    pub fn multiplier(&self) -> aimine_tiers::Multiplier {
+        let tier = u64::from(self.tier.multiplier().bps());
+        let grade = match self.grade_bps {
+            0 => 10_000,
+            g => u64::from(g.min(10_000)),
+        };
+        let bps = tier.saturating_mul(grade) / 10_000;
+        aimine_tiers::Multiplier::from_bps(u32::try_from(bps).unwrap_or(u32::MAX))
+    }
+
     /// Whether the session has a session key.
     pub fn has_key(&self) -> bool {
         self.key_hash != [0; 32]
@@ -148,12 +172,12 @@ impl Session {
         let base = Self::base(id);
         let mut get = |f: u64| s.load(&keys::offset(&base, f));
         let tier_word = get(field::TIER)?;
-        let Some(tier) = word::to_u64(&tier_word)
-            .and_then(|t| u8::try_from(t).ok())
-            .and_then(|t| aimine_tiers::TrustTier::from_u8(t).ok())
-        else {
+        let packed = word::to_u64(&tier_word).unwrap_or(0);
+        let [tier_byte, kind, grade_lo, grade_hi, ..] = packed.to_le_bytes();
+        let Ok(tier) = aimine_tiers::TrustTier::from_u8(tier_byte) else {
             return Ok(None);
         };
+        let grade_bps = u16::from_le_bytes([grade_lo, grade_hi]);
         let u64_at = |w: Word| word::to_u64(&w).ok_or(Error::Store);
         Ok(Some(Session {
             id: *id,
@@ -161,6 +185,8 @@ impl Session {
             miner: word::to_address(&get(field::MINER)?),
             gpu_id: get(field::GPU_ID)?,
             tier,
+            kind,
+            grade_bps,
             compute_units: u64_at(get(field::COMPUTE_UNITS)?)?,
             key_hash: get(field::KEY_HASH)?,
             start: u64_at(get(field::START)?)?,
@@ -178,7 +204,7 @@ impl Session {
         put(field::OWNER, word::from_address(&self.owner))?;
         put(field::MINER, word::from_address(&self.miner))?;
         put(field::GPU_ID, self.gpu_id)?;
-        put(field::TIER, word::from_u64(u64::from(self.tier.as_u8())))?;
+        put(field::TIER, word::from_u64(self.tier_word()))?;
         put(field::COMPUTE_UNITS, word::from_u64(self.compute_units))?;
         put(field::KEY_HASH, self.key_hash)?;
         put(field::START, word::from_u64(self.start))?;

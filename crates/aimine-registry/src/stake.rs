@@ -165,9 +165,14 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         self.open_session(
             caller,
             miner,
-            public_device_id(caller),
-            TrustTier::Public,
-            units,
+            &crate::registry::Opening {
+                device_id: public_device_id(caller),
+                tier: TrustTier::Public,
+                kind: 0,
+                grade_bps: 0,
+                compute_units: units,
+                gpus: &[],
+            },
             session_key,
         )
     }

@@ -47,6 +47,15 @@ pub enum Work {
         /// The public key's length (1312, 1952 or 2592).
         key_len: usize,
     },
+    /// One Intel DCAP quote verification (dcap-qvl: collateral signatures, PCK chain and CRLs,
+    /// QE report, quote signature, TCB matching).
+    IntelQuote,
+    /// One AMD endorsement-key check not cached before: the VCEK's RSASSA-PSS signature.
+    AmdEndorsement,
+    /// One SEV-SNP report signature (ECDSA P-384).
+    SevReport,
+    /// One Intel collateral verification on submission (its chains, CRLs and signatures).
+    IntelCollateral,
 }
 
 /// An in-memory [`Store`] for tests and off-chain simulation (feature `memory`).

@@ -351,3 +351,101 @@ fn another_root_refuses_everything() {
     let err = verify_quote(&quote, &collateral, other, AT, &IntelOptions::default()).unwrap_err();
     assert_ne!(err.check(), Check::TcbPolicy, "{err}");
 }
+
+#[test]
+fn collateral_verifies_on_its_own_and_every_part_matters() {
+    use aimine_tee::intel::collateral::verify_collateral;
+    for (name, time, tdx) in [
+        ("tdx_quote", AT, true),
+        ("sgx_quote", AT, false),
+        ("tdx_quote_outdated", 1_772_000_000, true),
+    ] {
+        let Some((_, c)) = load(name) else { return };
+        let info = verify_collateral(&c, INTEL_SGX_ROOT_CA, time).unwrap();
+        assert_eq!(info.tdx, tdx, "{name}");
+        assert_eq!(info.qe_id, if tdx { "TD_QE" } else { "QE" });
+        assert!(info.tcb_evaluation >= 17, "{name}: {}", info.tcb_evaluation);
+        // The FMSPC is the one the quote's PCK certificate names.
+        let (quote, _) = load(name).unwrap();
+        assert_eq!(
+            Some(info.fmspc),
+            aimine_tee::intel::quote_fmspc(&quote),
+            "{name}"
+        );
+    }
+    let (_, c) = load("tdx_quote").unwrap();
+    let refused = |bad: &Collateral| verify_collateral(bad, INTEL_SGX_ROOT_CA, AT).unwrap_err();
+    let mut n = 0;
+    // One character of each signed JSON text.
+    for field in 0..2 {
+        let text = if field == 0 {
+            &c.tcb_info
+        } else {
+            &c.qe_identity
+        };
+        for i in (0..text.len()).step_by(41) {
+            let mut changed = text.clone().into_bytes();
+            changed[i] = if changed[i] == b'1' { b'2' } else { b'1' };
+            let Ok(changed) = String::from_utf8(changed) else {
+                continue;
+            };
+            let mut bad = c.clone();
+            if field == 0 {
+                bad.tcb_info = changed
+            } else {
+                bad.qe_identity = changed
+            }
+            assert_eq!(
+                refused(&bad).check(),
+                Check::Collateral,
+                "field {field} byte {i}"
+            );
+            n += 1;
+        }
+    }
+    // Each signature, and each CRL, one byte.
+    for which in 0..4 {
+        let mut bad = c.clone();
+        match which {
+            0 => bad.tcb_info_signature[10] ^= 1,
+            1 => bad.qe_identity_signature[40] ^= 1,
+            2 => {
+                let k = bad.root_ca_crl.len() - 5;
+                bad.root_ca_crl[k] ^= 1
+            }
+            _ => {
+                let k = bad.pck_crl.len() - 5;
+                bad.pck_crl[k] ^= 1
+            }
+        }
+        let err = refused(&bad);
+        assert!(
+            matches!(err.check(), Check::Collateral | Check::Chain),
+            "{which}: {err}"
+        );
+        n += 1;
+    }
+    assert!(n > 80, "{n}");
+    // The PCK CA's chain given as the TCB signer's: the TCB info signature fails.
+    let mut swapped = c.clone();
+    swapped.tcb_info_issuer_chain = c.pck_crl_issuer_chain.clone();
+    assert_eq!(refused(&swapped).check(), Check::Collateral);
+    // Another root, and a time before Intel's signing certificates.
+    assert_eq!(
+        verify_collateral(&c, aimine_tee::sev::roots::MILAN_ARK, AT)
+            .unwrap_err()
+            .check(),
+        Check::Chain
+    );
+    assert_eq!(
+        verify_collateral(&c, INTEL_SGX_ROOT_CA, 1_500_000_000)
+            .unwrap_err()
+            .check(),
+        Check::Chain
+    );
+    // Issued after the time: not yet valid.
+    assert!(matches!(
+        verify_collateral(&c, INTEL_SGX_ROOT_CA, 1_750_000_000).unwrap_err(),
+        Error::CollateralNotYetValid { .. }
+    ));
+}

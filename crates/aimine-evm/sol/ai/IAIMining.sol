@@ -57,11 +57,23 @@ interface IAIMining {
     event ComputeUnitsChanged(bytes32 indexed skuKey, uint64 computeUnits);
     event WorkSpent(bytes32 indexed workId, address indexed by);
     event SpenderSet(address indexed spender, bool allowed);
+    event AdvisoryBanned(bytes32 indexed advisoryHash, bool banned);
+    event CollateralSubmitted(bytes32 indexed fmspc, bool tdx, uint256 tcbEvaluation);
+    event VcekSubmitted(bytes32 indexed chipKey);
 
     // ----- errors -----------------------------------------------------------------------------
 
     /// @notice The quote failed one check (see INVTrust.QuoteRejected for the numbers).
     error QuoteRejected(uint8 check);
+    /// @notice A CPU TEE quote (TDX, SGX, SEV-SNP) failed one check: 1 format, 2 collateral,
+    /// 3 chain, 4 signature, 5 tcb, 6 guest-policy, 7 tcb-policy (graded TCB refused).
+    error CpuQuoteRejected(uint8 check);
+    /// @notice The quote relies on collateral (Intel) or a VCEK (AMD) the chain has not stored.
+    error CollateralMissing();
+    /// @notice The collateral is older than the newest the chain keeps for its FMSPC.
+    error CollateralSuperseded();
+    /// @notice A composite quote's GPUs are not the ones its CPU report names.
+    error GpuSetMismatch();
     error NonceNotBound();
     error NotAComputeDevice();
     error GpuRevoked();
@@ -187,6 +199,35 @@ interface IAIMining {
 
     /// @notice Overrides the compute units of a chip and project SKU (0 removes the override).
     function setComputeUnits(string calldata chipSku, string calldata projectSku, uint64 units) external;
+
+    /// @notice Trusts an AMD product root pair (ARK, ASK; DER) in slot 0 or 1 beside AMD's pinned
+    /// Milan/Genoa/Turin roots (`product` 0 Milan, 1 Genoa, 2 Turin); an empty ARK clears the slot.
+    function setAmdRoot(uint256 index, uint8 product, bytes calldata ark, bytes calldata ask) external;
+
+    /// @notice Bans (or unbans) an Intel security advisory id ("INTEL-SA-00615"): CPU TEE quotes
+    /// it applies to are refused.
+    function setAdvisoryBanned(string calldata advisoryId, bool banned) external;
+
+    /// @notice Submits Intel collateral (anyone may: Intel signed it), encoded as nine 4-byte
+    /// length-prefixed fields in dcap-qvl's QuoteCollateralV3 order (docs/quote-format.md). It is
+    /// verified against the pinned Intel SGX Root CA and kept if newer than the collateral held for
+    /// its FMSPC; TDX/SGX quotes of that FMSPC may then carry none, and none may carry older.
+    function submitIntelCollateral(bytes calldata collateral)
+        external
+        returns (bytes6 fmspc, bool tdx, uint32 tcbEvaluation);
+
+    /// @notice The newest Intel collateral held for an FMSPC (`tcbEvaluation` 0: none).
+    function intelCollateral(bytes6 fmspc, bool tdx)
+        external
+        view
+        returns (uint256 tcbEvaluation, bytes memory collateral);
+
+    /// @notice Submits an AMD VCEK (DER; anyone may: AMD signed it), verified under the pinned
+    /// roots and kept for its chip and TCB, so SEV-SNP quotes may carry no certificate.
+    function submitVcek(bytes calldata vcek) external returns (bytes32 chipKey);
+
+    /// @notice The GPUs bound to a composite (CPU + GPU) session, in quote order.
+    function sessionGpus(bytes32 sessionId) external view returns (bytes32[] memory);
 
     /// @notice Allows or forbids `spender` to mark Lux work ids spent.
     function setSpender(address spender, bool allowed) external;

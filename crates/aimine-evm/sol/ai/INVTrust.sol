@@ -1,15 +1,29 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 pragma solidity ^0.8.24;
 
-/// @title NV_TRUST precompile (0x0301): NVIDIA GPU confidential-computing attestation.
-/// @notice A quote is an `AIMQ` envelope (docs/quote-format.md): the GPU's SPDM evidence and its
-/// certificate chain. It is verified against the chain's configured trust anchors (NVIDIA's
-/// Device Identity CA by default) at the block's timestamp, and against the golden measurements
-/// governance registered for its driver and VBIOS. Nothing here writes state.
+/// @title NV_TRUST precompile (0x0301): NVIDIA GPU and CPU TEE confidential-computing attestation.
+/// @notice A quote is an `AIMQ` envelope (docs/quote-format.md) of any kind: an NVIDIA GPU's SPDM
+/// evidence and certificate chain (verified against the configured trust anchors and golden
+/// measurements), an Intel TDX or SGX DCAP quote with its collateral, an AMD SEV-SNP report with
+/// its VCEK, or a composite of a CPU quote and its VM's GPUs — at the block's timestamp. For CPU
+/// TEEs `trustLevel` is 3 (TDX, SEV-SNP) or 2 (SGX), `gpuId` carries the platform id and
+/// `computeUnits` the per-kind governance value; the nonce is the report data's first 32 bytes.
+/// Nothing here writes state.
 interface INVTrust {
     /// @notice The quote failed one check. `check`: 1 format, 2 chain, 3 root, 4 signature,
     /// 5 nonce, 6 fwid, 7 version, 8 measurements.
     error QuoteRejected(uint8 check);
+    /// @notice A CPU TEE quote failed one check: 1 format, 2 collateral, 3 chain, 4 signature,
+    /// 5 tcb, 6 guest-policy, 7 tcb-policy.
+    error CpuQuoteRejected(uint8 check);
+    /// @notice The quote relies on collateral or a VCEK the chain has not stored.
+    error CollateralMissing();
+    /// @notice The quote carries collateral older than the newest the chain keeps for its FMSPC.
+    error CollateralSuperseded();
+    /// @notice A composite quote's GPUs are not the ones its CPU report names.
+    error GpuSetMismatch();
+    /// @notice A CPU quote's report data does not carry the expected nonce.
+    error NonceNotBound();
     /// @notice The quote verifies but comes from a device that cannot mine (an NVSwitch).
     error NotAComputeDevice();
     /// @notice The GPU is revoked by governance.

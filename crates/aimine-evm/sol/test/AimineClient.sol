@@ -141,6 +141,33 @@ contract AimineClient {
         MINING.setSpender(spender, allowed);
     }
 
+    function setAmdRoot(uint256 index, uint8 product, bytes calldata ark, bytes calldata ask) external {
+        MINING.setAmdRoot(index, product, ark, ask);
+    }
+
+    function setAdvisoryBanned(string calldata advisoryId, bool banned) external {
+        MINING.setAdvisoryBanned(advisoryId, banned);
+    }
+
+    function submitIntelCollateral(bytes calldata collateral)
+        external
+        returns (bytes6 fmspc, bool tdx, uint32 tcbEvaluation)
+    {
+        return MINING.submitIntelCollateral(collateral);
+    }
+
+    function intelCollateral(bytes6 fmspc, bool tdx) external view returns (uint256, bytes memory) {
+        return MINING.intelCollateral(fmspc, tdx);
+    }
+
+    function submitVcek(bytes calldata vcek) external returns (bytes32) {
+        return MINING.submitVcek(vcek);
+    }
+
+    function sessionGpus(bytes32 sessionId) external view returns (bytes32[] memory) {
+        return MINING.sessionGpus(sessionId);
+    }
+
     // ----- AI_MINING: the Lux-style library calls ---------------------------------------------
 
     function verifyMLDSA(bytes calldata key, bytes calldata message, bytes calldata signature)

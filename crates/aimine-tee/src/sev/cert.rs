@@ -282,3 +282,10 @@ pub struct RsaIssuer {
     subject: Vec<u8>,
     key: rsa::pss::VerifyingKey<Sha384>,
 }
+
+impl RsaIssuer {
+    /// The issuer's encoded subject name.
+    pub fn subject(&self) -> &[u8] {
+        &self.subject
+    }
+}

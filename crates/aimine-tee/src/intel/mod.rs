@@ -29,7 +29,7 @@ pub use dcap_qvl::QuoteCollateralV3 as Collateral;
 
 /// Intel's SGX Root CA (the one trust anchor of SGX and TDX DCAP), DER. SHA-256
 /// `44a0196b2b99f889b8e149e95b807a350e7424964399e885a7cbb8ccfab674d3`.
-pub const INTEL_SGX_ROOT_CA: &[u8] = include_bytes!("../roots/intel/sgx_root_ca.der");
+pub const INTEL_SGX_ROOT_CA: &[u8] = include_bytes!("../../roots/intel/sgx_root_ca.der");
 
 /// What the verifier accepts of an enclave or TD.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -292,4 +292,33 @@ pub fn quote_fmspc(quote: &[u8]) -> Option<[u8; 6]> {
     dcap_qvl::intel::parse_pck_extension(leaf)
         .ok()
         .map(|ext| ext.fmspc)
+}
+
+pub mod collateral;
+
+/// What collateral says it is for, read without checking signatures (dcap-qvl or
+/// [`collateral::verify_collateral`] check them): its FMSPC, whether it is TDX's, and Intel's TCB
+/// evaluation data number.
+///
+/// # Errors
+/// [`Error::Dcap`] with [`Check::Collateral`] when the TCB info JSON does not parse.
+pub fn collateral_summary(c: &Collateral) -> Result<([u8; 6], bool, u32), Error> {
+    let bad = || Error::Dcap {
+        check: Check::Collateral,
+        message: "tcb_info does not parse".into(),
+    };
+    let tcb: dcap_qvl::TcbInfo = serde_json::from_str(&c.tcb_info).map_err(|_| bad())?;
+    let mut fmspc = [0u8; 6];
+    for (i, out) in fmspc.iter_mut().enumerate() {
+        let pair = tcb
+            .fmspc
+            .get(i.saturating_mul(2)..i.saturating_mul(2).saturating_add(2));
+        *out = pair
+            .and_then(|p| u8::from_str_radix(p, 16).ok())
+            .ok_or_else(bad)?;
+    }
+    if tcb.fmspc.len() != 12 {
+        return Err(bad());
+    }
+    Ok((fmspc, tcb.id == "TDX", tcb.tcb_evaluation_data_number))
 }

@@ -1,0 +1,263 @@
+//! CPU TEE evidence through the precompiles in revm: the mission's unchanged ComputeProvider
+//! starts a composite session (an SEV-SNP guest forged by aimine-tee's test kit with two test
+//! GPUs) and a CPU-only one, and NV_TRUST parses the real Intel TDX and SGX quotes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+mod common;
+
+use aimine_envelope::{IntelCollateral, encode_composite, encode_intel, encode_sev_snp};
+use aimine_evm::abi::{IAIMining, INVTrust};
+use aimine_evm::address::{AI_MINING, NV_TRUST};
+use aimine_nvtrust::Architecture;
+use aimine_registry::session::{key_hash, session_nonce};
+use aimine_tee::testkit::{KIT_TIME, ReportFields, SevKit};
+use aimine_tiers::TrustTier;
+use alloy_sol_types::SolCall;
+use common::*;
+use revm::primitives::{B256, Bytes, U256};
+use sha2::{Digest, Sha256};
+
+/// A devnet at the SEV kit's time that trusts the kit's AMD roots (installed by governance).
+fn world() -> (World, SevKit) {
+    let mut w = World::at(KIT_TIME, 3, |_| {});
+    let kit = SevKit::milan();
+    let (ark, ask) = kit.chain();
+    w.ok(
+        ADMIN,
+        AI_MINING,
+        &IAIMining::setAmdRootCall {
+            index: U256::ZERO,
+            product: 0,
+            ark: Bytes::copy_from_slice(ark),
+            ask: Bytes::copy_from_slice(ask),
+        },
+    );
+    (w, kit)
+}
+
+fn sev(kit: &SevKit, chip: usize, data: [u8; 64]) -> Vec<u8> {
+    let e = kit.endorsement_of(chip);
+    let fields = ReportFields {
+        chip,
+        report_data: data,
+        ..ReportFields::default()
+    };
+    encode_sev_snp(
+        &kit.report(&fields),
+        &[e.leaf, e.intermediate.unwrap(), e.ark.unwrap()],
+    )
+    .unwrap()
+}
+
+fn nonce(w: &World, miner: revm::primitives::Address) -> [u8; 32] {
+    session_nonce(
+        CHAIN,
+        &miner.into_array(),
+        w.net.time() / 3_600,
+        &key_hash(None),
+    )
+}
+
+#[test]
+fn compute_provider_starts_a_composite_session_that_pays_the_gpus_units() {
+    let (mut w, kit) = world();
+    let cp = w.compute_provider();
+    let n = nonce(&w, MINER);
+    // Two GPUs in the guest, answering the same session nonce; NV_TRUST names them.
+    let mut gpus = Vec::new();
+    let mut ids = Vec::new();
+    for device in [1, 2] {
+        let mut o = w.options(Architecture::Hopper, device, MINER, None);
+        o.nonce = n;
+        let env = w.pki.forge(&o).envelope();
+        let parsed = w.view(
+            NV_TRUST,
+            &INVTrust::parseQuoteCall {
+                teeQuote: env.clone().into(),
+            },
+        );
+        ids.push(parsed.gpuId);
+        gpus.push(env);
+    }
+    let mut data = [0u8; 64];
+    data[..32].copy_from_slice(&n);
+    let mut h = Sha256::new();
+    for id in &ids {
+        h.update(id);
+    }
+    data[32..].copy_from_slice(&h.finalize());
+    let cpu = sev(&kit, 0, data);
+    let refs: Vec<&[u8]> = gpus.iter().map(Vec::as_slice).collect();
+    let quote = encode_composite(&cpu, &refs).unwrap();
+
+    // NV_TRUST: the platform's id, the GPUs' tier and units.
+    let platform: B256 = B256::from(<[u8; 32]>::from(Sha256::digest([1u8; 64])));
+    let parsed = w.view(
+        NV_TRUST,
+        &INVTrust::parseQuoteCall {
+            teeQuote: quote.clone().into(),
+        },
+    );
+    assert_eq!(
+        (parsed.trustLevel, parsed.gpuId, parsed.computeUnits),
+        (3, platform, U256::from(2_000))
+    );
+
+    let r = w.send(
+        MINER,
+        cp,
+        &ComputeProvider::startSessionCall {
+            teeQuote: quote.into(),
+        },
+    );
+    assert!(r.ok(), "{:?}", r.result);
+    eprintln!(
+        "composite startSession via ComputeProvider: {} gas",
+        r.gas_used()
+    );
+    let id = ComputeProvider::startSessionCall::abi_decode_returns(&r.output()).unwrap();
+    let started: IAIMining::SessionStarted = event(&r, AI_MINING);
+    assert_eq!(
+        (started.gpuId, started.tier, started.computeUnits),
+        (platform, TrustTier::Confidential.as_u8(), 2_000)
+    );
+    let bound = w.view(AI_MINING, &IAIMining::sessionGpusCall { sessionId: id });
+    assert_eq!(bound, ids);
+
+    w.advance(1_800);
+    let r = w.send(MINER, cp, &ComputeProvider::heartbeatCall { sessionId: id });
+    assert!(r.ok(), "{:?}", r.result);
+    let reward = ComputeProvider::heartbeatCall::abi_decode_returns(&r.output()).unwrap();
+    assert_eq!(
+        reward,
+        expected_reward(1_800, 2_000, TrustTier::Confidential)
+    );
+
+    // The same GPUs named in another order: the CPU report no longer matches.
+    let n = nonce(&w, MINER);
+    let mut data = [0u8; 64];
+    data[..32].copy_from_slice(&n);
+    let cpu = sev(&kit, 1, data);
+    let bad = encode_composite(&cpu, &[&gpus[1], &gpus[0]]).unwrap();
+    let r = w.send(
+        MINER,
+        AI_MINING,
+        &IAIMining::startSessionCall {
+            miner: MINER,
+            teeQuote: bad.into(),
+        },
+    );
+    assert!(!r.ok());
+}
+
+#[test]
+fn a_cpu_only_session_and_the_vcek_cache() {
+    let (mut w, kit) = world();
+    let mut data = [0u8; 64];
+    data[..32].copy_from_slice(&nonce(&w, MINER));
+    let quote = sev(&kit, 0, data);
+    let start = |w: &mut World, q: &[u8]| {
+        w.send(
+            MINER,
+            AI_MINING,
+            &IAIMining::startSessionCall {
+                miner: MINER,
+                teeQuote: q.to_vec().into(),
+            },
+        )
+    };
+    let cold = start(&mut w, &quote);
+    assert!(cold.ok(), "{:?}", cold.result);
+    let started: IAIMining::SessionStarted = event(&cold, AI_MINING);
+    assert_eq!((started.tier, started.computeUnits), (3, 100));
+    // The same platform again (a refresh): the VCEK's chain is cached, no RSA check.
+    let warm = start(&mut w, &quote);
+    assert!(warm.ok(), "{:?}", warm.result);
+    eprintln!(
+        "SEV-SNP startSession: cold {} gas, refresh (VCEK cached) {} gas",
+        cold.gas_used(),
+        warm.gas_used()
+    );
+    assert!(cold.gas_used() > warm.gas_used() + 30_000);
+    // A report bound to someone else reverts with NonceNotBound.
+    let mut other = [0u8; 64];
+    other[..32].copy_from_slice(&nonce(&w, OTHER));
+    let r = start(&mut w, &sev(&kit, 1, other));
+    assert_reverts::<IAIMining::NonceNotBound>(&r);
+}
+
+fn intel(name: &str) -> Option<Vec<u8>> {
+    let quote = aimine_vectors::read(&format!("cputee/intel-dcap/{name}"))?;
+    let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
+    let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).unwrap()).unwrap();
+    let col = IntelCollateral {
+        pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
+        root_ca_crl: &c.root_ca_crl,
+        pck_crl: &c.pck_crl,
+        tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
+        tcb_info: c.tcb_info.as_bytes(),
+        tcb_info_signature: &c.tcb_info_signature,
+        qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
+        qe_identity: c.qe_identity.as_bytes(),
+        qe_identity_signature: &c.qe_identity_signature,
+    };
+    Some(encode_intel(name.starts_with("tdx"), &quote, Some(&col)).unwrap())
+}
+
+#[test]
+fn nv_trust_parses_real_intel_quotes() {
+    let Some(tdx) = intel("tdx_quote") else {
+        return;
+    };
+    let sgx = intel("sgx_quote").unwrap();
+    let mut w = World::at(1_751_500_000, 3, |_| {});
+    for (quote, level, units) in [(tdx, 3, 100), (sgx, 2, 50)] {
+        let call = INVTrust::parseQuoteCall {
+            teeQuote: quote.clone().into(),
+        };
+        let r = w.net.view(MINER, NV_TRUST, call.abi_encode()).unwrap();
+        assert!(r.ok(), "{:?}", r.result);
+        eprintln!(
+            "parseQuote of a real Intel quote ({} bytes): {} gas",
+            quote.len(),
+            r.gas_used()
+        );
+        let p = INVTrust::parseQuoteCall::abi_decode_returns(&r.output()).unwrap();
+        assert_eq!((p.trustLevel, p.computeUnits), (level, U256::from(units)));
+        assert_ne!(p.gpuId, B256::ZERO);
+        let ok = w.view(
+            NV_TRUST,
+            &INVTrust::verifyQuoteCall {
+                teeQuote: quote.clone().into(),
+            },
+        );
+        assert!(ok);
+        // One byte of the quote body changed: false, and parseQuote reverts with the check.
+        let mut bad = quote.clone();
+        bad[6 + 4 + 100] ^= 1;
+        assert!(!w.view(
+            NV_TRUST,
+            &INVTrust::verifyQuoteCall {
+                teeQuote: bad.clone().into()
+            }
+        ));
+        let r = w
+            .net
+            .view(
+                MINER,
+                NV_TRUST,
+                INVTrust::parseQuoteCall {
+                    teeQuote: bad.into(),
+                }
+                .abi_encode(),
+            )
+            .unwrap();
+        assert_reverts::<INVTrust::CpuQuoteRejected>(&r);
+    }
+}

@@ -1,0 +1,683 @@
+//! CPU TEE and composite sessions: Intel TDX/SGX and AMD SEV-SNP evidence (aimine-tee) bound to
+//! sessions like GPU quotes.
+//!
+//! - **Binding.** The CPU's `report_data[0..32]` must be [`crate::session::session_nonce`] for
+//!   this chain, miner, epoch (this or the previous) and session key — the GPU formula.
+//! - **One platform, one session.** A session's device id is the platform id (aimine-tee:
+//!   SHA-256 of Intel's PPID, or of AMD's CHIP_ID); revocation works by platform id as by GPU id.
+//! - **Grading.** The TCB verdict is graded by governance's parameters ([`Param::TcbOutOfDateBps`]
+//!   and the others; banned advisory ids refuse) and the grade scales the session's reward.
+//! - **Composite quotes** (a CPU quote and the NVIDIA GPUs of that VM): every GPU's evidence
+//!   nonce is the same session nonce, and the CPU's `report_data[32..64]` is SHA-256 of the GPUs'
+//!   ids concatenated in envelope order, so the CPU vouches that exactly these GPUs are attached
+//!   to it. The session records the platform and every GPU (each GPU is then busy), counts the
+//!   GPUs' compute units, and earns at the GPUs' tier only when the CPU's tier is at least
+//!   Confidential (an SGX enclave caps it at Private).
+//! - **A100s** cannot attest themselves: they never appear in a composite quote. A VM with A100s
+//!   starts a CPU-only session (the CPU's compute units and tier); an A100's own work can earn at
+//!   most the Private tier, its hardware class in aimine-tiers.
+
+use alloc::vec::Vec;
+
+use aimine_envelope::{Cpu, Envelope};
+use aimine_nvtrust::evidence::NONCE_LEN;
+use aimine_tee::sev::report::Report;
+use aimine_tee::sev::roots::{AmdRoots, ProductRoots};
+use aimine_tee::sev::verify::{Endorsement, SevOptions};
+use aimine_tee::{AmdProduct, Attestation, Check, Kind, TcbPolicy};
+use aimine_tiers::TrustTier;
+use sha2::{Digest, Sha256};
+
+use crate::config::{self, Param};
+use crate::env::Address;
+use crate::event::{Event, EventSink};
+use crate::keys;
+use crate::registry::{Appraisal, Opening, Registry, StoredLinks};
+use crate::store::{Store, Word, Work, word};
+use crate::{Error, blob};
+
+/// How a CPU quote's nonce is checked.
+enum Nonce<'a> {
+    /// Bound to a session of this miner and key (this or the previous epoch).
+    Session {
+        miner: &'a Address,
+        key_hash: &'a Word,
+    },
+    /// Equal to this value, or (for `None`) whatever the report carries.
+    Expected(Option<&'a [u8; NONCE_LEN]>),
+}
+
+/// The most extra AMD product roots governance may add (beside the pinned Milan, Genoa, Turin).
+pub const MAX_AMD_ROOTS: u64 = 2;
+
+impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
+    /// Starts (or refreshes) a session from a CPU TEE or composite envelope; see the module docs.
+    pub(crate) fn start_cpu_session(
+        &mut self,
+        caller: &Address,
+        miner: &Address,
+        envelope: &Envelope<'_>,
+        session_key: Option<&[u8]>,
+        key_hash: &Word,
+    ) -> Result<Word, Error> {
+        let (appraisal, gpus) =
+            self.appraise_envelope(envelope, Nonce::Session { miner, key_hash }, false)?;
+        self.open_session(
+            caller,
+            miner,
+            &Opening {
+                device_id: appraisal.gpu_id,
+                tier: appraisal.tier,
+                kind: appraisal.kind,
+                grade_bps: appraisal.grade_bps,
+                compute_units: appraisal.compute_units,
+                gpus: &gpus,
+            },
+            session_key,
+        )
+    }
+
+    /// Appraises a CPU TEE or composite envelope read-only (NV_TRUST).
+    pub(crate) fn appraise_cpu(
+        &mut self,
+        envelope: &Envelope<'_>,
+        expected_nonce: Option<&[u8; NONCE_LEN]>,
+    ) -> Result<Appraisal, Error> {
+        self.appraise_envelope(envelope, Nonce::Expected(expected_nonce), true)
+            .map(|(a, _)| a)
+    }
+
+    fn appraise_envelope(
+        &mut self,
+        envelope: &Envelope<'_>,
+        nonce: Nonce<'_>,
+        read_only: bool,
+    ) -> Result<(Appraisal, Vec<Word>), Error> {
+        let (cpu, gpu_quotes) = match envelope {
+            Envelope::Cpu(c) => (c, &[][..]),
+            Envelope::Composite { cpu, gpus } => (cpu, gpus.as_slice()),
+            Envelope::Gpu(_) => return Err(Error::CpuQuote(Check::Format)),
+        };
+        let att = self.verify_cpu(cpu, read_only)?;
+        let mut bound = [0u8; NONCE_LEN];
+        bound.copy_from_slice(att.report_data.get(..NONCE_LEN).unwrap_or(&[0; NONCE_LEN]));
+        match nonce {
+            Nonce::Session { miner, key_hash } => {
+                self.bound_nonce(miner, key_hash, &bound)?;
+            }
+            Nonce::Expected(Some(n)) if *n != bound => return Err(Error::NonceNotBound),
+            Nonce::Expected(_) => {}
+        }
+        let grade_bps = self.grade(&att)?;
+        if self.is_revoked(&att.platform_id)? {
+            return Err(Error::GpuRevoked);
+        }
+        let cpu_tier = att.tier();
+        if gpu_quotes.is_empty() {
+            let units_param = match att.kind {
+                Kind::Tdx => Param::TdxComputeUnits,
+                Kind::Sgx => Param::SgxComputeUnits,
+                Kind::SevSnp => Param::SevSnpComputeUnits,
+            };
+            let appraisal = Appraisal {
+                architecture: None,
+                kind: cpu.kind(),
+                grade_bps,
+                tier: cpu_tier,
+                gpu_id: att.platform_id,
+                compute_units: config::load_u64(self.state(), units_param)?,
+            };
+            return Ok((appraisal, Vec::new()));
+        }
+
+        // The GPUs of a composite quote: each verified against the same nonce.
+        let now = self.env().timestamp;
+        let mut ids: Vec<Word> = Vec::with_capacity(gpu_quotes.len());
+        let mut gpu_tier = TrustTier::Sovereign;
+        let mut units: u64 = 0;
+        for q in gpu_quotes {
+            let evidence =
+                aimine_nvtrust::Evidence::parse(q.evidence).map_err(aimine_nvtrust::Error::from)?;
+            let mut links = StoredLinks {
+                store: &mut *self.state(),
+                failed: false,
+                read_only,
+            };
+            let verified = Self::verify_gpu(&mut links, evidence, &q.chain, &bound, now);
+            let failed = links.failed;
+            let gpu = self.appraise_verified(verified, failed)?;
+            if ids.contains(&gpu.gpu_id) {
+                return Err(Error::GpuSetMismatch);
+            }
+            ids.push(gpu.gpu_id);
+            gpu_tier = gpu_tier.min(gpu.tier);
+            units = units
+                .checked_add(gpu.compute_units)
+                .ok_or(Error::Overflow)?;
+        }
+        let mut h = Sha256::new();
+        for id in &ids {
+            h.update(id);
+        }
+        let named: [u8; 32] = h.finalize().into();
+        if att.report_data.get(NONCE_LEN..) != Some(&named[..]) {
+            return Err(Error::GpuSetMismatch);
+        }
+        let tier = if cpu_tier >= TrustTier::Confidential {
+            gpu_tier
+        } else {
+            gpu_tier.min(cpu_tier)
+        };
+        let appraisal = Appraisal {
+            architecture: None,
+            kind: aimine_envelope::KIND_COMPOSITE,
+            grade_bps,
+            tier,
+            gpu_id: att.platform_id,
+            compute_units: units,
+        };
+        Ok((appraisal, ids))
+    }
+
+    /// Verifies the CPU part at the block's time, metering the work first.
+    fn verify_cpu(&mut self, cpu: &Cpu<'_>, read_only: bool) -> Result<Attestation, Error> {
+        let now = self.env().timestamp;
+        let allow_debug = config::load_u64(self.state(), Param::AllowDebugGuests)? == 1;
+        match cpu {
+            Cpu::Intel {
+                tdx,
+                quote,
+                collateral,
+            } => self.verify_intel(*tdx, quote, collateral.as_ref(), now, allow_debug),
+            Cpu::SevSnp { report, certs } => {
+                let parsed = Report::parse(report)?;
+                let kind = parsed.signing_key()?;
+                let hint = parsed
+                    .cpuid()
+                    .and_then(|(f, m, _)| aimine_tee::sev::verify::product_of_cpuid(f, m));
+                // No certificate carried: the VCEK submitted for this chip and TCB.
+                let stored;
+                let leaf = match certs.first() {
+                    Some(leaf) => *leaf,
+                    None => {
+                        let turin = hint.is_some_and(AmdProduct::turin_layout);
+                        let parts = parsed.reported_tcb().parts(turin);
+                        let key = vcek_key(&parsed.chip_id(), &parts);
+                        stored =
+                            blob::load(self.state(), &keys::mapping(keys::VCEK_BY_CHIP, &key))?;
+                        if stored.is_empty() {
+                            return Err(Error::CollateralMissing);
+                        }
+                        stored.as_slice()
+                    }
+                };
+                let endorsement = Endorsement {
+                    leaf,
+                    intermediate: certs.get(1).copied(),
+                    ark: certs.get(2).copied(),
+                };
+                // Decode only the roots of the product the VCEK names (each RSA-4096 pair costs
+                // about 90 µs to decode), or of every product when it names none.
+                let named = aimine_tee::sev::cert::AmdCert::from_der(
+                    leaf,
+                    aimine_tee::error::Role::Endorsement,
+                )?
+                .product_name()
+                .and_then(aimine_tee::sev::verify::product_of_name);
+                let roots = self.amd_roots(named.or(hint))?;
+                let cache_key = keys::mapping(keys::VCEKS, &Sha256::digest(leaf).into());
+                let known = word::to_bool(&self.state().load(&cache_key)?);
+                let key = if known {
+                    aimine_tee::sev::verify::verify_known_endorsement(
+                        &endorsement,
+                        kind,
+                        hint,
+                        &roots,
+                        now,
+                    )?
+                } else {
+                    self.state().meter(Work::AmdEndorsement)?;
+                    let key = aimine_tee::sev::verify::verify_endorsement(
+                        &endorsement,
+                        kind,
+                        hint,
+                        &roots,
+                        now,
+                    )?;
+                    if !read_only {
+                        self.state().store(&cache_key, word::from_bool(true))?;
+                    }
+                    key
+                };
+                self.state().meter(Work::SevReport)?;
+                let options = SevOptions {
+                    allow_debug,
+                    max_vmpl: 0,
+                };
+                Ok(aimine_tee::sev::verify::verify_with_key(
+                    report, &key, &options,
+                )?)
+            }
+        }
+    }
+
+    #[cfg(feature = "intel")]
+    fn verify_intel(
+        &mut self,
+        tdx: bool,
+        quote: &[u8],
+        collateral: Option<&aimine_envelope::IntelCollateral<'_>>,
+        now: u64,
+        allow_debug: bool,
+    ) -> Result<Attestation, Error> {
+        // Stored collateral for the quote's FMSPC, unless the quote carries its own.
+        let stored;
+        let c = match collateral {
+            Some(c) => *c,
+            None => {
+                let fmspc =
+                    aimine_tee::intel::quote_fmspc(quote).ok_or(Error::CpuQuote(Check::Format))?;
+                let base = collateral_key(&fmspc, tdx);
+                stored = blob::load(self.state(), &keys::offset(&base, 2))?;
+                if stored.is_empty() {
+                    return Err(Error::CollateralMissing);
+                }
+                aimine_envelope::decode_collateral(&stored)?
+            }
+        };
+        let c = &c;
+        let text = |b: &[u8]| {
+            alloc::string::String::from_utf8(b.to_vec())
+                .map_err(|_| Error::CpuQuote(Check::Collateral))
+        };
+        let collateral = aimine_tee::intel::Collateral {
+            pck_crl_issuer_chain: text(c.pck_crl_issuer_chain)?,
+            root_ca_crl: c.root_ca_crl.to_vec(),
+            pck_crl: c.pck_crl.to_vec(),
+            tcb_info_issuer_chain: text(c.tcb_info_issuer_chain)?,
+            tcb_info: text(c.tcb_info)?,
+            tcb_info_signature: c.tcb_info_signature.to_vec(),
+            qe_identity_issuer_chain: text(c.qe_identity_issuer_chain)?,
+            qe_identity: text(c.qe_identity)?,
+            qe_identity_signature: c.qe_identity_signature.to_vec(),
+            pck_certificate_chain: None,
+        };
+        // Never older than the newest collateral the chain keeps for this FMSPC: otherwise a
+        // platform Intel has since downgraded could present last month's verdict.
+        let (fmspc, is_tdx, evaluation) = aimine_tee::intel::collateral_summary(&collateral)?;
+        let newest =
+            word::to_u64(&self.state().load(&collateral_key(&fmspc, is_tdx))?).unwrap_or(0);
+        if u64::from(evaluation) < newest {
+            return Err(Error::CollateralSuperseded);
+        }
+        self.state().meter(Work::IntelQuote)?;
+        let options = aimine_tee::intel::IntelOptions { allow_debug };
+        let att = aimine_tee::intel::verify_quote(
+            quote,
+            &collateral,
+            aimine_tee::intel::INTEL_SGX_ROOT_CA,
+            now,
+            &options,
+        )?;
+        if (att.kind == Kind::Tdx) != tdx {
+            return Err(Error::CpuQuote(Check::Format));
+        }
+        Ok(att)
+    }
+
+    #[cfg(not(feature = "intel"))]
+    fn verify_intel(
+        &mut self,
+        _: bool,
+        _: &[u8],
+        _: Option<&aimine_envelope::IntelCollateral<'_>>,
+        _: u64,
+        _: bool,
+    ) -> Result<Attestation, Error> {
+        Err(Error::CpuQuote(Check::Format))
+    }
+
+    /// Grades a verified TCB with governance's parameters; banned advisories refuse.
+    fn grade(&mut self, att: &Attestation) -> Result<u16, Error> {
+        let mut banned = Vec::new();
+        for id in &att.tcb.advisory_ids {
+            let key = keys::mapping(keys::BANNED_ADVISORIES, &advisory_hash(id));
+            if word::to_bool(&self.state().load(&key)?) {
+                banned.push(id.clone());
+            }
+        }
+        let bps = |r: &mut Self, p: Param| -> Result<u32, Error> {
+            u32::try_from(config::load_u64(r.state(), p)?).map_err(|_| Error::BadParam)
+        };
+        let policy = TcbPolicy {
+            sw_hardening_bps: bps(self, Param::TcbSwHardeningBps)?,
+            configuration_bps: bps(self, Param::TcbConfigurationBps)?,
+            out_of_date_bps: bps(self, Param::TcbOutOfDateBps)?,
+            grace_secs: config::load_u64(self.state(), Param::TcbGraceSeconds)?,
+            banned_advisories: banned,
+        };
+        let grade = policy.grade(&att.tcb, self.env().timestamp)?;
+        u16::try_from(grade.multiplier.bps()).map_err(|_| Error::BadParam)
+    }
+
+    /// AMD's pinned product roots (of `only`, or all) and any governance added.
+    fn amd_roots(&mut self, only: Option<AmdProduct>) -> Result<AmdRoots, Error> {
+        let mut products = Vec::new();
+        for product in AmdProduct::ALL {
+            if only.is_some_and(|o| o != product) {
+                continue;
+            }
+            let (ark, ask) = aimine_tee::sev::roots::pinned_ders(product);
+            products.push(ProductRoots::new(product, ark, ask)?);
+        }
+        for i in 0..MAX_AMD_ROOTS {
+            let base = amd_root_key(i);
+            let product = word::to_u64(&self.state().load(&base)?).unwrap_or(0);
+            let Some(product) = product
+                .checked_sub(1)
+                .and_then(|p| AmdProduct::ALL.get(usize::try_from(p).ok()?).copied())
+            else {
+                continue;
+            };
+            let ark = blob::load(self.state(), &keys::offset(&base, 1))?;
+            let ask = blob::load(self.state(), &keys::offset(&base, 2))?;
+            products.push(ProductRoots::new(product, &ark, &ask)?);
+        }
+        Ok(AmdRoots::from_products(products))
+    }
+
+    /// Trusts another AMD product root pair in slot `index` (0 or 1), or clears it with an empty
+    /// ARK (admin only): a test kit's, or a new product's before aimine pins it. The pair is
+    /// decoded and its ASK checked under its ARK first.
+    ///
+    /// # Errors
+    /// [`Error::NotAdmin`], [`Error::BadParam`] (index, or certificates that do not decode or
+    /// chain).
+    pub fn set_amd_root(
+        &mut self,
+        caller: &Address,
+        index: u64,
+        product: AmdProduct,
+        ark: &[u8],
+        ask: &[u8],
+    ) -> Result<(), Error> {
+        self.require_admin(caller)?;
+        if index >= MAX_AMD_ROOTS {
+            return Err(Error::BadParam);
+        }
+        let base = amd_root_key(index);
+        if ark.is_empty() {
+            self.state().store(&base, [0; 32])?;
+            return Ok(());
+        }
+        let roots = ProductRoots::new(product, ark, ask).map_err(|_| Error::BadParam)?;
+        roots.check_signatures().map_err(|_| Error::BadParam)?;
+        let number = AmdProduct::ALL
+            .iter()
+            .position(|p| *p == product)
+            .ok_or(Error::BadParam)?;
+        self.state()
+            .store(&base, word::from_u64((number as u64).saturating_add(1)))?;
+        blob::store(self.state(), &keys::offset(&base, 1), ark)?;
+        blob::store(self.state(), &keys::offset(&base, 2), ask)?;
+        self.emit(Event::AnchorAdded {
+            key_hash: Sha256::digest(ark).into(),
+        });
+        Ok(())
+    }
+
+    /// Submits Intel collateral (anyone may: Intel signed it). It is verified at the block's
+    /// time against the pinned Intel SGX Root CA — chains, CRLs, signatures — and kept if it is
+    /// newer (by Intel's TCB evaluation data number, then issue date) than the collateral held
+    /// for its FMSPC and TEE type. Quotes of that FMSPC may then carry no collateral, and none may
+    /// carry an older one. `encoded` is the nine length-prefixed fields
+    /// ([`aimine_envelope::decode_collateral`]).
+    ///
+    /// # Errors
+    /// [`Error::Envelope`], [`Error::CpuQuote`] (collateral or chain), [`Error::CollateralSuperseded`].
+    #[cfg(feature = "intel")]
+    pub fn submit_intel_collateral(
+        &mut self,
+        encoded: &[u8],
+    ) -> Result<([u8; 6], bool, u32), Error> {
+        let c = aimine_envelope::decode_collateral(encoded)?;
+        let text = |b: &[u8]| {
+            alloc::string::String::from_utf8(b.to_vec())
+                .map_err(|_| Error::CpuQuote(Check::Collateral))
+        };
+        let collateral = aimine_tee::intel::Collateral {
+            pck_crl_issuer_chain: text(c.pck_crl_issuer_chain)?,
+            root_ca_crl: c.root_ca_crl.to_vec(),
+            pck_crl: c.pck_crl.to_vec(),
+            tcb_info_issuer_chain: text(c.tcb_info_issuer_chain)?,
+            tcb_info: text(c.tcb_info)?,
+            tcb_info_signature: c.tcb_info_signature.to_vec(),
+            qe_identity_issuer_chain: text(c.qe_identity_issuer_chain)?,
+            qe_identity: text(c.qe_identity)?,
+            qe_identity_signature: c.qe_identity_signature.to_vec(),
+            pck_certificate_chain: None,
+        };
+        self.state().meter(Work::IntelCollateral)?;
+        let info = aimine_tee::intel::collateral::verify_collateral(
+            &collateral,
+            aimine_tee::intel::INTEL_SGX_ROOT_CA,
+            self.env().timestamp,
+        )?;
+        let base = collateral_key(&info.fmspc, info.tdx);
+        let held = word::to_u64(&self.state().load(&base)?).unwrap_or(0);
+        let held_issue = word::to_u64(&self.state().load(&keys::offset(&base, 1))?).unwrap_or(0);
+        let new = (u64::from(info.tcb_evaluation), info.tcb_window.0);
+        if new <= (held, held_issue) {
+            return Err(Error::CollateralSuperseded);
+        }
+        self.state().store(&base, word::from_u64(new.0))?;
+        self.state()
+            .store(&keys::offset(&base, 1), word::from_u64(new.1))?;
+        blob::store(self.state(), &keys::offset(&base, 2), encoded)?;
+        let mut fmspc = [0u8; 32];
+        fmspc[..6].copy_from_slice(&info.fmspc);
+        self.emit(Event::CollateralSubmitted {
+            fmspc,
+            tdx: info.tdx,
+            tcb_evaluation: new.0,
+        });
+        Ok((info.fmspc, info.tdx, info.tcb_evaluation))
+    }
+
+    /// The newest Intel collateral held for an FMSPC and TEE type: its TCB evaluation data
+    /// number (0 when none) and its encoding.
+    ///
+    /// # Errors
+    /// A store error.
+    pub fn intel_collateral(
+        &mut self,
+        fmspc: &[u8; 6],
+        tdx: bool,
+    ) -> Result<(u64, Vec<u8>), Error> {
+        let base = collateral_key(fmspc, tdx);
+        let evaluation = word::to_u64(&self.state().load(&base)?).unwrap_or(0);
+        Ok((
+            evaluation,
+            blob::load(self.state(), &keys::offset(&base, 2))?,
+        ))
+    }
+
+    /// Submits an AMD VCEK (anyone may: AMD signed it). It is verified at the block's time under
+    /// the pinned (or governance-added) roots of the product it names and stored for its chip and
+    /// TCB, so SEV-SNP envelopes from that chip at that TCB may carry no certificate; its chain
+    /// is also remembered as verified. Returns the chip-and-TCB key.
+    ///
+    /// # Errors
+    /// [`Error::CpuQuote`] (chain), store errors.
+    pub fn submit_vcek(&mut self, vcek: &[u8]) -> Result<Word, Error> {
+        let named =
+            aimine_tee::sev::cert::AmdCert::from_der(vcek, aimine_tee::error::Role::Endorsement)?
+                .product_name()
+                .and_then(aimine_tee::sev::verify::product_of_name);
+        let roots = self.amd_roots(named)?;
+        self.state().meter(Work::AmdEndorsement)?;
+        let endorsement = Endorsement {
+            leaf: vcek,
+            intermediate: None,
+            ark: None,
+        };
+        let key = aimine_tee::sev::verify::verify_endorsement(
+            &endorsement,
+            aimine_tee::sev::report::SigningKey::Vcek,
+            None,
+            &roots,
+            self.env().timestamp,
+        )?;
+        let mut chip = [0u8; 64];
+        let hwid = key.hwid.as_deref().unwrap_or(&[]);
+        chip.get_mut(..hwid.len())
+            .ok_or(Error::BadParam)?
+            .copy_from_slice(hwid);
+        let chip_key = vcek_key(&chip, &key.tcb);
+        blob::store(
+            self.state(),
+            &keys::mapping(keys::VCEK_BY_CHIP, &chip_key),
+            vcek,
+        )?;
+        self.state().store(
+            &keys::mapping(keys::VCEKS, &Sha256::digest(vcek).into()),
+            word::from_bool(true),
+        )?;
+        self.emit(Event::VcekSubmitted { chip_key });
+        Ok(chip_key)
+    }
+
+    /// Bans (or unbans) an Intel advisory id (admin only): platforms it applies to are refused.
+    ///
+    /// # Errors
+    /// [`Error::NotAdmin`].
+    pub fn set_advisory_banned(
+        &mut self,
+        caller: &Address,
+        advisory_id: &str,
+        banned: bool,
+    ) -> Result<(), Error> {
+        self.require_admin(caller)?;
+        let hash = advisory_hash(advisory_id);
+        self.state().store(
+            &keys::mapping(keys::BANNED_ADVISORIES, &hash),
+            word::from_bool(banned),
+        )?;
+        self.emit(Event::AdvisoryBanned { hash, banned });
+        Ok(())
+    }
+
+    /// Fails unless every GPU is free: no active session, an expired one, or `same` (a refresh).
+    pub(crate) fn check_gpus_free(
+        &mut self,
+        gpus: &[Word],
+        miner: &Address,
+        same: Option<&Word>,
+    ) -> Result<(), Error> {
+        let now = self.env().timestamp;
+        for gpu in gpus {
+            if let Some(active) = self.active_session(gpu)? {
+                let mine = same.is_some_and(|id| *id == active.id) && active.miner == *miner;
+                if !mine && now < active.attestation_expiry {
+                    return Err(Error::GpuBusy);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Records a composite session's GPUs and marks each busy with it.
+    pub(crate) fn bind_gpus(&mut self, id: &Word, gpus: &[Word]) -> Result<(), Error> {
+        if gpus.is_empty() {
+            return Ok(());
+        }
+        let base = keys::mapping(keys::SESSION_GPUS, id);
+        self.state()
+            .store(&base, word::from_u64(gpus.len() as u64))?;
+        for (i, gpu) in gpus.iter().enumerate() {
+            self.state()
+                .store(&keys::offset(&base, (i as u64).saturating_add(1)), *gpu)?;
+            self.state()
+                .store(&keys::mapping(keys::ACTIVE_SESSION, gpu), *id)?;
+        }
+        Ok(())
+    }
+
+    /// A composite session's GPUs.
+    ///
+    /// # Errors
+    /// A store error.
+    pub fn session_gpus(&mut self, id: &Word) -> Result<Vec<Word>, Error> {
+        let base = keys::mapping(keys::SESSION_GPUS, id);
+        let n = word::to_u64(&self.state().load(&base)?).unwrap_or(0);
+        let mut out = Vec::new();
+        for i in 0..n.min(aimine_envelope::MAX_GPUS as u64) {
+            out.push(
+                self.state()
+                    .load(&keys::offset(&base, i.saturating_add(1)))?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Frees a composite session's GPUs.
+    pub(crate) fn release_gpus(&mut self, id: &Word) -> Result<(), Error> {
+        for gpu in self.session_gpus(id)? {
+            let key = keys::mapping(keys::ACTIVE_SESSION, &gpu);
+            if self.state().load(&key)? == *id {
+                self.state().store(&key, [0; 32])?;
+            }
+        }
+        let base = keys::mapping(keys::SESSION_GPUS, id);
+        self.state().store(&base, [0; 32])
+    }
+
+    /// Whether any GPU of a composite session is revoked.
+    pub(crate) fn any_gpu_revoked(&mut self, s: &crate::session::Session) -> Result<bool, Error> {
+        if s.kind != aimine_envelope::KIND_COMPOSITE {
+            return Ok(false);
+        }
+        for gpu in self.session_gpus(&s.id)? {
+            if self.is_revoked(&gpu)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// SHA-256 of an advisory id in upper case: the key governance bans it under.
+pub fn advisory_hash(id: &str) -> Word {
+    let mut h = Sha256::new();
+    for b in id.bytes() {
+        h.update([b.to_ascii_uppercase()]);
+    }
+    h.finalize().into()
+}
+
+/// Where the newest Intel collateral of an FMSPC and TEE type lives.
+pub fn collateral_key(fmspc: &[u8; 6], tdx: bool) -> Word {
+    let mut preimage = [0u8; 7];
+    preimage[..6].copy_from_slice(fmspc);
+    preimage[6] = u8::from(tdx);
+    keys::mapping(keys::INTEL_COLLATERAL, &keys::keccak256(&preimage))
+}
+
+/// The key of a VCEK: SHA-256 of the chip id (64 bytes; Turin's 8, zero-padded) and the TCB
+/// components it was issued for (bootloader, TEE, SNP, microcode, FMC or 0).
+pub fn vcek_key(chip_id: &[u8; 64], tcb: &aimine_tee::sev::report::TcbParts) -> Word {
+    let mut h = Sha256::new();
+    h.update(chip_id);
+    h.update([
+        tcb.bootloader,
+        tcb.tee,
+        tcb.snp,
+        tcb.microcode,
+        tcb.fmc.unwrap_or(0),
+    ]);
+    h.finalize().into()
+}
+
+fn amd_root_key(index: u64) -> Word {
+    keys::mapping(keys::AMD_ROOTS, &word::from_u64(index))
+}

@@ -1,0 +1,512 @@
+//! CPU TEE sessions: SEV-SNP reports forged by aimine-tee's test kit (bound to session nonces),
+//! composite CPU+GPU quotes, grading, revocation by platform, and the real Intel quotes appraised
+//! with their collateral inline.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+mod common;
+
+use aimine_envelope::{IntelCollateral, encode_composite, encode_intel, encode_sev_snp};
+use aimine_nvtrust::Architecture;
+use aimine_registry::session::{key_hash, session_nonce};
+use aimine_registry::{Address, Error, Param};
+use aimine_tee::AmdProduct;
+use aimine_tee::testkit::{KIT_TIME, ReportFields, SevKit};
+use aimine_tiers::TrustTier;
+use common::{ADMIN, World};
+use sha2::{Digest, Sha256};
+
+const MINER: Address = [0x11; 20];
+const OTHER: Address = [0x22; 20];
+const T: u64 = KIT_TIME;
+
+/// A world that trusts the SEV test kit's roots (and the GPU test root, as every World does).
+fn world() -> (World, SevKit) {
+    let mut w = World::new(7);
+    let kit = SevKit::milan();
+    let (ark, ask) = kit.chain();
+    w.call(T, |r| {
+        r.set_amd_root(&ADMIN, 0, AmdProduct::Milan, ark, ask)
+    })
+    .unwrap();
+    (w, kit)
+}
+
+fn nonce(w: &World, miner: &Address, ts: u64) -> [u8; 32] {
+    session_nonce(w.chain_id, miner, ts / 3_600, &key_hash(None))
+}
+
+/// An SEV-SNP envelope from test chip `chip` whose report data is `data`.
+fn sev(kit: &SevKit, chip: usize, data: [u8; 64], policy: u64) -> Vec<u8> {
+    let fields = ReportFields {
+        chip,
+        report_data: data,
+        policy,
+        ..ReportFields::default()
+    };
+    let e = kit.endorsement_of(chip);
+    let certs = [e.leaf, e.intermediate.unwrap(), e.ark.unwrap()];
+    encode_sev_snp(&kit.report(&fields), &certs).unwrap()
+}
+
+fn bound(nonce: [u8; 32], second_half: [u8; 32]) -> [u8; 64] {
+    let mut d = [0u8; 64];
+    d[..32].copy_from_slice(&nonce);
+    d[32..].copy_from_slice(&second_half);
+    d
+}
+
+fn platform(chip: usize) -> [u8; 32] {
+    Sha256::digest([if chip == 0 { 1u8 } else { 2 }; 64]).into()
+}
+
+#[test]
+fn an_sev_snp_guest_mines_at_the_confidential_tier() {
+    let (mut w, kit) = world();
+    let q = sev(&kit, 0, bound(nonce(&w, &MINER, T), [0; 32]), 0x30000);
+    let id = w
+        .call(T, |r| r.start_session(&MINER, &MINER, &q, None))
+        .unwrap();
+    let s = w.call(T, |r| r.session(&id)).unwrap().unwrap();
+    assert_eq!(
+        (s.gpu_id, s.tier, s.kind, s.grade_bps, s.compute_units),
+        (platform(0), TrustTier::Confidential, 4, 10_000, 100)
+    );
+    // Heartbeat pays rate × seconds × units × 1.0.
+    let paid = w
+        .call(T + 1_800, |r| r.heartbeat(&MINER, &id, None))
+        .unwrap();
+    assert_eq!(paid, 1_000_000_000u128 * 1_800 * 100);
+    // The platform is busy for another miner; the same miner refreshes.
+    let other = sev(&kit, 0, bound(nonce(&w, &OTHER, T), [0; 32]), 0x30000);
+    assert_eq!(
+        w.call(T, |r| r.start_session(&OTHER, &OTHER, &other, None)),
+        Err(Error::GpuBusy)
+    );
+    let again = w
+        .call(T + 1_900, |r| r.start_session(&MINER, &MINER, &q, None))
+        .unwrap();
+    assert_eq!(again, id);
+    // Another chip is another platform.
+    let q1 = sev(&kit, 1, bound(nonce(&w, &OTHER, T), [0; 32]), 0x30000);
+    let id1 = w
+        .call(T, |r| r.start_session(&OTHER, &OTHER, &q1, None))
+        .unwrap();
+    assert_ne!(id1, id);
+    // Revoking the platform ends its session at the next heartbeat.
+    w.call(T, |r| r.set_revoked(&ADMIN, &platform(1), true))
+        .unwrap();
+    assert_eq!(
+        w.call(T + 60, |r| r.heartbeat(&OTHER, &id1, None)).unwrap(),
+        0
+    );
+    assert!(!w.call(T, |r| r.session(&id1)).unwrap().unwrap().active);
+    assert_eq!(
+        w.call(T, |r| r.start_session(&OTHER, &OTHER, &q1, None)),
+        Err(Error::GpuRevoked)
+    );
+}
+
+#[test]
+fn report_data_binds_chain_miner_and_epoch() {
+    let (mut w, kit) = world();
+    let right = nonce(&w, &MINER, T);
+    // Wrong report data, another miner's nonce, two epochs old, and another chain's.
+    let stale = nonce(&w, &MINER, T - 2 * 3_600);
+    let mut elsewhere = World::new(7);
+    elsewhere.chain_id = 1;
+    let foreign = nonce(&elsewhere, &MINER, T);
+    for data in [[0u8; 32], nonce(&w, &OTHER, T), stale, foreign] {
+        let q = sev(&kit, 0, bound(data, [0; 32]), 0x30000);
+        assert_eq!(
+            w.call(T, |r| r.start_session(&MINER, &MINER, &q, None)),
+            Err(Error::NonceNotBound)
+        );
+    }
+    // The previous epoch's nonce is still fresh.
+    let prev = nonce(&w, &MINER, T - 3_600);
+    let q = sev(&kit, 0, bound(prev, [0; 32]), 0x30000);
+    w.call(T, |r| r.start_session(&MINER, &MINER, &q, None))
+        .unwrap();
+    let _ = right;
+}
+
+#[test]
+fn debug_guests_are_refused_unless_governance_allows_them() {
+    let (mut w, kit) = world();
+    let q = sev(
+        &kit,
+        0,
+        bound(nonce(&w, &MINER, T), [0; 32]),
+        0x30000 | 1 << 19,
+    );
+    assert_eq!(
+        w.call(T, |r| r.start_session(&MINER, &MINER, &q, None)),
+        Err(Error::CpuQuote(aimine_tee::Check::GuestPolicy))
+    );
+    w.call(T, |r| {
+        r.set_param(
+            &ADMIN,
+            Param::AllowDebugGuests,
+            aimine_registry::store::word::from_u64(1),
+        )
+    })
+    .unwrap();
+    w.call(T, |r| r.start_session(&MINER, &MINER, &q, None))
+        .unwrap();
+}
+
+#[test]
+fn an_unknown_amd_root_is_refused_and_a_tampered_report_too() {
+    let mut w = World::new(7);
+    let kit = SevKit::milan();
+    let q = sev(&kit, 0, bound(nonce(&w, &MINER, T), [0; 32]), 0x30000);
+    assert_eq!(
+        w.call(T, |r| r.start_session(&MINER, &MINER, &q, None)),
+        Err(Error::CpuQuote(aimine_tee::Check::Chain))
+    );
+    let (mut w, kit) = world();
+    let mut q = sev(&kit, 0, bound(nonce(&w, &MINER, T), [0; 32]), 0x30000);
+    q[6 + 0x90] ^= 1; // the measurement
+    assert_eq!(
+        w.call(T, |r| r.start_session(&MINER, &MINER, &q, None)),
+        Err(Error::CpuQuote(aimine_tee::Check::Signature))
+    );
+    // Governance cannot install a pair whose ASK the ARK did not sign.
+    let (ark, _) = kit.chain();
+    assert_eq!(
+        w.call(T, |r| r.set_amd_root(
+            &ADMIN,
+            1,
+            AmdProduct::Milan,
+            ark,
+            aimine_tee::sev::roots::MILAN_ASK
+        )),
+        Err(Error::BadParam)
+    );
+    assert_eq!(
+        w.call(T, |r| r.set_amd_root(
+            &MINER,
+            1,
+            AmdProduct::Milan,
+            ark,
+            ark
+        )),
+        Err(Error::NotAdmin)
+    );
+}
+
+/// Two GPUs forged under the world's GPU root, answering `nonce`, and their ids.
+fn gpus(w: &mut World, nonce: [u8; 32], devices: &[u32]) -> (Vec<Vec<u8>>, Vec<[u8; 32]>) {
+    let mut envs = Vec::new();
+    let mut ids = Vec::new();
+    for &d in devices {
+        let mut o = aimine_nvtrust::testkit::ForgeOptions::new(Architecture::Hopper, nonce);
+        o.device = d;
+        let env = w.pki.forge(&o).envelope();
+        let a = w.call(T, |r| r.appraise_quote(&env, None)).unwrap();
+        envs.push(env);
+        ids.push(a.gpu_id);
+    }
+    (envs, ids)
+}
+
+fn hash_ids(ids: &[[u8; 32]]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for id in ids {
+        h.update(id);
+    }
+    h.finalize().into()
+}
+
+#[test]
+fn a_composite_session_binds_the_vm_and_its_gpus() {
+    let (mut w, kit) = world();
+    let n = nonce(&w, &MINER, T);
+    let (envs, ids) = gpus(&mut w, n, &[1, 2]);
+    let cpu = sev(&kit, 0, bound(n, hash_ids(&ids)), 0x30000);
+    let refs: Vec<&[u8]> = envs.iter().map(Vec::as_slice).collect();
+    let q = encode_composite(&cpu, &refs).unwrap();
+    let id = w
+        .call(T, |r| r.start_session(&MINER, &MINER, &q, None))
+        .unwrap();
+    let s = w.call(T, |r| r.session(&id)).unwrap().unwrap();
+    // The GPUs' tier (Hopper: Confidential) and their compute units (2 × 1,000).
+    assert_eq!(
+        (s.gpu_id, s.tier, s.kind, s.compute_units),
+        (platform(0), TrustTier::Confidential, 5, 2_000)
+    );
+    assert_eq!(w.call(T, |r| r.session_gpus(&id)).unwrap(), ids);
+    // Each GPU is busy: another miner cannot mine it alone.
+    let mut o =
+        aimine_nvtrust::testkit::ForgeOptions::new(Architecture::Hopper, nonce(&w, &OTHER, T));
+    o.device = 1;
+    let alone = w.pki.forge(&o).envelope();
+    assert_eq!(
+        w.call(T, |r| r.start_session(&OTHER, &OTHER, &alone, None)),
+        Err(Error::GpuBusy)
+    );
+    // Revoking one GPU ends the composite session; its GPUs are free again.
+    w.call(T, |r| r.set_revoked(&ADMIN, &ids[1], true)).unwrap();
+    assert_eq!(
+        w.call(T + 60, |r| r.heartbeat(&MINER, &id, None)).unwrap(),
+        0
+    );
+    w.call(T, |r| r.start_session(&OTHER, &OTHER, &alone, None))
+        .unwrap();
+}
+
+#[test]
+fn composite_quotes_with_missing_extra_reordered_or_unbound_gpus_are_refused() {
+    let (mut w, kit) = world();
+    let n = nonce(&w, &MINER, T);
+    let (envs, ids) = gpus(&mut w, n, &[1, 2, 3]);
+    let try_start = |w: &mut World, named: &[[u8; 32]], carried: &[&Vec<u8>]| {
+        let cpu = sev(&kit, 0, bound(n, hash_ids(named)), 0x30000);
+        let refs: Vec<&[u8]> = carried.iter().map(|v| v.as_slice()).collect();
+        let q = encode_composite(&cpu, &refs).unwrap();
+        w.call(T, |r| r.start_session(&MINER, &MINER, &q, None))
+    };
+    // Missing: names two, carries one. Extra: names one, carries two. Reordered. Duplicated.
+    assert_eq!(
+        try_start(&mut w, &ids[..2], &[&envs[0]]),
+        Err(Error::GpuSetMismatch)
+    );
+    assert_eq!(
+        try_start(&mut w, &ids[..1], &[&envs[0], &envs[1]]),
+        Err(Error::GpuSetMismatch)
+    );
+    assert_eq!(
+        try_start(&mut w, &[ids[0], ids[1]], &[&envs[1], &envs[0]]),
+        Err(Error::GpuSetMismatch)
+    );
+    assert_eq!(
+        try_start(&mut w, &[ids[0], ids[0]], &[&envs[0], &envs[0]]),
+        Err(Error::GpuSetMismatch)
+    );
+    // A GPU answering another nonce (another miner's) fails its own nonce check.
+    let other_nonce = nonce(&w, &OTHER, T);
+    let (other_envs, other_ids) = gpus(&mut w, other_nonce, &[4]);
+    let err = try_start(&mut w, &other_ids, &[&other_envs[0]]).unwrap_err();
+    assert!(
+        matches!(err, Error::Quote(e) if e.check() == aimine_nvtrust::Check::Nonce),
+        "{err:?}"
+    );
+    // The right set in the right order works.
+    try_start(&mut w, &ids, &[&envs[0], &envs[1], &envs[2]]).unwrap();
+}
+
+fn intel(name: &str) -> Option<Vec<u8>> {
+    let quote = aimine_vectors::read(&format!("cputee/intel-dcap/{name}"))?;
+    let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
+    let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).unwrap()).unwrap();
+    let col = IntelCollateral {
+        pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
+        root_ca_crl: &c.root_ca_crl,
+        pck_crl: &c.pck_crl,
+        tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
+        tcb_info: c.tcb_info.as_bytes(),
+        tcb_info_signature: &c.tcb_info_signature,
+        qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
+        qe_identity: c.qe_identity.as_bytes(),
+        qe_identity_signature: &c.qe_identity_signature,
+    };
+    Some(encode_intel(name.starts_with("tdx"), &quote, Some(&col)).unwrap())
+}
+
+#[test]
+fn real_intel_quotes_are_appraised_with_inline_collateral_and_graded() {
+    let Some(tdx) = intel("tdx_quote") else {
+        return;
+    };
+    let sgx = intel("sgx_quote").unwrap();
+    let at = 1_751_500_000;
+    let mut w = World::new(7);
+    let a = w.call(at, |r| r.appraise_quote(&tdx, None)).unwrap();
+    assert_eq!(
+        (a.kind, a.tier, a.compute_units, a.grade_bps),
+        (2, TrustTier::Confidential, 100, 10_000)
+    );
+    let s = w.call(at, |r| r.appraise_quote(&sgx, None)).unwrap();
+    assert_eq!(
+        (s.kind, s.tier, s.compute_units, s.grade_bps),
+        (3, TrustTier::Private, 50, 10_000)
+    );
+    // ConfigurationAndSWHardeningNeeded: governance grades it, or bans one of its advisories.
+    let word = aimine_registry::store::word::from_u64;
+    w.call(at, |r| {
+        r.set_param(&ADMIN, Param::TcbConfigurationBps, word(7_500))
+    })
+    .unwrap();
+    assert_eq!(
+        w.call(at, |r| r.appraise_quote(&sgx, None))
+            .unwrap()
+            .grade_bps,
+        7_500
+    );
+    w.call(at, |r| {
+        r.set_advisory_banned(&ADMIN, "intel-sa-00615", true)
+    })
+    .unwrap();
+    assert_eq!(
+        w.call(at, |r| r.appraise_quote(&sgx, None)),
+        Err(Error::CpuQuote(aimine_tee::Check::TcbPolicy))
+    );
+    // The nonce is the report data's first half.
+    assert_eq!(
+        w.call(at, |r| r.appraise_quote(&tdx, Some(&[0; 32]))),
+        Err(Error::NonceNotBound)
+    );
+    // Expired collateral: graded (50 %) within the grace, refused after.
+    let stale_since = 1_752_919_235;
+    let g = w
+        .call(stale_since + 86_400, |r| r.appraise_quote(&tdx, None))
+        .unwrap();
+    assert_eq!(g.grade_bps, 5_000);
+    assert_eq!(
+        w.call(1_764_000_000, |r| r.appraise_quote(&tdx, None)),
+        Err(Error::CpuQuote(aimine_tee::Check::TcbPolicy))
+    );
+    // A quote relying on stored collateral the chain does not have.
+    let quote = aimine_vectors::read("cputee/intel-dcap/tdx_quote").unwrap();
+    let bare = encode_intel(true, &quote, None).unwrap();
+    assert_eq!(
+        w.call(at, |r| r.appraise_quote(&bare, None)),
+        Err(Error::CollateralMissing)
+    );
+    // An SGX quote declared as TDX.
+    let mut lying = sgx.clone();
+    lying[5] = aimine_envelope::KIND_TDX;
+    assert_eq!(
+        w.call(at, |r| r.appraise_quote(&lying, None)),
+        Err(Error::CpuQuote(aimine_tee::Check::Format))
+    );
+}
+
+fn collateral_bytes(name: &str) -> Option<Vec<u8>> {
+    let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
+    let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).unwrap()).unwrap();
+    let col = IntelCollateral {
+        pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
+        root_ca_crl: &c.root_ca_crl,
+        pck_crl: &c.pck_crl,
+        tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
+        tcb_info: c.tcb_info.as_bytes(),
+        tcb_info_signature: &c.tcb_info_signature,
+        qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
+        qe_identity: c.qe_identity.as_bytes(),
+        qe_identity_signature: &c.qe_identity_signature,
+    };
+    Some(aimine_envelope::encode_collateral(&col).unwrap())
+}
+
+#[test]
+fn submitted_intel_collateral_serves_quotes_that_carry_none() {
+    let Some(encoded) = collateral_bytes("tdx_quote") else {
+        return;
+    };
+    let at = 1_751_500_000;
+    let mut w = World::new(7);
+    let quote = aimine_vectors::read("cputee/intel-dcap/tdx_quote").unwrap();
+    let bare = encode_intel(true, &quote, None).unwrap();
+    assert_eq!(
+        w.call(at, |r| r.appraise_quote(&bare, None)),
+        Err(Error::CollateralMissing)
+    );
+    // Anyone submits it; it verifies and is kept for its FMSPC.
+    let (fmspc, tdx, evaluation) = w.call(at, |r| r.submit_intel_collateral(&encoded)).unwrap();
+    assert_eq!(
+        (hex::encode(fmspc), tdx, evaluation),
+        ("b0c06f000000".into(), true, 17)
+    );
+    assert!(matches!(
+        w.events.last(),
+        Some(aimine_registry::Event::CollateralSubmitted {
+            tdx: true,
+            tcb_evaluation: 17,
+            ..
+        })
+    ));
+    let a = w.call(at, |r| r.appraise_quote(&bare, None)).unwrap();
+    assert_eq!((a.kind, a.tier), (2, TrustTier::Confidential));
+    // The same again is not newer.
+    assert_eq!(
+        w.call(at, |r| r.submit_intel_collateral(&encoded)),
+        Err(Error::CollateralSuperseded)
+    );
+    // One character of the signed TCB info changed: refused on submission.
+    let mut bad = encoded.clone();
+    let at_json = bad.windows(7).position(|x| x == b"\"fmspc\"").unwrap();
+    bad[at_json + 10] ^= 1;
+    assert_eq!(
+        w.call(at, |r| r.submit_intel_collateral(&bad)),
+        Err(Error::CpuQuote(aimine_tee::Check::Collateral))
+    );
+    // Once the chain holds newer collateral (evaluation 99 here), a quote carrying older is refused.
+    let key = aimine_registry::cpu::collateral_key(&fmspc, true);
+    aimine_registry::Store::store(
+        &mut w.store,
+        &key,
+        aimine_registry::store::word::from_u64(99),
+    )
+    .unwrap();
+    let inline = intel("tdx_quote").unwrap();
+    assert_eq!(
+        w.call(at, |r| r.appraise_quote(&inline, None)),
+        Err(Error::CollateralSuperseded)
+    );
+    // And garbage is an envelope error.
+    assert!(matches!(
+        w.call(at, |r| r.submit_intel_collateral(&[1, 2, 3])),
+        Err(Error::Envelope(_))
+    ));
+}
+
+#[test]
+fn a_submitted_vcek_serves_reports_that_carry_no_certificate() {
+    let Some(report) = aimine_vectors::read_hex("cputee/amd-sev-snp/report_milan.hex") else {
+        return;
+    };
+    let vcek = aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der").unwrap();
+    let at = 1_735_689_600;
+    let mut w = World::new(7);
+    let bare = encode_sev_snp(&report, &[]).unwrap();
+    assert_eq!(
+        w.call(at, |r| r.appraise_quote(&bare, None)),
+        Err(Error::CollateralMissing)
+    );
+    let mut tampered = vcek.clone();
+    tampered[300] ^= 1;
+    assert!(matches!(
+        w.call(at, |r| r.submit_vcek(&tampered)),
+        Err(Error::CpuQuote(_))
+    ));
+    let key = w.call(at, |r| r.submit_vcek(&vcek)).unwrap();
+    assert!(
+        matches!(w.events.last(), Some(aimine_registry::Event::VcekSubmitted { chip_key }) if *chip_key == key)
+    );
+    let a = w.call(at, |r| r.appraise_quote(&bare, None)).unwrap();
+    assert_eq!(
+        (a.kind, a.tier, a.compute_units),
+        (4, TrustTier::Confidential, 100)
+    );
+    let chip = aimine_tee::sev::report::Report::parse(&report)
+        .unwrap()
+        .chip_id();
+    assert_eq!(a.gpu_id, <[u8; 32]>::from(Sha256::digest(chip)));
+    // The real report's nonce is its own: a different expected nonce fails.
+    assert_eq!(
+        w.call(at, |r| r.appraise_quote(&bare, Some(&[1; 32]))),
+        Err(Error::NonceNotBound)
+    );
+    // After the VCEK expires, the stored one fails its time check.
+    assert_eq!(
+        w.call(1_950_000_000, |r| r.appraise_quote(&bare, None)),
+        Err(Error::CpuQuote(aimine_tee::Check::Chain))
+    );
+}
