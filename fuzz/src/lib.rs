@@ -14,7 +14,9 @@
     clippy::arithmetic_side_effects
 )]
 
+pub mod collateral_submit;
 pub mod corpus;
+pub mod envelope_kinds;
 pub mod evm_calls;
 pub mod mldsa_verify;
 pub mod nvtrust_cert;
@@ -29,6 +31,8 @@ pub mod tiers_reward;
 
 /// The names of every fuzz target, as `cargo fuzz` and `cargo xtask fuzz` know them.
 pub const TARGETS: &[&str] = &[
+    "collateral_submit",
+    "envelope_kinds",
     "evm_calls",
     "mldsa_verify",
     "nvtrust_cert",

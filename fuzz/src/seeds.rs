@@ -45,10 +45,80 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
         .into_iter()
         .flatten()
         .collect(),
+        "envelope_kinds" => envelope_seeds(),
+        "collateral_submit" => {
+            let mut seeds: Vec<Vec<u8>> = ["tdx_quote", "sgx_quote"]
+                .iter()
+                .filter_map(|n| intel_collateral(n))
+                .collect();
+            seeds.extend(aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der"));
+            seeds
+        }
         "tee_dcap_quote" => ["tdx_quote", "sgx_quote", "tdx_quote_outdated"]
             .iter()
             .filter_map(|q| aimine_vectors::read(&format!("cputee/intel-dcap/{q}")))
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// Intel collateral of a vector quote, encoded as `submitIntelCollateral` takes it.
+pub fn intel_collateral(name: &str) -> Option<Vec<u8>> {
+    let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
+    let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).ok()?).ok()?;
+    aimine_envelope::encode_collateral(&aimine_envelope::IntelCollateral {
+        pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
+        root_ca_crl: &c.root_ca_crl,
+        pck_crl: &c.pck_crl,
+        tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
+        tcb_info: c.tcb_info.as_bytes(),
+        tcb_info_signature: &c.tcb_info_signature,
+        qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
+        qe_identity: c.qe_identity.as_bytes(),
+        qe_identity_signature: &c.qe_identity_signature,
+    })
+    .ok()
+}
+
+/// Envelopes of every kind: the test kit's SEV-SNP guest (alone and with two test GPUs), the
+/// real Milan report with its VCEK, and the real Intel quotes with their collateral inline.
+fn envelope_seeds() -> Vec<Vec<u8>> {
+    use aimine_tee::testkit::{ReportFields, SevKit};
+    let kit = SevKit::milan();
+    let e = kit.endorsement();
+    let certs = [
+        e.leaf,
+        e.intermediate.unwrap_or_default(),
+        e.ark.unwrap_or_default(),
+    ];
+    let mut seeds = Vec::new();
+    let sev = aimine_envelope::encode_sev_snp(&kit.report(&ReportFields::default()), &certs)
+        .expect("kit envelope");
+    let pki = aimine_nvtrust::testkit::TestPki::new([5; 32]);
+    let gpu = pki
+        .forge(&aimine_nvtrust::testkit::ForgeOptions::new(
+            aimine_nvtrust::Architecture::Hopper,
+            [0; 32],
+        ))
+        .envelope();
+    seeds.push(aimine_envelope::encode_composite(&sev, &[&gpu]).expect("composite"));
+    seeds.push(sev);
+    seeds.push(gpu);
+    if let (Some(report), Some(vcek)) = (
+        aimine_vectors::read_hex("cputee/amd-sev-snp/report_milan.hex"),
+        aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der"),
+    ) {
+        seeds.extend(aimine_envelope::encode_sev_snp(&report, &[&vcek]).ok());
+    }
+    for name in ["tdx_quote", "sgx_quote"] {
+        let Some(quote) = aimine_vectors::read(&format!("cputee/intel-dcap/{name}")) else {
+            continue;
+        };
+        let col = intel_collateral(name).and_then(|c| {
+            let fields = aimine_envelope::decode_collateral(&c).ok()?;
+            aimine_envelope::encode_intel(name.starts_with("tdx"), &quote, Some(&fields)).ok()
+        });
+        seeds.extend(col);
+    }
+    seeds
 }

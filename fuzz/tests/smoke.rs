@@ -15,6 +15,8 @@ fn every_target_has_a_smoke_test() {
     assert_eq!(
         TARGETS,
         [
+            "collateral_submit",
+            "envelope_kinds",
             "evm_calls",
             "mldsa_verify",
             "nvtrust_cert",
@@ -144,6 +146,18 @@ fn nvtrust_cert_smoke() {
 fn rim_parse_smoke() {
     let ran = replay("rim_parse", aimine_fuzz::rim_parse::run, 60);
     println!("rim_parse: {ran} inputs");
+}
+
+#[test]
+fn envelope_kinds_smoke() {
+    let ran = replay("envelope_kinds", aimine_fuzz::envelope_kinds::run, 60);
+    println!("envelope_kinds: {ran} inputs");
+}
+
+#[test]
+fn collateral_submit_smoke() {
+    let ran = replay("collateral_submit", aimine_fuzz::collateral_submit::run, 20);
+    println!("collateral_submit: {ran} inputs");
 }
 
 #[test]

@@ -106,6 +106,7 @@ const LIBRARY_CRATES: &[&str] = &[
     "aimine-mldsa",
     "aimine-nvtrust",
     "aimine-tee",
+    "aimine-envelope",
     "aimine-tiers",
     "aimine-registry",
     "aimine-evm",

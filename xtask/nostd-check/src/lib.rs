@@ -8,6 +8,7 @@
 #![cfg_attr(feature = "check", no_std)]
 
 // Keep every layer in the link, so nothing is pruned before the std check.
+pub use aimine_envelope as envelope;
 pub use aimine_evm as evm;
 pub use aimine_mldsa as mldsa;
 pub use aimine_nvtrust as nvtrust;
