@@ -40,7 +40,8 @@ pub enum Command {
     Demo,
 }
 
-/// `aimine tee …`: FILE is an Intel DCAP quote or a 1184-byte SEV-SNP report, raw or hex.
+/// `aimine tee …`: FILE is an Intel DCAP quote, a 1184-byte SEV-SNP report, or an `AIMQ`
+/// envelope holding one (with its collateral or certificates), raw or hex.
 #[derive(Debug, Subcommand)]
 pub enum TeeCommand {
     /// Print what a quote or report says, without verifying it: kind, version, FMSPC, measurements,
@@ -215,11 +216,32 @@ pub struct QuoteVerifyArgs {
 }
 
 /// Arguments of `aimine quote build`.
+///
+/// GPU files alone give one kind-1 envelope per device. With a CPU quote (`--tdx`, `--sgx` or
+/// `--sev`) and no GPU file, a CPU envelope (kinds 2–4); with GPU files too, one composite
+/// envelope (kind 5): the CPU and its VM's GPUs, in the order given.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Evidence JSON, or report hex + PEM chain files.
-    #[arg(required = true, value_name = "FILE")]
+    /// GPU evidence: evidence JSON, or report hex + PEM chain files.
+    #[arg(value_name = "FILE", required_unless_present_any = ["tdx", "sgx", "sev"])]
     pub files: Vec<std::path::PathBuf>,
+    /// An Intel TDX quote (raw or hex).
+    #[arg(long, value_name = "QUOTE", conflicts_with_all = ["sgx", "sev"])]
+    pub tdx: Option<std::path::PathBuf>,
+    /// An Intel SGX quote (raw or hex).
+    #[arg(long, value_name = "QUOTE", conflicts_with = "sev")]
+    pub sgx: Option<std::path::PathBuf>,
+    /// The quote's collateral (dcap-qvl QuoteCollateralV3 JSON), carried inline; without it the
+    /// chain's stored collateral for the quote's FMSPC is used.
+    #[arg(long, value_name = "JSON")]
+    pub collateral: Option<std::path::PathBuf>,
+    /// An AMD SEV-SNP report (1,184 bytes, raw or hex).
+    #[arg(long, value_name = "REPORT")]
+    pub sev: Option<std::path::PathBuf>,
+    /// The report's VCEK (DER or PEM, optionally followed by ASK and ARK); without it the chain's
+    /// stored VCEK for the chip and TCB is used.
+    #[arg(long, value_name = "CERT")]
+    pub vcek: Option<std::path::PathBuf>,
     /// Write the envelope (binary) here instead of printing hex; with several devices, OUT.0, OUT.1, …
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<std::path::PathBuf>,

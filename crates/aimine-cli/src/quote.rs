@@ -175,17 +175,40 @@ pub fn verify(a: &QuoteVerifyArgs) -> Result<Outcome, CliError> {
 
 /// `aimine quote build`: the envelope of each device.
 pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
-    let devices = devices::load(&a.files)?;
-    for (i, d) in devices.iter().enumerate() {
+    let devices = if a.files.is_empty() {
+        Vec::new()
+    } else {
+        devices::load(&a.files)?
+    };
+    let mut envelopes = Vec::new();
+    for d in &devices {
         let chain: Vec<&[u8]> = d.chain.iter().map(Vec::as_slice).collect();
         let len =
             envelope::encoded_len(&d.evidence, &chain).map_err(|e| format!("{}: {e}", d.label))?;
         let mut out = vec![0u8; len];
         envelope::encode(&d.evidence, &chain, &mut out).map_err(|e| format!("{}: {e}", d.label))?;
+        envelopes.push((d.label.clone(), out));
+    }
+    if let Some(cpu) = crate::tee::cpu_envelope(a)? {
+        let gpus: Vec<&[u8]> = envelopes.iter().map(|(_, e)| e.as_slice()).collect();
+        let out = if gpus.is_empty() {
+            cpu
+        } else {
+            aimine_envelope::encode_composite(&cpu, &gpus).map_err(|e| format!("composite: {e}"))?
+        };
+        let label = if gpus.is_empty() {
+            "CPU quote"
+        } else {
+            "composite quote"
+        };
+        envelopes = vec![(label.to_string(), out)];
+    }
+    let count = envelopes.len();
+    for (i, (label, out)) in envelopes.iter().enumerate() {
         match &a.output {
-            None => emit!("{}", hex::encode(&out)),
+            None => emit!("{}", hex::encode(out)),
             Some(path) => {
-                let path = if devices.len() == 1 {
+                let path = if count == 1 {
                     path.clone()
                 } else {
                     let mut p = path.clone().into_os_string();
@@ -194,7 +217,7 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
                 };
                 std::fs::write(&path, &out)
                     .map_err(|e| format!("writing {}: {e}", path.display()))?;
-                eprintln!("{}: {} bytes -> {}", d.label, out.len(), path.display());
+                eprintln!("{label}: {} bytes -> {}", out.len(), path.display());
             }
         }
     }

@@ -42,6 +42,53 @@ fn time(at: Option<&str>) -> Result<u64, CliError> {
     }
 }
 
+/// What a FILE holds once unwrapped: the raw report or quote, and the certificates or collateral
+/// an `AIMQ` envelope carried with it (a composite's CPU part; its GPUs are not looked at here).
+struct Unwrapped {
+    bytes: Vec<u8>,
+    certs: Vec<Vec<u8>>,
+    collateral: Option<aimine_tee::intel::Collateral>,
+}
+
+fn unwrap(raw: Vec<u8>) -> Unwrapped {
+    let cpu = match aimine_envelope::decode(&raw) {
+        Ok(aimine_envelope::Envelope::Cpu(c)) => Some(c),
+        Ok(aimine_envelope::Envelope::Composite { cpu, .. }) => Some(cpu),
+        _ => None,
+    };
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    match cpu {
+        Some(aimine_envelope::Cpu::SevSnp { report, certs }) => Unwrapped {
+            bytes: report.to_vec(),
+            certs: certs.iter().map(|c| c.to_vec()).collect(),
+            collateral: None,
+        },
+        Some(aimine_envelope::Cpu::Intel {
+            quote, collateral, ..
+        }) => Unwrapped {
+            bytes: quote.to_vec(),
+            certs: Vec::new(),
+            collateral: collateral.map(|c| aimine_tee::intel::Collateral {
+                pck_crl_issuer_chain: text(c.pck_crl_issuer_chain),
+                root_ca_crl: c.root_ca_crl.to_vec(),
+                pck_crl: c.pck_crl.to_vec(),
+                tcb_info_issuer_chain: text(c.tcb_info_issuer_chain),
+                tcb_info: text(c.tcb_info),
+                tcb_info_signature: c.tcb_info_signature.to_vec(),
+                qe_identity_issuer_chain: text(c.qe_identity_issuer_chain),
+                qe_identity: text(c.qe_identity),
+                qe_identity_signature: c.qe_identity_signature.to_vec(),
+                pck_certificate_chain: None,
+            }),
+        },
+        None => Unwrapped {
+            bytes: raw.clone(),
+            certs: Vec::new(),
+            collateral: None,
+        },
+    }
+}
+
 fn is_sev(bytes: &[u8]) -> bool {
     bytes.len() == REPORT_LEN && Report::parse(bytes).is_ok()
 }
@@ -114,7 +161,7 @@ fn print(fields: Map<String, Value>, as_json: bool) {
 
 /// `aimine tee inspect`.
 pub fn inspect(a: &TeeInspectArgs) -> Result<Outcome, CliError> {
-    let bytes = read(&a.file)?;
+    let bytes = unwrap(read(&a.file)?).bytes;
     let mut f = Map::new();
     if is_sev(&bytes) {
         let r = Report::parse(&bytes).map_err(|e| e.to_string())?;
@@ -172,14 +219,18 @@ pub fn inspect(a: &TeeInspectArgs) -> Result<Outcome, CliError> {
 
 /// `aimine tee verify`.
 pub fn verify(a: &TeeVerifyArgs) -> Result<Outcome, CliError> {
-    let bytes = read(&a.file)?;
+    let Unwrapped {
+        bytes,
+        certs: carried,
+        collateral: carried_collateral,
+    } = unwrap(read(&a.file)?);
     let at = time(a.at.as_deref())?;
     let result: Result<Attestation, aimine_tee::Error> = if is_sev(&bytes) {
-        let path = a
-            .vcek
-            .as_ref()
-            .ok_or("an SEV-SNP report needs --vcek CERT")?;
-        let certs = certificates(path)?;
+        let certs = match &a.vcek {
+            Some(path) => certificates(path)?,
+            None if !carried.is_empty() => carried,
+            None => return Err("an SEV-SNP report needs --vcek CERT".into()),
+        };
         let leaf = certs.first().ok_or("--vcek: no certificate")?;
         let endorsement = Endorsement {
             leaf,
@@ -193,14 +244,16 @@ pub fn verify(a: &TeeVerifyArgs) -> Result<Outcome, CliError> {
         };
         aimine_tee::sev::verify::verify_report(&bytes, &endorsement, &roots, at, &options)
     } else {
-        let path = a
-            .collateral
-            .as_ref()
-            .ok_or("an Intel quote needs --collateral JSON")?;
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("reading {}: {e}", path.display()))?;
-        let collateral = aimine_tee::intel::collateral_from_json(&text)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let collateral = match (&a.collateral, carried_collateral) {
+            (Some(path), _) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("reading {}: {e}", path.display()))?;
+                aimine_tee::intel::collateral_from_json(&text)
+                    .map_err(|e| format!("{}: {e}", path.display()))?
+            }
+            (None, Some(c)) => c,
+            (None, None) => return Err("an Intel quote needs --collateral JSON".into()),
+        };
         let options = IntelOptions {
             allow_debug: a.allow_debug,
         };
@@ -237,4 +290,55 @@ pub fn verify(a: &TeeVerifyArgs) -> Result<Outcome, CliError> {
     };
     print(f, a.json);
     Ok(outcome)
+}
+
+/// The CPU part `aimine quote build` was asked for (`--tdx`, `--sgx`, `--sev`), as an envelope.
+pub fn cpu_envelope(a: &crate::args::BuildArgs) -> Result<Option<Vec<u8>>, CliError> {
+    let intel = a
+        .tdx
+        .as_ref()
+        .map(|p| (true, p))
+        .or(a.sgx.as_ref().map(|p| (false, p)));
+    if let Some((tdx, path)) = intel {
+        let quote = read(path)?;
+        let collateral = match &a.collateral {
+            None => None,
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| format!("reading {}: {e}", p.display()))?;
+                Some(
+                    aimine_tee::intel::collateral_from_json(&text)
+                        .map_err(|e| format!("{}: {e}", p.display()))?,
+                )
+            }
+        };
+        let fields = collateral
+            .as_ref()
+            .map(|c| aimine_envelope::IntelCollateral {
+                pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
+                root_ca_crl: &c.root_ca_crl,
+                pck_crl: &c.pck_crl,
+                tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
+                tcb_info: c.tcb_info.as_bytes(),
+                tcb_info_signature: &c.tcb_info_signature,
+                qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
+                qe_identity: c.qe_identity.as_bytes(),
+                qe_identity_signature: &c.qe_identity_signature,
+            });
+        let env = aimine_envelope::encode_intel(tdx, &quote, fields.as_ref())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(Some(env));
+    }
+    if let Some(path) = &a.sev {
+        let report = read(path)?;
+        let certs = match &a.vcek {
+            Some(p) => certificates(p)?,
+            None => Vec::new(),
+        };
+        let refs: Vec<&[u8]> = certs.iter().map(Vec::as_slice).collect();
+        let env = aimine_envelope::encode_sev_snp(&report, &refs)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(Some(env));
+    }
+    Ok(None)
 }
