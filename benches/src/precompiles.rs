@@ -800,6 +800,17 @@ pub fn precompile_bench() -> PrecompileBench {
         0,
     );
     case(
+        "setIntelRoot",
+        "trust a test Intel root beside the pinned one",
+        ADMIN,
+        AI_MINING,
+        M::setIntelRootCall {
+            root: Bytes::copy_from_slice(aimine_tee::testkit::intel::IntelKit::new().root()),
+        }
+        .abi_encode(),
+        0,
+    );
+    case(
         "setAdvisoryBanned",
         "ban one Intel advisory id",
         ADMIN,

@@ -128,16 +128,34 @@ fn inspect_reads_kind_version_and_measurements() {
 
 #[test]
 fn quote_build_makes_cpu_and_composite_envelopes_that_verify() {
-    let Some(report) = v("cputee/amd-sev-snp/report_milan.hex") else { return };
+    let Some(report) = v("cputee/amd-sev-snp/report_milan.hex") else {
+        return;
+    };
     let vcek = v("cputee/amd-sev-snp/vcek_milan.der").unwrap();
     let dir = std::env::temp_dir().join(format!("aimine-tee-build-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sev = dir.join("sev.aimq");
-    let o = aimine(&["quote", "build", "--sev", &report, "--vcek", &vcek, "-o", sev.to_str().unwrap()]);
+    let o = aimine(&[
+        "quote",
+        "build",
+        "--sev",
+        &report,
+        "--vcek",
+        &vcek,
+        "-o",
+        sev.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
     let bytes = std::fs::read(&sev).unwrap();
     assert_eq!(&bytes[..6], b"AIMQ\x01\x04");
-    let o = aimine(&["tee", "verify", sev.to_str().unwrap(), "--at", "1735689600", "--json"]);
+    let o = aimine(&[
+        "tee",
+        "verify",
+        sev.to_str().unwrap(),
+        "--at",
+        "1735689600",
+        "--json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     // Without --vcek: the chain's stored VCEK will be used (no certificate carried).
     let o = aimine(&["quote", "build", "--sev", &report]);
@@ -147,7 +165,16 @@ fn quote_build_makes_cpu_and_composite_envelopes_that_verify() {
     let tdx = v("cputee/intel-dcap/tdx_quote").unwrap();
     let col = v("cputee/intel-dcap/tdx_quote_collateral.json").unwrap();
     let env = dir.join("tdx.aimq");
-    let o = aimine(&["quote", "build", "--tdx", &tdx, "--collateral", &col, "-o", env.to_str().unwrap()]);
+    let o = aimine(&[
+        "quote",
+        "build",
+        "--tdx",
+        &tdx,
+        "--collateral",
+        &col,
+        "-o",
+        env.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(&std::fs::read(&env).unwrap()[..6], b"AIMQ\x01\x02");
     let o = aimine(&["tee", "verify", env.to_str().unwrap(), "--at", "1751500000"]);
@@ -158,10 +185,22 @@ fn quote_build_makes_cpu_and_composite_envelopes_that_verify() {
     // business; the envelope only carries them).
     let gpu = v("nvidia/hopper-550.90.07/hopperAttestationReport.txt").unwrap();
     let chain = v("nvidia/hopper-550.90.07/hopperCertChain.txt").unwrap();
-    let o = aimine(&["quote", "build", "--sev", &report, "--vcek", &vcek, &gpu, &chain]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = aimine(&[
+        "quote", "build", "--sev", &report, "--vcek", &vcek, &gpu, &chain,
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let composite = hex::decode(stdout(&o).trim()).unwrap();
     assert_eq!(&composite[..7], b"AIMQ\x01\x05\x02");
     // Mixing two CPU kinds is a usage error.
-    assert_eq!(aimine(&["quote", "build", "--sev", &report, "--tdx", &tdx]).status.code(), Some(2));
+    assert_eq!(
+        aimine(&["quote", "build", "--sev", &report, "--tdx", &tdx])
+            .status
+            .code(),
+        Some(2)
+    );
 }

@@ -68,6 +68,7 @@ fn rules(c: &C, call: &Call<'_>, g: &GasSchedule) -> Rules {
         | C::setComputeUnits(_)
         | C::setSpender(_)
         | C::setAdvisoryBanned(_)
+        | C::setIntelRoot(_)
         | C::submitIntelCollateral(_)
         | C::submitVcek(_)
         | C::markSpent(_) => write(g.write_call),
@@ -311,6 +312,10 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
             let index = u64::try_from(x.index).map_err(|_| Reverted::Registry(Error::BadParam))?;
             ctx.registry()
                 .set_amd_root(&caller, index, product, &x.ark, &x.ask)?;
+            Vec::new()
+        }
+        C::setIntelRoot(x) => {
+            ctx.registry().set_intel_root(&caller, &x.root)?;
             Vec::new()
         }
         C::setAdvisoryBanned(x) => {

@@ -18,7 +18,7 @@ use aimine_nvtrust::Architecture;
 use aimine_registry::session::{key_hash, session_nonce};
 use aimine_tee::testkit::{KIT_TIME, ReportFields, SevKit};
 use aimine_tiers::TrustTier;
-use alloy_sol_types::SolCall;
+use alloy_sol_types::{SolCall, SolError};
 use common::*;
 use revm::primitives::{B256, Bytes, U256};
 use sha2::{Digest, Sha256};
@@ -260,4 +260,142 @@ fn nv_trust_parses_real_intel_quotes() {
             .unwrap();
         assert_reverts::<INVTrust::CpuQuoteRejected>(&r);
     }
+}
+
+/// A devnet at the kit time that trusts the Intel test kit's root, with its collateral submitted
+/// by an ordinary account (permissionless).
+fn tdx_world() -> (World, aimine_tee::testkit::intel::IntelKit) {
+    let mut w = World::at(KIT_TIME, 4, |_| {});
+    let kit = aimine_tee::testkit::intel::IntelKit::new();
+    w.ok(
+        ADMIN,
+        AI_MINING,
+        &IAIMining::setIntelRootCall {
+            root: Bytes::copy_from_slice(kit.root()),
+        },
+    );
+    let c = kit.collateral();
+    let encoded = aimine_envelope::encode_collateral(&IntelCollateral {
+        pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
+        root_ca_crl: &c.root_ca_crl,
+        pck_crl: &c.pck_crl,
+        tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
+        tcb_info: c.tcb_info.as_bytes(),
+        tcb_info_signature: &c.tcb_info_signature,
+        qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
+        qe_identity: c.qe_identity.as_bytes(),
+        qe_identity_signature: &c.qe_identity_signature,
+    })
+    .unwrap();
+    let r = w.send(
+        OTHER,
+        AI_MINING,
+        &IAIMining::submitIntelCollateralCall {
+            collateral: encoded.clone().into(),
+        },
+    );
+    assert!(r.ok(), "{:?}", r.result);
+    eprintln!(
+        "submitIntelCollateral ({} bytes): {} gas",
+        encoded.len(),
+        r.gas_used()
+    );
+    let submitted: IAIMining::CollateralSubmitted = event(&r, AI_MINING);
+    assert_eq!(submitted.tcbEvaluation, U256::from(20));
+    // The same again is not newer.
+    let r = w.send(
+        OTHER,
+        AI_MINING,
+        &IAIMining::submitIntelCollateralCall {
+            collateral: encoded.into(),
+        },
+    );
+    assert_reverts::<IAIMining::CollateralSuperseded>(&r);
+    (w, kit)
+}
+
+#[test]
+fn compute_provider_starts_a_tdx_session_with_only_the_quote() {
+    use aimine_tee::testkit::intel::TdFields;
+    let (mut w, kit) = tdx_world();
+    let cp = w.compute_provider();
+    let mut data = [0u8; 64];
+    data[..32].copy_from_slice(&nonce(&w, MINER));
+    let quote = kit.tdx_quote(&TdFields {
+        report_data: data,
+        ..TdFields::default()
+    });
+    // The envelope carries the quote alone: the chain holds the collateral.
+    let envelope = encode_intel(true, &quote, None).unwrap();
+    let parsed = w.view(
+        NV_TRUST,
+        &INVTrust::parseQuoteCall {
+            teeQuote: envelope.clone().into(),
+        },
+    );
+    assert_eq!(
+        (parsed.trustLevel, parsed.gpuId, parsed.computeUnits),
+        (3, B256::from(kit.platform_id()), U256::from(100))
+    );
+    let r = w.send(
+        MINER,
+        cp,
+        &ComputeProvider::startSessionCall {
+            teeQuote: envelope.into(),
+        },
+    );
+    assert!(r.ok(), "{:?}", r.result);
+    eprintln!("TDX startSession via ComputeProvider: {} gas", r.gas_used());
+    let id = ComputeProvider::startSessionCall::abi_decode_returns(&r.output()).unwrap();
+    let started: IAIMining::SessionStarted = event(&r, AI_MINING);
+    assert_eq!((started.tier, started.computeUnits), (3, 100));
+    w.advance(1_800);
+    let r = w.send(MINER, cp, &ComputeProvider::heartbeatCall { sessionId: id });
+    let reward = ComputeProvider::heartbeatCall::abi_decode_returns(&r.output()).unwrap();
+    assert_eq!(reward, expected_reward(1_800, 100, TrustTier::Confidential));
+
+    // A TD quote bound to another miner: ComputeProvider's verifyQuote passes (it has no nonce
+    // to check), AI_MINING refuses it.
+    let mut other = [0u8; 64];
+    other[..32].copy_from_slice(&nonce(&w, OTHER));
+    let q = encode_intel(
+        true,
+        &kit.tdx_quote(&TdFields {
+            report_data: other,
+            ..TdFields::default()
+        }),
+        None,
+    )
+    .unwrap();
+    let r = w.send(
+        MINER,
+        AI_MINING,
+        &IAIMining::startSessionCall {
+            miner: MINER,
+            teeQuote: q.into(),
+        },
+    );
+    assert_reverts::<IAIMining::NonceNotBound>(&r);
+    // A debug TD is refused with the guest-policy check (6).
+    let q = encode_intel(
+        true,
+        &kit.tdx_quote(&TdFields {
+            report_data: data,
+            td_attributes: [1, 0, 0, 0x10, 0, 0, 0, 0],
+            ..TdFields::default()
+        }),
+        None,
+    )
+    .unwrap();
+    let r = w.send(
+        MINER,
+        AI_MINING,
+        &IAIMining::startSessionCall {
+            miner: MINER,
+            teeQuote: q.into(),
+        },
+    );
+    assert_reverts::<IAIMining::CpuQuoteRejected>(&r);
+    let err = IAIMining::CpuQuoteRejected::abi_decode(&r.output()).unwrap();
+    assert_eq!(err.check, 6);
 }

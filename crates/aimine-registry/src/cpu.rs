@@ -310,15 +310,10 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         if u64::from(evaluation) < newest {
             return Err(Error::CollateralSuperseded);
         }
+        let root = self.intel_root_for(&quote_root(quote))?;
         self.state().meter(Work::IntelQuote)?;
         let options = aimine_tee::intel::IntelOptions { allow_debug };
-        let att = aimine_tee::intel::verify_quote(
-            quote,
-            &collateral,
-            aimine_tee::intel::INTEL_SGX_ROOT_CA,
-            now,
-            &options,
-        )?;
+        let att = aimine_tee::intel::verify_quote(quote, &collateral, &root, now, &options)?;
         if (att.kind == Kind::Tdx) != tdx {
             return Err(Error::CpuQuote(Check::Format));
         }
@@ -457,10 +452,12 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             qe_identity_signature: c.qe_identity_signature.to_vec(),
             pck_certificate_chain: None,
         };
+        let chain_root = pem_last_der(&collateral.tcb_info_issuer_chain);
+        let root = self.intel_root_for(&chain_root)?;
         self.state().meter(Work::IntelCollateral)?;
         let info = aimine_tee::intel::collateral::verify_collateral(
             &collateral,
-            aimine_tee::intel::INTEL_SGX_ROOT_CA,
+            &root,
             self.env().timestamp,
         )?;
         let base = collateral_key(&info.fmspc, info.tdx);
@@ -545,6 +542,34 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         )?;
         self.emit(Event::VcekSubmitted { chip_key });
         Ok(chip_key)
+    }
+
+    /// The Intel root to verify against: governance's extra root when the evidence's chain ends
+    /// in it, else Intel's pinned SGX Root CA.
+    #[cfg(feature = "intel")]
+    fn intel_root_for(&mut self, chain_root: &Option<Vec<u8>>) -> Result<Vec<u8>, Error> {
+        let extra = blob::load(self.state(), &keys::slot(keys::INTEL_ROOT))?;
+        Ok(match chain_root {
+            Some(root) if !extra.is_empty() && *root == extra => extra,
+            _ => aimine_tee::intel::INTEL_SGX_ROOT_CA.to_vec(),
+        })
+    }
+
+    /// Trusts another Intel root CA (DER) beside Intel's pinned one, or clears it with empty
+    /// bytes (admin only): a test kit's. Evidence whose chain ends in it is verified against it.
+    ///
+    /// # Errors
+    /// [`Error::NotAdmin`], [`Error::BadParam`] for bytes that are not a certificate.
+    pub fn set_intel_root(&mut self, caller: &Address, der: &[u8]) -> Result<(), Error> {
+        self.require_admin(caller)?;
+        if !der.is_empty() && (der.first() != Some(&0x30) || der.len() > 4096) {
+            return Err(Error::BadParam);
+        }
+        blob::store(self.state(), &keys::slot(keys::INTEL_ROOT), der)?;
+        self.emit(Event::AnchorAdded {
+            key_hash: Sha256::digest(der).into(),
+        });
+        Ok(())
     }
 
     /// Bans (or unbans) an Intel advisory id (admin only): platforms it applies to are refused.
@@ -653,6 +678,24 @@ pub fn advisory_hash(id: &str) -> Word {
         h.update([b.to_ascii_uppercase()]);
     }
     h.finalize().into()
+}
+
+/// The last certificate (DER) of the PCK chain a quote carries, unverified.
+#[cfg(feature = "intel")]
+fn quote_root(quote: &[u8]) -> Option<Vec<u8>> {
+    let parsed = dcap_qvl_quote(quote)?;
+    parsed.last().cloned()
+}
+
+#[cfg(feature = "intel")]
+fn dcap_qvl_quote(quote: &[u8]) -> Option<Vec<Vec<u8>>> {
+    aimine_tee::intel::quote_chain(quote)
+}
+
+/// The last certificate (DER) of a PEM chain, unverified.
+#[cfg(feature = "intel")]
+fn pem_last_der(pem: &str) -> Option<Vec<u8>> {
+    aimine_tee::intel::pem_chain(pem).and_then(|c| c.last().cloned())
 }
 
 /// Where the newest Intel collateral of an FMSPC and TEE type lives.

@@ -120,3 +120,6 @@ pub const AMD_ROOTS: u64 = 40;
 pub const INTEL_COLLATERAL: u64 = 41;
 /// `mapping(bytes32 chipTcbKey => bytes vcek)`: verified AMD VCEKs by chip and TCB.
 pub const VCEK_BY_CHIP: u64 = 42;
+/// `bytes`: an Intel root CA (DER) governance trusts beside Intel's pinned SGX Root CA (a test
+/// kit's); empty when none.
+pub const INTEL_ROOT: u64 = 43;

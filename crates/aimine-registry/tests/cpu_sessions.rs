@@ -510,3 +510,197 @@ fn a_submitted_vcek_serves_reports_that_carry_no_certificate() {
         Err(Error::CpuQuote(aimine_tee::Check::Chain))
     );
 }
+
+mod tdx {
+    use super::*;
+    use aimine_tee::testkit::intel::{IntelKit, OUT_OF_DATE_TDX_SVN, TdFields};
+
+    /// A world that trusts the Intel test kit's root and holds its collateral.
+    fn world() -> (World, IntelKit) {
+        let mut w = World::new(9);
+        let kit = IntelKit::new();
+        w.call(T, |r| r.set_intel_root(&ADMIN, kit.root())).unwrap();
+        let c = kit.collateral();
+        let encoded = aimine_envelope::encode_collateral(&IntelCollateral {
+            pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
+            root_ca_crl: &c.root_ca_crl,
+            pck_crl: &c.pck_crl,
+            tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
+            tcb_info: c.tcb_info.as_bytes(),
+            tcb_info_signature: &c.tcb_info_signature,
+            qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
+            qe_identity: c.qe_identity.as_bytes(),
+            qe_identity_signature: &c.qe_identity_signature,
+        })
+        .unwrap();
+        w.call(T, |r| r.submit_intel_collateral(&encoded)).unwrap();
+        (w, kit)
+    }
+
+    fn quote(kit: &IntelKit, data: [u8; 64], svn: Option<[u8; 16]>) -> Vec<u8> {
+        let mut fields = TdFields {
+            report_data: data,
+            ..TdFields::default()
+        };
+        if let Some(s) = svn {
+            fields.tee_tcb_svn = s;
+        }
+        encode_intel(true, &kit.tdx_quote(&fields), None).unwrap()
+    }
+
+    #[test]
+    fn a_td_mines_bound_to_its_session_nonce() {
+        let (mut w, kit) = world();
+        let q = quote(&kit, bound(nonce(&w, &MINER, T), [0; 32]), None);
+        let id = w
+            .call(T, |r| r.start_session(&MINER, &MINER, &q, None))
+            .unwrap();
+        let s = w.call(T, |r| r.session(&id)).unwrap().unwrap();
+        assert_eq!(
+            (s.gpu_id, s.tier, s.kind, s.grade_bps, s.compute_units),
+            (kit.platform_id(), TrustTier::Confidential, 2, 10_000, 100)
+        );
+        assert_eq!(
+            w.call(T + 600, |r| r.heartbeat(&MINER, &id, None)).unwrap(),
+            1_000_000_000u128 * 600 * 100
+        );
+        // The same TD for another miner: busy. Replays: another miner's, an old epoch's, another chain's.
+        let other = quote(&kit, bound(nonce(&w, &OTHER, T), [0; 32]), None);
+        assert_eq!(
+            w.call(T, |r| r.start_session(&OTHER, &OTHER, &other, None)),
+            Err(Error::GpuBusy)
+        );
+        let mut elsewhere = World::new(9);
+        elsewhere.chain_id = 5;
+        for data in [
+            nonce(&w, &OTHER, T),
+            nonce(&w, &MINER, T - 7_200),
+            nonce(&elsewhere, &MINER, T),
+            [9; 32],
+        ] {
+            let q = quote(&kit, bound(data, [0; 32]), None);
+            assert_eq!(
+                w.call(T, |r| r.start_session(&MINER, &MINER, &q, None)),
+                Err(Error::NonceNotBound)
+            );
+        }
+    }
+
+    #[test]
+    fn an_out_of_date_td_earns_the_graded_rate_until_its_grace_ends() {
+        let (mut w, kit) = world();
+        let word = aimine_registry::store::word::from_u64;
+        let q = quote(
+            &kit,
+            bound(nonce(&w, &MINER, T), [0; 32]),
+            Some(OUT_OF_DATE_TDX_SVN),
+        );
+        // The out-of-date level is dated 2025-01-01: the default 90-day grace is long over.
+        assert_eq!(
+            w.call(T, |r| r.start_session(&MINER, &MINER, &q, None)),
+            Err(Error::CpuQuote(aimine_tee::Check::TcbPolicy))
+        );
+        w.call(T, |r| {
+            r.set_param(&ADMIN, Param::TcbGraceSeconds, word(10 * 365 * 86_400))
+        })
+        .unwrap();
+        let id = w
+            .call(T, |r| r.start_session(&MINER, &MINER, &q, None))
+            .unwrap();
+        let s = w.call(T, |r| r.session(&id)).unwrap().unwrap();
+        assert_eq!(s.grade_bps, 5_000);
+        // Half the Confidential rate.
+        assert_eq!(
+            w.call(T + 600, |r| r.heartbeat(&MINER, &id, None)).unwrap(),
+            1_000_000_000u128 * 600 * 100 / 2
+        );
+        // Governance shortens the grace again: refused from now on.
+        w.call(T, |r| {
+            r.set_param(&ADMIN, Param::TcbGraceSeconds, word(86_400))
+        })
+        .unwrap();
+        let later = T + 3_600;
+        let q = quote(
+            &kit,
+            bound(nonce(&w, &MINER, later), [0; 32]),
+            Some(OUT_OF_DATE_TDX_SVN),
+        );
+        assert_eq!(
+            w.call(later, |r| r.start_session(&MINER, &MINER, &q, None)),
+            Err(Error::CpuQuote(aimine_tee::Check::TcbPolicy))
+        );
+        // A banned advisory refuses too.
+        w.call(T, |r| {
+            r.set_param(&ADMIN, Param::TcbGraceSeconds, word(10 * 365 * 86_400))
+        })
+        .unwrap();
+        w.call(T, |r| r.set_advisory_banned(&ADMIN, "INTEL-SA-99999", true))
+            .unwrap();
+        assert_eq!(
+            w.call(later, |r| r.start_session(&MINER, &MINER, &q, None)),
+            Err(Error::CpuQuote(aimine_tee::Check::TcbPolicy))
+        );
+    }
+
+    #[test]
+    fn a_td_with_its_gpus_mines_at_the_gpu_tier() {
+        let (mut w, kit) = world();
+        let n = nonce(&w, &MINER, T);
+        let (envs, ids) = gpus(&mut w, n, &[1, 2]);
+        let cpu = quote(&kit, bound(n, hash_ids(&ids)), None);
+        let refs: Vec<&[u8]> = envs.iter().map(Vec::as_slice).collect();
+        let q = encode_composite(&cpu, &refs).unwrap();
+        let id = w
+            .call(T, |r| r.start_session(&MINER, &MINER, &q, None))
+            .unwrap();
+        let s = w.call(T, |r| r.session(&id)).unwrap().unwrap();
+        assert_eq!(
+            (s.gpu_id, s.tier, s.kind, s.compute_units),
+            (kit.platform_id(), TrustTier::Confidential, 5, 2_000)
+        );
+        // Reordered GPUs: refused.
+        let (mut w2, kit2) = world();
+        let n2 = nonce(&w2, &MINER, T);
+        let (envs2, ids2) = gpus(&mut w2, n2, &[1, 2]);
+        let cpu2 = quote(&kit2, bound(n2, hash_ids(&ids2)), None);
+        let swapped = encode_composite(&cpu2, &[&envs2[1], &envs2[0]]).unwrap();
+        assert_eq!(
+            w2.call(T, |r| r.start_session(&MINER, &MINER, &swapped, None)),
+            Err(Error::GpuSetMismatch)
+        );
+    }
+
+    #[test]
+    fn without_the_kit_root_a_kit_quote_is_refused() {
+        let mut w = World::new(9);
+        let kit = IntelKit::new();
+        let c = kit.collateral();
+        let col = IntelCollateral {
+            pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
+            root_ca_crl: &c.root_ca_crl,
+            pck_crl: &c.pck_crl,
+            tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
+            tcb_info: c.tcb_info.as_bytes(),
+            tcb_info_signature: &c.tcb_info_signature,
+            qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
+            qe_identity: c.qe_identity.as_bytes(),
+            qe_identity_signature: &c.qe_identity_signature,
+        };
+        let fields = TdFields {
+            report_data: bound(nonce(&w, &MINER, T), [0; 32]),
+            ..TdFields::default()
+        };
+        let q = encode_intel(true, &kit.tdx_quote(&fields), Some(&col)).unwrap();
+        let err = w
+            .call(T, |r| r.start_session(&MINER, &MINER, &q, None))
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::CpuQuote(c) if c != aimine_tee::Check::TcbPolicy),
+            "{err:?}"
+        );
+        assert_eq!(
+            w.call(T, |r| r.set_intel_root(&MINER, kit.root())),
+            Err(Error::NotAdmin)
+        );
+    }
+}

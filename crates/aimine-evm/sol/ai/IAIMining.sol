@@ -204,6 +204,10 @@ interface IAIMining {
     /// Milan/Genoa/Turin roots (`product` 0 Milan, 1 Genoa, 2 Turin); an empty ARK clears the slot.
     function setAmdRoot(uint256 index, uint8 product, bytes calldata ark, bytes calldata ask) external;
 
+    /// @notice Trusts another Intel root CA (DER) beside Intel's pinned SGX Root CA, or clears it
+    /// with empty bytes: evidence whose chain ends in it is verified against it (test kits).
+    function setIntelRoot(bytes calldata root) external;
+
     /// @notice Bans (or unbans) an Intel security advisory id ("INTEL-SA-00615"): CPU TEE quotes
     /// it applies to are refused.
     function setAdvisoryBanned(string calldata advisoryId, bool banned) external;

@@ -145,6 +145,10 @@ contract AimineClient {
         MINING.setAmdRoot(index, product, ark, ask);
     }
 
+    function setIntelRoot(bytes calldata root) external {
+        MINING.setIntelRoot(root);
+    }
+
     function setAdvisoryBanned(string calldata advisoryId, bool banned) external {
         MINING.setAdvisoryBanned(advisoryId, banned);
     }

@@ -322,3 +322,16 @@ pub fn collateral_summary(c: &Collateral) -> Result<([u8; 6], bool, u32), Error>
     }
     Ok((fmspc, tcb.id == "TDX", tcb.tcb_evaluation_data_number))
 }
+
+/// The PCK chain (DER, leaf first) a quote carries, read without verifying anything.
+pub fn quote_chain(quote: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let parsed = Quote::parse(quote).ok()?;
+    dcap_qvl::intel::extract_cert_chain(&parsed).ok()
+}
+
+/// The certificates (DER) of a PEM chain, read without verifying anything.
+pub fn pem_chain(pem: &str) -> Option<Vec<Vec<u8>>> {
+    use der::Encode;
+    let certs = x509_cert::Certificate::load_pem_chain(pem.as_bytes()).ok()?;
+    certs.iter().map(|c| c.to_der().ok()).collect()
+}

@@ -26,15 +26,15 @@ use crate::sev::verify::Endorsement;
 /// A time inside every test-kit certificate's validity (2027-01-15).
 pub const KIT_TIME: u64 = 1_800_000_000;
 
-const ARK: &[u8] = include_bytes!("../testkit/ark.der");
-const ASK: &[u8] = include_bytes!("../testkit/ask.der");
+const ARK: &[u8] = include_bytes!("../../testkit/ark.der");
+const ASK: &[u8] = include_bytes!("../../testkit/ask.der");
 const VCEKS: [&[u8]; 2] = [
-    include_bytes!("../testkit/vcek1.der"),
-    include_bytes!("../testkit/vcek2.der"),
+    include_bytes!("../../testkit/vcek1.der"),
+    include_bytes!("../../testkit/vcek2.der"),
 ];
 const VCEK_KEYS: [&[u8]; 2] = [
-    include_bytes!("../testkit/vcek1.key.der"),
-    include_bytes!("../testkit/vcek2.key.der"),
+    include_bytes!("../../testkit/vcek1.key.der"),
+    include_bytes!("../../testkit/vcek2.key.der"),
 ];
 
 /// The fields a forged report carries; everything else is zero.
@@ -164,3 +164,6 @@ impl SevKit {
         r
     }
 }
+
+#[cfg(feature = "intel")]
+pub mod intel;
