@@ -215,7 +215,7 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
                     p.push(format!(".{i}"));
                     p.into()
                 };
-                std::fs::write(&path, &out)
+                std::fs::write(&path, out)
                     .map_err(|e| format!("writing {}: {e}", path.display()))?;
                 eprintln!("{label}: {} bytes -> {}", out.len(), path.display());
             }
