@@ -263,26 +263,25 @@ fn quote_mutations_are_refused() {
         let Some((quote, collateral)) = load(name) else {
             return;
         };
-        // Header (48) + report body: every 7th byte (the signature covers all of it; dcap-qvl
-        // checks the whole signed span at once, so a sample proves the span, and the full sweep
-        // runs in the fuzz target).
+        // Header (48) + report body: every byte.
         let signed = 48 + body_len;
-        let n_body = mutate(&quote, &collateral, time, (0..signed).step_by(7));
+        let n_body = mutate(&quote, &collateral, time, 0..signed);
         // Auth data: signature length (4), attestation signature (64), attestation key (64), then
         // certification data type (2), size (4), QE report (384) and QE signature (64).
         let sig = signed + 4;
         let n_sig = mutate(&quote, &collateral, time, sig..sig + 64);
-        let qe_report = sig + 128 + 6;
-        let n_qe = mutate(
-            &quote,
-            &collateral,
-            time,
-            (qe_report..qe_report + 384).step_by(5),
-        );
+        // v4 (TDX) wraps the QE report in certification data type 6 (2 + 4 bytes); v3 does not.
+        let qe_report = if name == "tdx_quote" {
+            sig + 128 + 6
+        } else {
+            sig + 128
+        };
+        let n_qe = mutate(&quote, &collateral, time, qe_report..qe_report + 384);
         let n_qe_sig = mutate(&quote, &collateral, time, qe_report + 384..qe_report + 448);
         eprintln!(
             "{name}: refused {n_body} body, {n_sig} signature, {n_qe} QE report, {n_qe_sig} QE signature mutations"
         );
+        assert_eq!((n_body, n_sig, n_qe, n_qe_sig), (signed, 64, 384, 64));
         // Truncations.
         for len in [0, 47, signed, signed + 100, quote.len() / 2] {
             assert!(
