@@ -66,18 +66,7 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
 pub fn intel_collateral(name: &str) -> Option<Vec<u8>> {
     let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
     let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).ok()?).ok()?;
-    aimine_envelope::encode_collateral(&aimine_envelope::IntelCollateral {
-        pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
-        root_ca_crl: &c.root_ca_crl,
-        pck_crl: &c.pck_crl,
-        tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
-        tcb_info: c.tcb_info.as_bytes(),
-        tcb_info_signature: &c.tcb_info_signature,
-        qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
-        qe_identity: c.qe_identity.as_bytes(),
-        qe_identity_signature: &c.qe_identity_signature,
-    })
-    .ok()
+    aimine_envelope::encode_collateral(&aimine_envelope::IntelCollateral::from_dcap(&c)).ok()
 }
 
 /// Envelopes of every kind: the test kit's SEV-SNP guest (alone and with two test GPUs), the

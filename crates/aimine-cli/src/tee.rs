@@ -56,7 +56,6 @@ fn unwrap(raw: Vec<u8>) -> Unwrapped {
         Ok(aimine_envelope::Envelope::Composite { cpu, .. }) => Some(cpu),
         _ => None,
     };
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     match cpu {
         Some(aimine_envelope::Cpu::SevSnp { report, certs }) => Unwrapped {
             bytes: report.to_vec(),
@@ -68,18 +67,7 @@ fn unwrap(raw: Vec<u8>) -> Unwrapped {
         }) => Unwrapped {
             bytes: quote.to_vec(),
             certs: Vec::new(),
-            collateral: collateral.map(|c| aimine_tee::intel::Collateral {
-                pck_crl_issuer_chain: text(c.pck_crl_issuer_chain),
-                root_ca_crl: c.root_ca_crl.to_vec(),
-                pck_crl: c.pck_crl.to_vec(),
-                tcb_info_issuer_chain: text(c.tcb_info_issuer_chain),
-                tcb_info: text(c.tcb_info),
-                tcb_info_signature: c.tcb_info_signature.to_vec(),
-                qe_identity_issuer_chain: text(c.qe_identity_issuer_chain),
-                qe_identity: text(c.qe_identity),
-                qe_identity_signature: c.qe_identity_signature.to_vec(),
-                pck_certificate_chain: None,
-            }),
+            collateral: collateral.and_then(|c| c.to_dcap()),
         },
         None => Unwrapped {
             bytes: raw.clone(),
@@ -314,17 +302,7 @@ pub fn cpu_envelope(a: &crate::args::BuildArgs) -> Result<Option<Vec<u8>>, CliEr
         };
         let fields = collateral
             .as_ref()
-            .map(|c| aimine_envelope::IntelCollateral {
-                pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
-                root_ca_crl: &c.root_ca_crl,
-                pck_crl: &c.pck_crl,
-                tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
-                tcb_info: c.tcb_info.as_bytes(),
-                tcb_info_signature: &c.tcb_info_signature,
-                qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
-                qe_identity: c.qe_identity.as_bytes(),
-                qe_identity_signature: &c.qe_identity_signature,
-            });
+            .map(aimine_envelope::IntelCollateral::from_dcap);
         let env = aimine_envelope::encode_intel(tdx, &quote, fields.as_ref())
             .map_err(|e| format!("{}: {e}", path.display()))?;
         return Ok(Some(env));

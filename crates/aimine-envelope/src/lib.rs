@@ -155,6 +155,42 @@ impl<'a> IntelCollateral<'a> {
         ]
     }
 
+    /// The fields of dcap-qvl's collateral, borrowed (feature `intel`).
+    #[cfg(feature = "intel")]
+    pub fn from_dcap(c: &'a aimine_tee::intel::Collateral) -> Self {
+        IntelCollateral {
+            pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
+            root_ca_crl: &c.root_ca_crl,
+            pck_crl: &c.pck_crl,
+            tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
+            tcb_info: c.tcb_info.as_bytes(),
+            tcb_info_signature: &c.tcb_info_signature,
+            qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
+            qe_identity: c.qe_identity.as_bytes(),
+            qe_identity_signature: &c.qe_identity_signature,
+        }
+    }
+
+    /// dcap-qvl's collateral, owned (feature `intel`); `None` when a text field (PEM chains,
+    /// JSON) is not UTF-8.
+    #[cfg(feature = "intel")]
+    pub fn to_dcap(&self) -> Option<aimine_tee::intel::Collateral> {
+        use alloc::string::String;
+        let text = |b: &[u8]| String::from_utf8(b.to_vec()).ok();
+        Some(aimine_tee::intel::Collateral {
+            pck_crl_issuer_chain: text(self.pck_crl_issuer_chain)?,
+            root_ca_crl: self.root_ca_crl.to_vec(),
+            pck_crl: self.pck_crl.to_vec(),
+            tcb_info_issuer_chain: text(self.tcb_info_issuer_chain)?,
+            tcb_info: text(self.tcb_info)?,
+            tcb_info_signature: self.tcb_info_signature.to_vec(),
+            qe_identity_issuer_chain: text(self.qe_identity_issuer_chain)?,
+            qe_identity: text(self.qe_identity)?,
+            qe_identity_signature: self.qe_identity_signature.to_vec(),
+            pck_certificate_chain: None,
+        })
+    }
+
     fn from_fields(f: [&'a [u8]; 9]) -> Self {
         let [a, b, c, d, e, g, h, i, j] = f;
         IntelCollateral {

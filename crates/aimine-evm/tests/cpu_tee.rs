@@ -196,17 +196,7 @@ fn intel(name: &str) -> Option<Vec<u8>> {
     let quote = aimine_vectors::read(&format!("cputee/intel-dcap/{name}"))?;
     let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
     let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).unwrap()).unwrap();
-    let col = IntelCollateral {
-        pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
-        root_ca_crl: &c.root_ca_crl,
-        pck_crl: &c.pck_crl,
-        tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
-        tcb_info: c.tcb_info.as_bytes(),
-        tcb_info_signature: &c.tcb_info_signature,
-        qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
-        qe_identity: c.qe_identity.as_bytes(),
-        qe_identity_signature: &c.qe_identity_signature,
-    };
+    let col = IntelCollateral::from_dcap(&c);
     Some(encode_intel(name.starts_with("tdx"), &quote, Some(&col)).unwrap())
 }
 
@@ -275,18 +265,7 @@ fn tdx_world() -> (World, aimine_tee::testkit::intel::IntelKit) {
         },
     );
     let c = kit.collateral();
-    let encoded = aimine_envelope::encode_collateral(&IntelCollateral {
-        pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
-        root_ca_crl: &c.root_ca_crl,
-        pck_crl: &c.pck_crl,
-        tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
-        tcb_info: c.tcb_info.as_bytes(),
-        tcb_info_signature: &c.tcb_info_signature,
-        qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
-        qe_identity: c.qe_identity.as_bytes(),
-        qe_identity_signature: &c.qe_identity_signature,
-    })
-    .unwrap();
+    let encoded = aimine_envelope::encode_collateral(&IntelCollateral::from_dcap(&c)).unwrap();
     let r = w.send(
         OTHER,
         AI_MINING,

@@ -286,22 +286,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             }
         };
         let c = &c;
-        let text = |b: &[u8]| {
-            alloc::string::String::from_utf8(b.to_vec())
-                .map_err(|_| Error::CpuQuote(Check::Collateral))
-        };
-        let collateral = aimine_tee::intel::Collateral {
-            pck_crl_issuer_chain: text(c.pck_crl_issuer_chain)?,
-            root_ca_crl: c.root_ca_crl.to_vec(),
-            pck_crl: c.pck_crl.to_vec(),
-            tcb_info_issuer_chain: text(c.tcb_info_issuer_chain)?,
-            tcb_info: text(c.tcb_info)?,
-            tcb_info_signature: c.tcb_info_signature.to_vec(),
-            qe_identity_issuer_chain: text(c.qe_identity_issuer_chain)?,
-            qe_identity: text(c.qe_identity)?,
-            qe_identity_signature: c.qe_identity_signature.to_vec(),
-            pck_certificate_chain: None,
-        };
+        let collateral = c.to_dcap().ok_or(Error::CpuQuote(Check::Collateral))?;
         // Never older than the newest collateral the chain keeps for this FMSPC: otherwise a
         // platform Intel has since downgraded could present last month's verdict.
         let (fmspc, is_tdx, evaluation) = aimine_tee::intel::collateral_summary(&collateral)?;
@@ -436,22 +421,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         encoded: &[u8],
     ) -> Result<([u8; 6], bool, u32), Error> {
         let c = aimine_envelope::decode_collateral(encoded)?;
-        let text = |b: &[u8]| {
-            alloc::string::String::from_utf8(b.to_vec())
-                .map_err(|_| Error::CpuQuote(Check::Collateral))
-        };
-        let collateral = aimine_tee::intel::Collateral {
-            pck_crl_issuer_chain: text(c.pck_crl_issuer_chain)?,
-            root_ca_crl: c.root_ca_crl.to_vec(),
-            pck_crl: c.pck_crl.to_vec(),
-            tcb_info_issuer_chain: text(c.tcb_info_issuer_chain)?,
-            tcb_info: text(c.tcb_info)?,
-            tcb_info_signature: c.tcb_info_signature.to_vec(),
-            qe_identity_issuer_chain: text(c.qe_identity_issuer_chain)?,
-            qe_identity: text(c.qe_identity)?,
-            qe_identity_signature: c.qe_identity_signature.to_vec(),
-            pck_certificate_chain: None,
-        };
+        let collateral = c.to_dcap().ok_or(Error::CpuQuote(Check::Collateral))?;
         let chain_root = pem_last_der(&collateral.tcb_info_issuer_chain);
         let root = self.intel_root_for(&chain_root)?;
         self.state().meter(Work::IntelCollateral)?;

@@ -305,17 +305,7 @@ fn intel(name: &str) -> Option<Vec<u8>> {
     let quote = aimine_vectors::read(&format!("cputee/intel-dcap/{name}"))?;
     let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
     let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).unwrap()).unwrap();
-    let col = IntelCollateral {
-        pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
-        root_ca_crl: &c.root_ca_crl,
-        pck_crl: &c.pck_crl,
-        tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
-        tcb_info: c.tcb_info.as_bytes(),
-        tcb_info_signature: &c.tcb_info_signature,
-        qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
-        qe_identity: c.qe_identity.as_bytes(),
-        qe_identity_signature: &c.qe_identity_signature,
-    };
+    let col = IntelCollateral::from_dcap(&c);
     Some(encode_intel(name.starts_with("tdx"), &quote, Some(&col)).unwrap())
 }
 
@@ -391,17 +381,7 @@ fn real_intel_quotes_are_appraised_with_inline_collateral_and_graded() {
 fn collateral_bytes(name: &str) -> Option<Vec<u8>> {
     let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
     let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).unwrap()).unwrap();
-    let col = IntelCollateral {
-        pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
-        root_ca_crl: &c.root_ca_crl,
-        pck_crl: &c.pck_crl,
-        tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
-        tcb_info: c.tcb_info.as_bytes(),
-        tcb_info_signature: &c.tcb_info_signature,
-        qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
-        qe_identity: c.qe_identity.as_bytes(),
-        qe_identity_signature: &c.qe_identity_signature,
-    };
+    let col = IntelCollateral::from_dcap(&c);
     Some(aimine_envelope::encode_collateral(&col).unwrap())
 }
 
@@ -521,18 +501,7 @@ mod tdx {
         let kit = IntelKit::new();
         w.call(T, |r| r.set_intel_root(&ADMIN, kit.root())).unwrap();
         let c = kit.collateral();
-        let encoded = aimine_envelope::encode_collateral(&IntelCollateral {
-            pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
-            root_ca_crl: &c.root_ca_crl,
-            pck_crl: &c.pck_crl,
-            tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
-            tcb_info: c.tcb_info.as_bytes(),
-            tcb_info_signature: &c.tcb_info_signature,
-            qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
-            qe_identity: c.qe_identity.as_bytes(),
-            qe_identity_signature: &c.qe_identity_signature,
-        })
-        .unwrap();
+        let encoded = aimine_envelope::encode_collateral(&IntelCollateral::from_dcap(&c)).unwrap();
         w.call(T, |r| r.submit_intel_collateral(&encoded)).unwrap();
         (w, kit)
     }
@@ -675,17 +644,7 @@ mod tdx {
         let mut w = World::new(9);
         let kit = IntelKit::new();
         let c = kit.collateral();
-        let col = IntelCollateral {
-            pck_crl_issuer_chain: c.pck_crl_issuer_chain.as_bytes(),
-            root_ca_crl: &c.root_ca_crl,
-            pck_crl: &c.pck_crl,
-            tcb_info_issuer_chain: c.tcb_info_issuer_chain.as_bytes(),
-            tcb_info: c.tcb_info.as_bytes(),
-            tcb_info_signature: &c.tcb_info_signature,
-            qe_identity_issuer_chain: c.qe_identity_issuer_chain.as_bytes(),
-            qe_identity: c.qe_identity.as_bytes(),
-            qe_identity_signature: &c.qe_identity_signature,
-        };
+        let col = IntelCollateral::from_dcap(&c);
         let fields = TdFields {
             report_data: bound(nonce(&w, &MINER, T), [0; 32]),
             ..TdFields::default()
