@@ -50,25 +50,23 @@ pub fn run(data: &[u8]) {
     match &envelope {
         Envelope::Gpu(_) => {}
         Envelope::Cpu(cpu) => assert_eq!(cpu_bytes(cpu), data, "CPU envelopes round-trip"),
-        Envelope::Composite { .. } => {
-            // Parts are whole envelopes; re-encoding from the decoded parts needs their bytes,
-            // which the decoder does not keep, so check the count survives a rebuild instead.
+        // The decoder keeps no part's bytes: rebuild the composite from its decoded parts and
+        // check it decodes to as many GPUs.
+        Envelope::Composite { cpu, gpus } => {
+            let gpu_bytes: Vec<Vec<u8>> = gpus
+                .iter()
+                .map(|q| {
+                    let refs: Vec<Vec<u8>> = q.chain.iter().map(|c| c.to_vec()).collect();
+                    aimine_nvtrust::testkit::envelope_of(q.evidence, &refs)
+                        .expect("GPU part re-encodes")
+                })
+                .collect();
+            let refs: Vec<&[u8]> = gpu_bytes.iter().map(Vec::as_slice).collect();
+            let rebuilt = encode_composite(&cpu_bytes(cpu), &refs).expect("composite re-encodes");
+            assert!(
+                matches!(decode(&rebuilt), Ok(Envelope::Composite { gpus: g, .. }) if g.len() == gpus.len())
+            );
         }
-    }
-    if let Envelope::Composite { cpu, gpus } = &envelope {
-        let gpu_bytes: Vec<Vec<u8>> = gpus
-            .iter()
-            .map(|q| {
-                let refs: Vec<Vec<u8>> = q.chain.iter().map(|c| c.to_vec()).collect();
-                aimine_nvtrust::testkit::envelope_of(q.evidence, &refs)
-                    .expect("GPU part re-encodes")
-            })
-            .collect();
-        let refs: Vec<&[u8]> = gpu_bytes.iter().map(Vec::as_slice).collect();
-        let rebuilt = encode_composite(&cpu_bytes(cpu), &refs).expect("composite re-encodes");
-        assert!(
-            matches!(decode(&rebuilt), Ok(Envelope::Composite { gpus: g, .. }) if g.len() == gpus.len())
-        );
     }
     let mut store = registry_store();
     let mut events: Vec<Event> = Vec::new();

@@ -285,7 +285,6 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
                 aimine_envelope::decode_collateral(&stored)?
             }
         };
-        let c = &c;
         let collateral = c.to_dcap().ok_or(Error::CpuQuote(Check::Collateral))?;
         // Never older than the newest collateral the chain keeps for this FMSPC: otherwise a
         // platform Intel has since downgraded could present last month's verdict.
@@ -295,7 +294,9 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         if u64::from(evaluation) < newest {
             return Err(Error::CollateralSuperseded);
         }
-        let root = self.intel_root_for(&quote_root(quote))?;
+        let root = self.intel_root_for(|| {
+            aimine_tee::intel::quote_chain(quote).and_then(|chain| chain.last().cloned())
+        })?;
         self.state().meter(Work::IntelQuote)?;
         let options = aimine_tee::intel::IntelOptions { allow_debug };
         let att = aimine_tee::intel::verify_quote(quote, &collateral, &root, now, &options)?;
@@ -422,8 +423,10 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     ) -> Result<([u8; 6], bool, u32), Error> {
         let c = aimine_envelope::decode_collateral(encoded)?;
         let collateral = c.to_dcap().ok_or(Error::CpuQuote(Check::Collateral))?;
-        let chain_root = pem_last_der(&collateral.tcb_info_issuer_chain);
-        let root = self.intel_root_for(&chain_root)?;
+        let root = self.intel_root_for(|| {
+            aimine_tee::intel::pem_chain(&collateral.tcb_info_issuer_chain)
+                .and_then(|chain| chain.last().cloned())
+        })?;
         self.state().meter(Work::IntelCollateral)?;
         let info = aimine_tee::intel::collateral::verify_collateral(
             &collateral,
@@ -517,12 +520,17 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     /// The Intel root to verify against: governance's extra root when the evidence's chain ends
     /// in it, else Intel's pinned SGX Root CA.
     #[cfg(feature = "intel")]
-    fn intel_root_for(&mut self, chain_root: &Option<Vec<u8>>) -> Result<Vec<u8>, Error> {
+    /// `chain_root` reads the evidence's last certificate; it runs only when an extra root is set.
+    #[cfg(feature = "intel")]
+    fn intel_root_for(
+        &mut self,
+        chain_root: impl FnOnce() -> Option<Vec<u8>>,
+    ) -> Result<Vec<u8>, Error> {
         let extra = blob::load(self.state(), &keys::slot(keys::INTEL_ROOT))?;
-        Ok(match chain_root {
-            Some(root) if !extra.is_empty() && *root == extra => extra,
-            _ => aimine_tee::intel::INTEL_SGX_ROOT_CA.to_vec(),
-        })
+        if !extra.is_empty() && chain_root().as_ref() == Some(&extra) {
+            return Ok(extra);
+        }
+        Ok(aimine_tee::intel::INTEL_SGX_ROOT_CA.to_vec())
     }
 
     /// Trusts another Intel root CA (DER) beside Intel's pinned one, or clears it with empty
@@ -648,24 +656,6 @@ pub fn advisory_hash(id: &str) -> Word {
         h.update([b.to_ascii_uppercase()]);
     }
     h.finalize().into()
-}
-
-/// The last certificate (DER) of the PCK chain a quote carries, unverified.
-#[cfg(feature = "intel")]
-fn quote_root(quote: &[u8]) -> Option<Vec<u8>> {
-    let parsed = dcap_qvl_quote(quote)?;
-    parsed.last().cloned()
-}
-
-#[cfg(feature = "intel")]
-fn dcap_qvl_quote(quote: &[u8]) -> Option<Vec<Vec<u8>>> {
-    aimine_tee::intel::quote_chain(quote)
-}
-
-/// The last certificate (DER) of a PEM chain, unverified.
-#[cfg(feature = "intel")]
-fn pem_last_der(pem: &str) -> Option<Vec<u8>> {
-    aimine_tee::intel::pem_chain(pem).and_then(|c| c.last().cloned())
 }
 
 /// Where the newest Intel collateral of an FMSPC and TEE type lives.

@@ -115,7 +115,6 @@ fn an_sev_snp_guest_mines_at_the_confidential_tier() {
 #[test]
 fn report_data_binds_chain_miner_and_epoch() {
     let (mut w, kit) = world();
-    let right = nonce(&w, &MINER, T);
     // Wrong report data, another miner's nonce, two epochs old, and another chain's.
     let stale = nonce(&w, &MINER, T - 2 * 3_600);
     let mut elsewhere = World::new(7);
@@ -133,7 +132,6 @@ fn report_data_binds_chain_miner_and_epoch() {
     let q = sev(&kit, 0, bound(prev, [0; 32]), 0x30000);
     w.call(T, |r| r.start_session(&MINER, &MINER, &q, None))
         .unwrap();
-    let _ = right;
 }
 
 #[test]

@@ -246,12 +246,7 @@ pub fn verify_collateral(
             issued: issued.max(qe_issued),
         });
     }
-    let mut fmspc = [0u8; 6];
-    let fmspc_bytes = decode_hex(&tcb.fmspc).ok_or_else(|| bad("TCB info fmspc"))?;
-    if fmspc_bytes.len() != 6 {
-        return Err(bad("TCB info fmspc"));
-    }
-    fmspc.copy_from_slice(&fmspc_bytes);
+    let fmspc = crate::intel::fmspc_from_hex(&tcb.fmspc).ok_or_else(|| bad("TCB info fmspc"))?;
     Ok(CollateralInfo {
         fmspc,
         tdx,
@@ -260,18 +255,4 @@ pub fn verify_collateral(
         qe_evaluation: qe.tcb_evaluation_data_number,
         tcb_window: (issued, next),
     })
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    let b = text.as_bytes();
-    if !b.len().is_multiple_of(2) {
-        return None;
-    }
-    b.chunks_exact(2)
-        .map(|p| {
-            let d = |c: u8| (c as char).to_digit(16);
-            let (hi, lo) = (d(*p.first()?)?, d(*p.get(1)?)?);
-            u8::try_from(hi.checked_mul(16)?.checked_add(lo)?).ok()
-        })
-        .collect()
 }

@@ -71,9 +71,13 @@ pub fn quote_kind(quote: &[u8]) -> Result<(Kind, u16), Error> {
 /// [`Error::Dcap`] with [`Check::Format`].
 pub fn inspect(quote: &[u8]) -> Result<(Kind, u16, Measurements, [u8; 64]), Error> {
     let parsed = Quote::parse(quote).map_err(|e| dcap_error(&e))?;
-    let (kind, version) = quote_kind(quote)?;
+    let kind = if parsed.header.is_sgx() {
+        Kind::Sgx
+    } else {
+        Kind::Tdx
+    };
     let (measurements, report_data) = measurements(&parsed.report);
-    Ok((kind, version, measurements, report_data))
+    Ok((kind, parsed.header.version, measurements, report_data))
 }
 
 /// The collateral's validity window as dcap-qvl will check it: the latest `issueDate` of the TCB
@@ -308,18 +312,7 @@ pub fn collateral_summary(c: &Collateral) -> Result<([u8; 6], bool, u32), Error>
         message: "tcb_info does not parse".into(),
     };
     let tcb: dcap_qvl::TcbInfo = serde_json::from_str(&c.tcb_info).map_err(|_| bad())?;
-    let mut fmspc = [0u8; 6];
-    for (i, out) in fmspc.iter_mut().enumerate() {
-        let pair = tcb
-            .fmspc
-            .get(i.saturating_mul(2)..i.saturating_mul(2).saturating_add(2));
-        *out = pair
-            .and_then(|p| u8::from_str_radix(p, 16).ok())
-            .ok_or_else(bad)?;
-    }
-    if tcb.fmspc.len() != 12 {
-        return Err(bad());
-    }
+    let fmspc = fmspc_from_hex(&tcb.fmspc).ok_or_else(bad)?;
     Ok((fmspc, tcb.id == "TDX", tcb.tcb_evaluation_data_number))
 }
 
@@ -334,4 +327,17 @@ pub fn pem_chain(pem: &str) -> Option<Vec<Vec<u8>>> {
     use der::Encode;
     let certs = x509_cert::Certificate::load_pem_chain(pem.as_bytes()).ok()?;
     certs.iter().map(|c| c.to_der().ok()).collect()
+}
+
+/// A TCB info's `fmspc` field (12 hex digits) as bytes.
+pub(crate) fn fmspc_from_hex(text: &str) -> Option<[u8; 6]> {
+    if text.len() != 12 {
+        return None;
+    }
+    let mut fmspc = [0u8; 6];
+    for (i, out) in fmspc.iter_mut().enumerate() {
+        let at = i.checked_mul(2)?;
+        *out = u8::from_str_radix(text.get(at..at.checked_add(2)?)?, 16).ok()?;
+    }
+    Some(fmspc)
 }
