@@ -154,7 +154,8 @@ pub fn precompile_bench() -> PrecompileBench {
     net.set_time(later);
     let quote = |net: &Devnet, device: u32, key: Option<&[u8]>| {
         let epoch = net.time() / 3_600;
-        let nonce = session_nonce(CHAIN, &MINER.into_array(), epoch, &key_hash(key));
+        let miner = MINER.into_array();
+        let nonce = session_nonce(CHAIN, &miner, &miner, epoch, &key_hash(key));
         let mut o = ForgeOptions::new(Architecture::Hopper, nonce);
         o.device = device;
         pki.forge(&o).envelope()
@@ -201,6 +202,13 @@ pub fn precompile_bench() -> PrecompileBench {
         MINER,
         AI_MINING,
         &M::heartbeatCall { sessionId: s1 },
+    );
+    // A hand-over under way, for the acceptAdmin case.
+    tx(
+        &mut net,
+        ADMIN,
+        AI_MINING,
+        &M::proposeAdminCall { newAdmin: MINER },
     );
     let t = net.time().saturating_add(3_600);
     net.set_time(t);
@@ -513,6 +521,18 @@ pub fn precompile_bench() -> PrecompileBench {
             }
             .abi_encode(),
         ),
+        (
+            "sessionNonceFor",
+            "a mining contract's nonce",
+            MINER,
+            m,
+            M::sessionNonceForCall {
+                submitter: ADMIN,
+                miner: MINER,
+                sessionKey: Bytes::new(),
+            }
+            .abi_encode(),
+        ),
         ("admin", "view", MINER, m, M::adminCall {}.abi_encode()),
         (
             "param",
@@ -533,11 +553,25 @@ pub fn precompile_bench() -> PrecompileBench {
             .abi_encode(),
         ),
         (
-            "setAdmin",
-            "hand over",
+            "proposeAdmin",
+            "hand over, step 1",
             ADMIN,
             m,
-            M::setAdminCall { newAdmin: MINER }.abi_encode(),
+            M::proposeAdminCall { newAdmin: MINER }.abi_encode(),
+        ),
+        (
+            "acceptAdmin",
+            "hand over, step 2 (proposed in the set-up)",
+            MINER,
+            m,
+            M::acceptAdminCall {}.abi_encode(),
+        ),
+        (
+            "pendingAdmin",
+            "view",
+            MINER,
+            m,
+            M::pendingAdminCall {}.abi_encode(),
         ),
         (
             "addAnchor",
@@ -876,6 +910,7 @@ pub fn cpu_bench() -> PrecompileBench {
     );
     let nonce = session_nonce(
         CHAIN,
+        &MINER.into_array(),
         &MINER.into_array(),
         KIT_TIME / 3_600,
         &key_hash(None),

@@ -1,14 +1,21 @@
-//! Fuzz target `registry_calls`: random sequences of registry calls (sessions from forged quotes,
-//! heartbeats, ends, revocations, stakes, claims, parameter changes, time passing) against the
-//! in-memory store. After every call it checks the registry's invariants:
-//! - no two active sessions share a device id, and the active-session index agrees;
+//! Fuzz target `registry_calls`: random sequences of registry calls (sessions from forged GPU
+//! quotes, composite CPU + GPU quotes and CPU-only quotes, each made for a chosen submitter and
+//! sent by a chosen caller; heartbeats, ends, revocations, stakes, claims, parameter changes, time
+//! passing) against the in-memory store. A refused call is undone, as an EVM revert undoes it.
+//! After every call it checks the registry's invariants:
+//! - no device (GPU or platform) is counted by two active sessions — as a session's own device
+//!   or as a bound GPU of a composite — and the active-session index points every counted device
+//!   at the session that counts it;
+//! - every session's owner is the submitter its quote named (a replay by another caller never
+//!   takes a session over);
 //! - every heartbeat pays exactly `base_rate × elapsed × compute_units × multiplier`, with
 //!   `elapsed` within the maximum interval;
 //! - balances only grow by the rewards paid, and only shrink by claims.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Mutex, OnceLock};
 
+use aimine_envelope::{encode_composite, encode_sev_snp};
 use aimine_nvtrust::Architecture;
 use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
 use aimine_registry::session::{key_hash, session_nonce};
@@ -16,59 +23,154 @@ use aimine_registry::store::word;
 use aimine_registry::{
     Address, BlockEnv, Config, Error, Event, MemoryStore, Param, Registry, RewardSink, Word,
 };
+use aimine_tee::AmdProduct;
+use aimine_tee::testkit::{KIT_TIME, ReportFields, SevKit};
 use arbitrary::Arbitrary;
+use sha2::{Digest, Sha256};
 
 const ADMIN: Address = [0xAD; 20];
 const CHAIN: u64 = 7;
-const T0: u64 = 1_750_000_000 / 3_600 * 3_600;
+/// An epoch start inside both test kits' certificate validity.
+const T0: u64 = KIT_TIME / 3_600 * 3_600;
 const DEVICES: u32 = 3;
+const PLATFORMS: usize = 2;
 const PEOPLE: usize = 3;
 const EPOCHS: u64 = 6;
+/// The GPU sets composite quotes carry (device numbers, in envelope order).
+const SETS: [&[u32]; 6] = [&[0], &[1], &[2], &[0, 1], &[1, 2], &[2, 0]];
 
 fn person(i: u8) -> Address {
     [0x10 + i % PEOPLE as u8; 20]
 }
 
-/// The test root's key, and a quote for every (device, miner, epoch) sequences can reach.
-type Quotes = (Vec<u8>, BTreeMap<(u32, usize, u64), Vec<u8>>);
+/// What a quote is made for: (submitter, miner, epoch) as indices.
+type Binding = (usize, usize, u64);
 
-/// The quotes, forged once per process.
-fn quotes() -> &'static Quotes {
-    static QUOTES: OnceLock<Quotes> = OnceLock::new();
-    QUOTES.get_or_init(|| {
-        let pki = TestPki::new([9; 32]);
-        let mut map = BTreeMap::new();
-        for device in 0..DEVICES {
-            for m in 0..PEOPLE {
-                for e in 0..EPOCHS {
-                    let epoch = T0 / 3_600 + e;
-                    let nonce = session_nonce(CHAIN, &person(m as u8), epoch, &key_hash(None));
-                    let mut o = ForgeOptions::new(Architecture::Hopper, nonce);
-                    o.device = device;
-                    map.insert((device, m, e), pki.forge(&o).envelope());
-                }
-            }
-        }
-        (pki.anchor().public_key.to_vec(), map)
+/// Forged quotes, made on first use and kept for the process.
+#[derive(Default)]
+struct Forge {
+    gpus: BTreeMap<(u32, Binding), (Vec<u8>, Word)>,
+    cpus: BTreeMap<(usize, usize, Binding), Vec<u8>>,
+}
+
+struct Kits {
+    pki: TestPki,
+    sev: SevKit,
+    forged: Mutex<Forge>,
+}
+
+fn kits() -> &'static Kits {
+    static KITS: OnceLock<Kits> = OnceLock::new();
+    KITS.get_or_init(|| Kits {
+        pki: TestPki::new([9; 32]),
+        sev: SevKit::milan(),
+        forged: Mutex::new(Forge::default()),
     })
+}
+
+fn nonce(b: Binding) -> [u8; 32] {
+    let (submitter, miner, epoch) = b;
+    session_nonce(
+        CHAIN,
+        &person(submitter as u8),
+        &person(miner as u8),
+        T0 / 3_600 + epoch,
+        &key_hash(None),
+    )
+}
+
+/// GPU `device`'s quote for binding `b`, and its GPU id.
+fn gpu(device: u32, b: Binding) -> (Vec<u8>, Word) {
+    let k = kits();
+    let mut f = k.forged.lock().unwrap_or_else(|e| e.into_inner());
+    f.gpus
+        .entry((device, b))
+        .or_insert_with(|| {
+            let mut o = ForgeOptions::new(Architecture::Hopper, nonce(b));
+            o.device = device;
+            let forged = k.pki.forge(&o);
+            let device_cert =
+                aimine_nvtrust::Certificate::from_der(&forged.chain[1]).expect("forged chain");
+            (forged.envelope(), Sha256::digest(device_cert.spki()).into())
+        })
+        .clone()
+}
+
+/// Platform `chip`'s SEV-SNP quote for binding `b`: CPU-only (`set` None) or the composite with
+/// the GPUs of `SETS[set]`.
+fn cpu(chip: usize, set: Option<usize>, b: Binding) -> Vec<u8> {
+    let parts: Vec<(Vec<u8>, Word)> = set
+        .map(|s| SETS[s].iter().map(|d| gpu(*d, b)).collect())
+        .unwrap_or_default();
+    let k = kits();
+    let mut f = k.forged.lock().unwrap_or_else(|e| e.into_inner());
+    let key = (chip, set.map_or(0, |s| s + 1), b);
+    f.cpus
+        .entry(key)
+        .or_insert_with(|| {
+            let mut data = [0u8; 64];
+            data[..32].copy_from_slice(&nonce(b));
+            if !parts.is_empty() {
+                let mut h = Sha256::new();
+                for (_, id) in &parts {
+                    h.update(id);
+                }
+                data[32..].copy_from_slice(&h.finalize());
+            }
+            let fields = ReportFields {
+                chip,
+                report_data: data,
+                policy: 0x30000,
+                ..ReportFields::default()
+            };
+            let e = k.sev.endorsement_of(chip);
+            let certs = [e.leaf, e.intermediate.expect("ask"), e.ark.expect("ark")];
+            let report = encode_sev_snp(&k.sev.report(&fields), &certs).expect("envelope");
+            if parts.is_empty() {
+                report
+            } else {
+                let refs: Vec<&[u8]> = parts.iter().map(|(q, _)| q.as_slice()).collect();
+                encode_composite(&report, &refs).expect("composite")
+            }
+        })
+        .clone()
 }
 
 /// One call. Fields pick people, devices and sessions by small indices (taken modulo).
 #[derive(Debug, Clone, Arbitrary)]
 #[allow(missing_docs)]
 pub enum Call {
-    /// Start a GPU session with a quote made in epoch `epoch` (mod EPOCHS).
+    /// Start a GPU session with a quote made `epoch` (mod 3) epochs ago and sent by `caller`,
+    /// for `caller` as submitter, or (`replay`) for the next person, whose quote `caller` replays.
     Start {
         device: u8,
         miner: u8,
         caller: u8,
+        replay: bool,
+        epoch: u8,
+    },
+    /// Start a composite session: SEV-SNP platform `platform` with the GPUs of set `set`.
+    Composite {
+        platform: u8,
+        set: u8,
+        miner: u8,
+        caller: u8,
+        replay: bool,
+        epoch: u8,
+    },
+    /// Start a CPU-only SEV-SNP session of platform `platform`.
+    CpuOnly {
+        platform: u8,
+        miner: u8,
+        caller: u8,
+        replay: bool,
         epoch: u8,
     },
     /// Heartbeat the `n`-th started session.
     Heartbeat { n: u8, caller: u8 },
     /// End the `n`-th started session.
     End { n: u8, caller: u8 },
-    /// Revoke or reinstate a device.
+    /// Revoke or reinstate a device (a GPU or platform seen so far).
     Revoke { device: u8, revoked: bool },
     /// Deposit stake.
     Stake { who: u8, amount: u16 },
@@ -106,18 +208,36 @@ impl RewardSink for Pool {
 pub struct Stats {
     /// Sessions started.
     pub started: usize,
+    /// Composite sessions among them.
+    pub composites: usize,
     /// Sessions refreshed in place by a newer quote.
     pub refreshed: usize,
+    /// Starts refused because a device was counted by another session.
+    pub busy: usize,
+    /// Starts refused because the caller was not the submitter the quote named.
+    pub replays: usize,
     /// Heartbeats that paid (or paid zero).
     pub heartbeats: usize,
     /// Claims paid.
     pub claims: usize,
 }
 
+/// The binding of a quote for `submitter` and `miner`, made `back` (mod 3) epochs before the one
+/// at `now`: the current or the previous one are fresh, two back is stale.
+fn binding(submitter: u8, miner: u8, back: u8, now: u64) -> Binding {
+    let current = (now - T0) / 3_600;
+    (
+        usize::from(submitter) % PEOPLE,
+        usize::from(miner) % PEOPLE,
+        current.saturating_sub(u64::from(back % 3)).min(EPOCHS - 1),
+    )
+}
+
 /// Runs one sequence, checking the invariants after every call.
 pub fn run(input: Input) -> Stats {
     let mut stats = Stats::default();
-    let (root, quotes) = quotes();
+    let k = kits();
+    let root = k.pki.anchor().public_key.to_vec();
     let mut store = MemoryStore::new();
     let mut events: Vec<Event> = Vec::new();
     let mut now = T0;
@@ -129,14 +249,21 @@ pub fn run(input: Input) -> Stats {
     {
         let mut r = Registry::new(&mut store, &mut events, env(now));
         r.init(&Config::with_admin(ADMIN)).expect("init");
-        r.add_anchor(&ADMIN, root).expect("anchor");
+        r.add_anchor(&ADMIN, &root).expect("anchor");
+        let (ark, ask) = k.sev.chain();
+        r.set_amd_root(&ADMIN, 0, AmdProduct::Milan, ark, ask)
+            .expect("kit roots");
         r.set_param(&ADMIN, Param::MinStake, word::from_u64(100))
             .expect("param");
     }
+    events.clear();
     let mut started: Vec<Word> = Vec::new();
+    let mut devices: BTreeSet<Word> = BTreeSet::new();
+    let mut owners: BTreeMap<Word, Address> = BTreeMap::new();
     let mut balances: BTreeMap<Address, u128> = BTreeMap::new();
     for call in input.calls.into_iter().take(48) {
         let seen = events.len();
+        let snapshot = store.clone();
         let mut r = Registry::new(&mut store, &mut events, env(now));
         let pick = |n: u8| started.get(usize::from(n) % started.len().max(1)).copied();
         // Session state before the call, for the reward check.
@@ -146,72 +273,146 @@ pub fn run(input: Input) -> Stats {
             .collect();
         let rate = word::to_u128(&r_load(&mut r, Param::BaseRate)).unwrap_or(0);
         let max_interval = word::to_u64(&r_load(&mut r, Param::MaxHeartbeatInterval)).unwrap_or(0);
-        match call {
+        // A start: the quote, who sends it, and whom it names as submitter.
+        let mut start: Option<(Vec<u8>, Address, Address, Address, bool)> = None;
+        let result: Result<(), Error> = match call {
             Call::Start {
                 device,
                 miner,
                 caller,
+                replay,
                 epoch,
             } => {
-                let key = (
-                    u32::from(device) % DEVICES,
-                    usize::from(miner) % PEOPLE,
-                    u64::from(epoch) % EPOCHS,
-                );
-                if let Some(q) = quotes.get(&key)
-                    && let Ok(id) = r.start_session(&person(caller), &person(miner), q, None)
-                    && !started.contains(&id)
-                {
-                    started.push(id);
-                }
+                let submitter = if replay {
+                    caller.wrapping_add(1)
+                } else {
+                    caller
+                };
+                let b = binding(submitter, miner, epoch, now);
+                let (q, id) = gpu(u32::from(device) % DEVICES, b);
+                devices.insert(id);
+                start = Some((q, person(caller), person(miner), person(submitter), false));
+                Ok(())
             }
-            Call::Heartbeat { n, caller } => {
-                if let Some(id) = pick(n) {
-                    let _ = r.heartbeat(&person(caller), &id, None);
+            Call::Composite {
+                platform,
+                set,
+                miner,
+                caller,
+                replay,
+                epoch,
+            } => {
+                let submitter = if replay {
+                    caller.wrapping_add(1)
+                } else {
+                    caller
+                };
+                let b = binding(submitter, miner, epoch, now);
+                let set = usize::from(set) % SETS.len();
+                for d in SETS[set] {
+                    devices.insert(gpu(*d, b).1);
                 }
+                let q = cpu(usize::from(platform) % PLATFORMS, Some(set), b);
+                start = Some((q, person(caller), person(miner), person(submitter), true));
+                Ok(())
             }
+            Call::CpuOnly {
+                platform,
+                miner,
+                caller,
+                replay,
+                epoch,
+            } => {
+                let submitter = if replay {
+                    caller.wrapping_add(1)
+                } else {
+                    caller
+                };
+                let b = binding(submitter, miner, epoch, now);
+                let q = cpu(usize::from(platform) % PLATFORMS, None, b);
+                start = Some((q, person(caller), person(miner), person(submitter), false));
+                Ok(())
+            }
+            Call::Heartbeat { n, caller } => pick(n).map_or(Ok(()), |id| {
+                r.heartbeat(&person(caller), &id, None).map(drop)
+            }),
             Call::End { n, caller } => {
-                if let Some(id) = pick(n) {
-                    let _ = r.end_session(&person(caller), &id);
-                }
+                pick(n).map_or(Ok(()), |id| r.end_session(&person(caller), &id))
             }
             Call::Revoke { device, revoked } => {
-                let gpu = before
-                    .values()
-                    .find(|s| s.gpu_id[0] % 3 == device % 3)
-                    .map(|s| s.gpu_id);
-                if let Some(gpu) = gpu {
-                    r.set_revoked(&ADMIN, &gpu, revoked).expect("admin");
+                let known: Vec<Word> = devices
+                    .iter()
+                    .copied()
+                    .chain(before.values().map(|s| s.gpu_id))
+                    .collect();
+                match known.get(usize::from(device) % known.len().max(1)) {
+                    Some(gpu) => r.set_revoked(&ADMIN, gpu, revoked),
+                    None => Ok(()),
                 }
             }
             Call::Stake { who, amount } => {
-                let _ = r.deposit_stake(&person(who), u128::from(amount));
+                r.deposit_stake(&person(who), u128::from(amount)).map(drop)
             }
-            Call::Unstake { who } => {
-                let _ = r.request_unstake(&person(who));
-            }
-            Call::Withdraw { who } => {
-                let _ = r.withdraw_stake(&person(who), &person(who), &mut Pool);
-            }
+            Call::Unstake { who } => r.request_unstake(&person(who)).map(drop),
+            Call::Withdraw { who } => r
+                .withdraw_stake(&person(who), &person(who), &mut Pool)
+                .map(drop),
             Call::PublicStart { who, miner } => {
-                if let Ok(id) = r.start_public_session(&person(who), &person(miner), None)
-                    && !started.contains(&id)
-                {
-                    started.push(id);
+                match r.start_public_session(&person(who), &person(miner), None) {
+                    Ok(id) => {
+                        if !started.contains(&id) {
+                            started.push(id);
+                        }
+                        owners.insert(id, person(who));
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
                 }
             }
-            Call::Claim { who } => {
-                let _ = r.claim(&person(who), &person(who), &mut Pool);
-            }
+            Call::Claim { who } => r.claim(&person(who), &person(who), &mut Pool).map(drop),
             Call::SetParam { ttl, value } => {
                 let p = if ttl {
                     Param::AttestationTtl
                 } else {
                     Param::MaxHeartbeatInterval
                 };
-                let _ = r.set_param(&ADMIN, p, word::from_u64(u64::from(value)));
+                r.set_param(&ADMIN, p, word::from_u64(u64::from(value)))
             }
-            Call::Advance { seconds } => now += u64::from(seconds),
+            Call::Advance { seconds } => {
+                now += u64::from(seconds);
+                Ok(())
+            }
+        };
+        let result = match (result, start) {
+            (Ok(()), Some((quote, caller, miner, submitter, composite))) => {
+                match r.start_session(&caller, &miner, &quote, None) {
+                    Ok(id) => {
+                        assert_eq!(caller, submitter, "a quote served a caller it did not name");
+                        if !started.contains(&id) {
+                            started.push(id);
+                            if composite {
+                                stats.composites += 1;
+                            }
+                        }
+                        owners.insert(id, caller);
+                        Ok(())
+                    }
+                    Err(e) => {
+                        match e {
+                            Error::GpuBusy => stats.busy += 1,
+                            Error::NonceNotBound if caller != submitter => stats.replays += 1,
+                            _ => {}
+                        }
+                        Err(e)
+                    }
+                }
+            }
+            (result, _) => result,
+        };
+        // A refused call changes nothing, as an EVM revert.
+        if result.is_err() {
+            store = snapshot;
+            events.truncate(seen);
         }
 
         // Balances move only by the rewards and claims this call reported, and every reward
@@ -234,7 +435,12 @@ pub fn run(input: Input) -> Stats {
                     );
                     assert_eq!(
                         Ok(reward),
-                        aimine_tiers::reward(rate, elapsed, s.compute_units, s.tier)
+                        aimine_tiers::reward_with_multiplier(
+                            rate,
+                            elapsed,
+                            s.compute_units,
+                            s.multiplier()
+                        )
                     );
                     *balances.entry(miner).or_default() += reward;
                     stats.heartbeats += 1;
@@ -258,20 +464,26 @@ pub fn run(input: Input) -> Stats {
                 balances.get(&who).copied().unwrap_or(0)
             );
         }
-        // No two active sessions share a device, and the index points at the active one.
-        let mut active: BTreeMap<Word, Word> = BTreeMap::new();
+        // No device is counted by two active sessions, and the index points every counted
+        // device at the session that counts it; every owner is the submitter its quote named.
+        let mut counted: BTreeMap<Word, Word> = BTreeMap::new();
         for id in &started {
             let s = r.session(id).expect("load").expect("exists");
-            if s.active {
+            if !s.active {
+                continue;
+            }
+            assert_eq!(Some(&s.owner), owners.get(id), "a session changed hands");
+            let bound = r.session_gpus(id).expect("gpus");
+            for device in std::iter::once(s.gpu_id).chain(bound) {
                 assert!(
-                    active.insert(s.gpu_id, *id).is_none(),
-                    "two active sessions on one device"
+                    counted.insert(device, *id).is_none(),
+                    "a device counted by two active sessions"
                 );
             }
         }
-        for (gpu, id) in &active {
+        for (device, id) in &counted {
             assert_eq!(
-                r.active_session(gpu).expect("load").map(|s| s.id),
+                r.active_session(device).expect("load").map(|s| s.id),
                 Some(*id)
             );
         }

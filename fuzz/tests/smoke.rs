@@ -186,71 +186,93 @@ fn registry_calls_smoke() {
     let built = corpus::run(3, 120, 600, |input: Input| {
         let s = run(input);
         total.started += s.started;
+        total.composites += s.composites;
         total.refreshed += s.refreshed;
+        total.busy += s.busy;
+        total.replays += s.replays;
         total.heartbeats += s.heartbeats;
         total.claims += s.claims;
     });
     println!("registry_calls: {built} random call sequences, {total:?}");
     assert!(built >= 100, "only {built} sequences built");
     // A scripted sequence that surely reaches every invariant: two miners contend for a GPU,
-    // heartbeats over time, a refresh, a claim, a revocation, and a staked Public session.
+    // a replay by a caller the quote does not name, heartbeats over time, refreshes, a composite
+    // session contending with plain ones for its GPUs, a claim, a revocation, and a staked
+    // Public session.
+    let start = |device, miner, caller, replay, epoch| Call::Start {
+        device,
+        miner,
+        caller,
+        replay,
+        epoch,
+    };
+    let composite = |platform, set, miner, epoch| Call::Composite {
+        platform,
+        set,
+        miner,
+        caller: miner,
+        replay: false,
+        epoch,
+    };
     let script = vec![
-        Call::Start {
-            device: 0,
-            miner: 0,
-            caller: 0,
-            epoch: 0,
-        },
+        start(0, 0, 0, false, 0),
         // The same quote again refreshes the session in place (found by the fuzzer: the
         // harness once counted a refreshed session twice).
-        Call::Start {
-            device: 0,
-            miner: 0,
-            caller: 0,
-            epoch: 0,
-        },
-        Call::Start {
-            device: 0,
-            miner: 1,
-            caller: 1,
-            epoch: 0,
-        },
-        Call::Start {
-            device: 1,
-            miner: 1,
-            caller: 1,
-            epoch: 0,
-        },
+        start(0, 0, 0, false, 0),
+        // Person 0's quote replayed by person 2: refused, the session keeps its owner.
+        start(0, 0, 2, true, 0),
+        start(0, 1, 1, false, 0),
+        start(1, 1, 1, false, 0),
         Call::Advance { seconds: 600 },
         Call::Heartbeat { n: 0, caller: 0 },
         Call::Heartbeat { n: 1, caller: 1 },
-        Call::Advance { seconds: 3_000 },
-        Call::Start {
-            device: 0,
-            miner: 0,
+        // A composite of platform 0 with GPUs 1 and 2: GPU 1 is busy. With GPU 2 alone: starts.
+        // Platform 1 with GPU 0: busy.
+        composite(0, 4, 2, 0),
+        composite(0, 2, 2, 0),
+        composite(1, 0, 2, 0),
+        // GPU 2's own part as a plain quote: busy, it is bound to the composite session.
+        start(2, 2, 2, false, 0),
+        Call::CpuOnly {
+            platform: 1,
+            miner: 2,
             caller: 2,
-            epoch: 1,
+            replay: false,
+            epoch: 0,
         },
+        Call::Advance { seconds: 3_000 },
+        start(0, 0, 2, false, 1),
         Call::Claim { who: 0 },
         Call::Revoke {
             device: 0,
             revoked: true,
         },
         Call::Heartbeat { n: 2, caller: 2 },
+        Call::Heartbeat { n: 3, caller: 2 },
         Call::Stake {
             who: 2,
             amount: 500,
         },
         Call::PublicStart { who: 2, miner: 2 },
         Call::Advance { seconds: 100 },
-        Call::Heartbeat { n: 3, caller: 2 },
+        Call::Heartbeat { n: 4, caller: 2 },
         Call::Unstake { who: 2 },
-        Call::Heartbeat { n: 3, caller: 2 },
+        Call::Heartbeat { n: 4, caller: 2 },
         Call::Claim { who: 1 },
     ];
     let stats = run(Input { calls: script });
     assert!(
-        stats.started >= 3 && stats.refreshed >= 2 && stats.heartbeats >= 3 && stats.claims == 2,
+        stats.started >= 4
+            && stats.composites >= 1
+            && stats.refreshed >= 1
+            && stats.busy >= 3
+            && stats.replays >= 1
+            && stats.heartbeats >= 3
+            && stats.claims == 2,
         "{stats:?}"
+    );
+    assert!(
+        total.composites > 0 && total.replays > 0,
+        "the random sequences never reached composites or replays: {total:?}"
     );
 }

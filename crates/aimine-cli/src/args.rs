@@ -138,8 +138,9 @@ pub struct RimGoldenArgs {
 /// `aimine session …`
 #[derive(Debug, Subcommand)]
 pub enum SessionCommand {
-    /// Print the nonce to request GPU evidence with, binding the quote to a chain, a miner, an
-    /// epoch and an optional session key: SHA-256("aimine/session/v1" ‖ chain_id ‖ miner ‖ epoch ‖ key_hash).
+    /// Print the nonce to request GPU evidence with, binding the quote to a chain, the account
+    /// that submits it, a miner, an epoch and an optional session key: SHA-256("aimine/session/v2"
+    /// ‖ chain_id ‖ submitter ‖ miner ‖ epoch ‖ key_hash).
     Nonce(NonceArgs),
 }
 
@@ -152,6 +153,10 @@ pub struct NonceArgs {
     /// The miner (reward recipient) address, 20 bytes hex.
     #[arg(long, value_name = "HEX")]
     pub miner: String,
+    /// The account that will send the quote to AI_MINING (`msg.sender` there: the contract the
+    /// miner mines through, e.g. ComputeProvider), 20 bytes hex. Default: the miner.
+    #[arg(long, value_name = "HEX")]
+    pub submitter: Option<String>,
     /// When the quote will be submitted (RFC 3339); its epoch is used. Default: now.
     #[arg(long, value_name = "RFC3339")]
     pub at: Option<String>,

@@ -81,17 +81,20 @@ impl Demo {
         C::abi_decode_returns(&r.output()).map_err(|e| format!("{}: {e}", C::SIGNATURE))
     }
 
-    /// A quote from a forged GPU answering the nonce AI_MINING gives `miner` (and `key`).
+    /// A quote from a forged GPU answering the nonce AI_MINING gives `miner` (and `key`) for a
+    /// quote that `submitter` (the miner, or the contract it mines through) sends.
     fn attest(
         &mut self,
         arch: Architecture,
         device: u32,
+        submitter: Address,
         miner: Address,
         key: &[u8],
     ) -> Result<Vec<u8>, String> {
         let nonce = self.view(
             AI_MINING,
-            &IAIMining::sessionNonceCall {
+            &IAIMining::sessionNonceForCall {
+                submitter,
                 miner,
                 sessionKey: key.to_vec().into(),
             },
@@ -138,9 +141,12 @@ pub fn run() -> Result<Outcome, String> {
     );
 
     // 2. Attestation through NV_TRUST.
-    println!("2. Two dev GPUs attest, each answering the session nonce AI_MINING gives its miner:");
-    let h100 = d.attest(Architecture::Hopper, 1, ALICE, &[])?;
-    let b200 = d.attest(Architecture::Blackwell, 2, BOB, &[])?;
+    println!(
+        "2. Two dev GPUs attest, each answering the session nonce AI_MINING gives its miner for a \
+         quote ComputeProvider submits (sessionNonceFor: a replay by anyone else reverts):"
+    );
+    let h100 = d.attest(Architecture::Hopper, 1, cp, ALICE, &[])?;
+    let b200 = d.attest(Architecture::Blackwell, 2, cp, BOB, &[])?;
     for (name, quote) in [("H100 (Hopper)   ", &h100), ("B200 (Blackwell)", &b200)] {
         let p = d.view(
             NV_TRUST,
@@ -306,7 +312,7 @@ pub fn run() -> Result<Outcome, String> {
     let (pk, sk) =
         ml_dsa_65::KG::keygen_from_seed(&Sha256::digest(b"aimine demo session key").into());
     let pk = pk.into_bytes().to_vec();
-    let quote = d.attest(Architecture::Hopper, 3, ALICE, &pk)?;
+    let quote = d.attest(Architecture::Hopper, 3, ALICE, ALICE, &pk)?;
     let (keyed, r) = d.send(
         ALICE,
         AI_MINING,

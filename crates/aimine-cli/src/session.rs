@@ -6,6 +6,10 @@ use crate::{CliError, Outcome, input, rfc3339};
 /// Prints the session nonce (hex), with the epoch it is valid in on stderr.
 pub fn nonce(a: &NonceArgs) -> Result<Outcome, CliError> {
     let miner = input::array::<20>("miner", &a.miner)?;
+    let submitter = match &a.submitter {
+        Some(s) => input::array::<20>("submitter", s)?,
+        None => miner,
+    };
     let key = match &a.key {
         Some(k) => Some(input::bytes("key", k)?),
         None => None,
@@ -23,7 +27,8 @@ pub fn nonce(a: &NonceArgs) -> Result<Outcome, CliError> {
         .checked_div(a.epoch_seconds)
         .ok_or("--epoch-seconds must be positive")?;
     let key_hash = aimine_registry::session::key_hash(key.as_deref());
-    let nonce = aimine_registry::session::session_nonce(a.chain_id, &miner, epoch, &key_hash);
+    let nonce =
+        aimine_registry::session::session_nonce(a.chain_id, &submitter, &miner, epoch, &key_hash);
     println!("{}", hex::encode(nonce));
     eprintln!(
         "epoch {epoch}: valid for quotes submitted until {}",

@@ -140,8 +140,13 @@ fn tiers_table_matches_the_mission() {
 #[test]
 fn session_nonce_is_the_registry_formula() {
     let miner = [0x11u8; 20];
-    let expected =
-        aimine_registry::session::session_nonce(96_369, &miner, 1_749_945_600 / 3_600, &[0; 32]);
+    let expected = aimine_registry::session::session_nonce(
+        96_369,
+        &miner,
+        &miner,
+        1_749_945_600 / 3_600,
+        &[0; 32],
+    );
     let o = aimine(&[
         "session",
         "nonce",
@@ -161,6 +166,7 @@ fn session_nonce_is_the_registry_formula() {
     let with_key = aimine_registry::session::session_nonce(
         96_369,
         &miner,
+        &miner,
         1_749_945_600 / 3_600,
         &aimine_registry::session::key_hash(Some(&key)),
     );
@@ -177,6 +183,29 @@ fn session_nonce_is_the_registry_formula() {
         "@demo/mldsa65.pk",
     ]);
     assert_eq!(stdout(&o).trim(), hex::encode(with_key));
+    // A quote a mining contract will submit names the contract.
+    let contract = [0xC0u8; 20];
+    let for_contract = aimine_registry::session::session_nonce(
+        96_369,
+        &contract,
+        &miner,
+        1_749_945_600 / 3_600,
+        &[0; 32],
+    );
+    let o = aimine(&[
+        "session",
+        "nonce",
+        "--chain-id",
+        "96369",
+        "--miner",
+        &hex::encode(miner),
+        "--submitter",
+        &hex::encode(contract),
+        "--at",
+        "2025-06-15T00:00:00Z",
+    ]);
+    assert_eq!(stdout(&o).trim(), hex::encode(for_contract));
+    assert_ne!(for_contract, expected);
     let o = aimine(&[
         "session",
         "nonce",

@@ -182,6 +182,14 @@ fn finish(mut ctx: Ctx<'_, '_>, returned: Returned) -> Result<Outcome, Fatal> {
     }
     let output = match returned {
         Ok(output) => output,
+        // Not a verdict this node may give: other builds would decide the call otherwise.
+        Err(Reverted::Registry(Error::IntelUnavailable)) => {
+            return Err(Fatal(String::from(
+                "aimine: this node was built without Intel support (aimine-registry feature \
+                 `intel`) but the chain accepts Intel quotes (parameter 50): it cannot agree with \
+                 the other nodes on this block",
+            )));
+        }
         Err(Reverted::Registry(e)) => {
             let data = errors::revert_data(&e, ctx.payout.short);
             return Ok(Outcome::revert(ctx.exec.meter.used(), data));

@@ -30,7 +30,8 @@ pub const fn check_code(check: Check) -> u8 {
 /// amounts the pool had and needed.
 pub fn revert_data(error: &Error, pool: (u128, u128)) -> Vec<u8> {
     match error {
-        Error::Store => M::StateUnavailable {}.abi_encode(),
+        // IntelUnavailable never reverts: the call turns it into a fatal error first.
+        Error::Store | Error::IntelUnavailable => M::StateUnavailable {}.abi_encode(),
         Error::Quote(e) => M::QuoteRejected {
             check: check_code(e.check()),
         }

@@ -78,6 +78,11 @@ pub fn to_log(event: &Event, address: Address, registration: Option<(&str, &[u8]
             value: U256::from_be_bytes(value),
         }
         .encode_log_data(),
+        Event::AdminProposed { admin, proposed } => M::AdminProposed {
+            admin: Address::from(admin),
+            proposed: Address::from(proposed),
+        }
+        .encode_log_data(),
         Event::AdminChanged { previous, admin } => M::AdminChanged {
             previous: Address::from(previous),
             admin: Address::from(admin),

@@ -108,6 +108,8 @@ impl Store for Exec<'_> {
             Work::IntelQuote => self.schedule.intel_quote,
             Work::AmdEndorsement => self.schedule.amd_endorsement,
             Work::SevReport => self.schedule.sev_report,
+            Work::AmdRootPair => self.schedule.amd_root_pair,
+            Work::GpuEvidence => self.schedule.gpu_evidence,
             Work::IntelCollateral => self.schedule.intel_collateral,
         };
         self.charge(Charge::Work, price)

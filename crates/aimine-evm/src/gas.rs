@@ -49,8 +49,14 @@ pub struct GasSchedule {
     /// One AMD VCEK/VLEK chain check not cached before (RSASSA-PSS SHA-384, 4096-bit), and the
     /// decoding of AMD root certificates (twice for `setAmdRoot`).
     pub amd_endorsement: u64,
-    /// One SEV-SNP report: the product's root decoding and the report's ECDSA P-384 signature.
+    /// One SEV-SNP report's ECDSA P-384 signature and its parse.
     pub sev_report: u64,
+    /// The decoding of one AMD product's root pair (two RSA-4096 certificates), charged before
+    /// each pair is decoded.
+    pub amd_root_pair: u64,
+    /// Each GPU of a composite quote beyond the first: its evidence parse, SHA-384 and ECDSA P-384
+    /// signature, as a GPU quote's base price pays for its own.
+    pub gpu_evidence: u64,
     /// One Intel collateral verification on submission (three chains, two CRLs, two signatures).
     pub intel_collateral: u64,
 }
@@ -75,7 +81,9 @@ impl GasSchedule {
         payment: 9_000,
         intel_quote: 300_000,
         amd_endorsement: 30_000,
-        sev_report: 70_000,
+        sev_report: 62_000,
+        amd_root_pair: 8_000,
+        gpu_evidence: 50_000,
         intel_collateral: 250_000,
     };
 

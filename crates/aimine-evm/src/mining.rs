@@ -60,7 +60,8 @@ fn rules(c: &C, call: &Call<'_>, g: &GasSchedule) -> Rules {
         | C::requestUnstake(_)
         | C::withdrawStake(_)
         | C::setParam(_)
-        | C::setAdmin(_)
+        | C::proposeAdmin(_)
+        | C::acceptAdmin(_)
         | C::addAnchor(_)
         | C::removeAnchor(_)
         | C::setRevoked(_)
@@ -86,12 +87,17 @@ fn rules(c: &C, call: &Call<'_>, g: &GasSchedule) -> Rules {
             g.view_call
                 .saturating_add(words(x.sessionKey.len()).saturating_mul(g.hash_word)),
         ),
+        C::sessionNonceFor(x) => view(
+            g.view_call
+                .saturating_add(words(x.sessionKey.len()).saturating_mul(g.hash_word)),
+        ),
         C::getSession(_)
         | C::activeSession(_)
         | C::miningBalance(_)
         | C::rewardPool(_)
         | C::stakeOf(_)
         | C::admin(_)
+        | C::pendingAdmin(_)
         | C::param(_)
         | C::anchors(_)
         | C::isRevoked(_)
@@ -122,7 +128,6 @@ fn reward_pool(ctx: &mut Ctx<'_, '_>) -> Result<u128, Error> {
 fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
     let caller = ctx.caller();
     let value = ctx.call.value;
-    let block = ctx.call.block;
     Ok(match c {
         C::startSession(x) => {
             let id =
@@ -188,20 +193,13 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
             M::activeSessionCall::abi_encode_returns(&B256::from(id))
         }
         C::sessionNonce(x) => {
-            let epoch_seconds = word::to_u64(&ctx.registry().param(Param::EpochSeconds)?)
-                .filter(|s| *s > 0)
-                .ok_or(Error::BadParam)?;
-            let epoch = block.timestamp.checked_div(epoch_seconds).unwrap_or(0);
-            let nonce = session::session_nonce(
-                block.chain_id,
-                &x.miner.into_array(),
-                epoch,
-                &session::key_hash(key(&x.sessionKey)),
-            );
-            M::sessionNonceCall::abi_encode_returns(&M::sessionNonceReturn {
-                nonce: B256::from(nonce),
-                epoch,
-            })
+            let (nonce, epoch) = nonce_for(ctx, &caller, &x.miner, &x.sessionKey)?;
+            M::sessionNonceCall::abi_encode_returns(&M::sessionNonceReturn { nonce, epoch })
+        }
+        C::sessionNonceFor(x) => {
+            let (nonce, epoch) =
+                nonce_for(ctx, &x.submitter.into_array(), &x.miner, &x.sessionKey)?;
+            M::sessionNonceForCall::abi_encode_returns(&M::sessionNonceForReturn { nonce, epoch })
         }
         C::miningBalance(x) => {
             let balance = ctx.registry().mining_balance(&x.miner.into_array())?;
@@ -251,10 +249,18 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
                 .set_param(&caller, p, x.value.to_be_bytes::<32>())?;
             Vec::new()
         }
-        C::setAdmin(x) => {
+        C::proposeAdmin(x) => {
             ctx.registry()
-                .set_admin(&caller, &x.newAdmin.into_array())?;
+                .propose_admin(&caller, &x.newAdmin.into_array())?;
             Vec::new()
+        }
+        C::acceptAdmin(_) => {
+            ctx.registry().accept_admin(&caller)?;
+            Vec::new()
+        }
+        C::pendingAdmin(_) => {
+            let pending = word::to_address(&ctx.registry().param(Param::PendingAdmin)?);
+            M::pendingAdminCall::abi_encode_returns(&Address::from(pending))
         }
         C::addAnchor(x) => {
             ctx.registry().add_anchor(&caller, &x.publicKey)?;
@@ -323,7 +329,14 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
                 .set_advisory_banned(&caller, &x.advisoryId, x.banned)?;
             Vec::new()
         }
-        C::submitIntelCollateral(x) => submit_intel_collateral(ctx, &x.collateral)?,
+        C::submitIntelCollateral(x) => {
+            let (fmspc, tdx, evaluation) = ctx.registry().submit_intel_collateral(&x.collateral)?;
+            M::submitIntelCollateralCall::abi_encode_returns(&M::submitIntelCollateralReturn {
+                fmspc: fmspc.into(),
+                tdx,
+                tcbEvaluation: evaluation,
+            })
+        }
         C::intelCollateral(x) => {
             let (evaluation, bytes) = ctx.registry().intel_collateral(&x.fmspc.0, x.tdx)?;
             M::intelCollateralCall::abi_encode_returns(&M::intelCollateralReturn {
@@ -373,22 +386,24 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
     })
 }
 
-#[cfg(feature = "intel")]
-fn submit_intel_collateral(ctx: &mut Ctx<'_, '_>, collateral: &[u8]) -> Result<Vec<u8>, Reverted> {
-    let (fmspc, tdx, evaluation) = ctx.registry().submit_intel_collateral(collateral)?;
-    Ok(M::submitIntelCollateralCall::abi_encode_returns(
-        &M::submitIntelCollateralReturn {
-            fmspc: fmspc.into(),
-            tdx,
-            tcbEvaluation: evaluation,
-        },
-    ))
-}
-
-/// Without the `intel` feature, Intel collateral cannot be verified: a format failure.
-#[cfg(not(feature = "intel"))]
-fn submit_intel_collateral(_: &mut Ctx<'_, '_>, _: &[u8]) -> Result<Vec<u8>, Reverted> {
-    Err(Reverted::Registry(Error::CpuQuote(
-        aimine_tee::Check::Format,
-    )))
+/// The session nonce of a quote `submitter` sends for `miner` with `key`, in the block's epoch.
+fn nonce_for(
+    ctx: &mut Ctx<'_, '_>,
+    submitter: &[u8; 20],
+    miner: &Address,
+    key_bytes: &Bytes,
+) -> Result<(B256, u64), Error> {
+    let block = ctx.call.block;
+    let epoch_seconds = word::to_u64(&ctx.registry().param(Param::EpochSeconds)?)
+        .filter(|s| *s > 0)
+        .ok_or(Error::BadParam)?;
+    let epoch = block.timestamp.checked_div(epoch_seconds).unwrap_or(0);
+    let nonce = session::session_nonce(
+        block.chain_id,
+        submitter,
+        &miner.into_array(),
+        epoch,
+        &session::key_hash(key(key_bytes)),
+    );
+    Ok((B256::from(nonce), epoch))
 }

@@ -45,11 +45,13 @@ fn appraise(ctx: &mut Ctx<'_, '_>, quote: &[u8], nonce: Option<&B256>) -> Result
     ctx.registry().appraise_quote(quote, nonce.map(|n| &n.0))
 }
 
-/// A verdict for `verifyQuote`: state failures still fail the call.
+/// A verdict for `verifyQuote`: state failures still fail the call, and so does an Intel quote
+/// this build cannot verify (fatal, never `false`).
 fn verdict(result: Result<Appraisal, Error>) -> Result<bool, Error> {
     match result {
         Ok(_) => Ok(true),
         Err(Error::Store) => Err(Error::Store),
+        Err(Error::IntelUnavailable) => Err(Error::IntelUnavailable),
         Err(_) => Ok(false),
     }
 }

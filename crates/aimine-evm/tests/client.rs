@@ -43,7 +43,8 @@ fn keyed_sessions_sign_heartbeats_and_prove_model_executions() {
     let client = w.client(MINER);
     let (pk, sk) = key65(1);
 
-    // The nonce the miner's GPU must answer, as the precompile computes it.
+    // The nonce the miner's GPU must answer for a quote the contract submits, as the
+    // precompile computes it (the contract asks: it is the submitter).
     let nonce = w.view(
         client,
         &AimineClient::sessionNonceCall {
@@ -52,10 +53,10 @@ fn keyed_sessions_sign_heartbeats_and_prove_model_executions() {
         },
     );
     assert_eq!(nonce._1, T0 / 3_600);
-    let options = w.options(Architecture::Hopper, 5, MINER, Some(&pk));
+    let options = w.options_for(Architecture::Hopper, 5, client, MINER, Some(&pk));
     assert_eq!(nonce._0, B256::from(options.nonce));
 
-    let quote = w.quote(Architecture::Hopper, 5, MINER, Some(&pk));
+    let quote = w.quote_for(Architecture::Hopper, 5, client, MINER, Some(&pk));
     let id = w.ok(
         MINER,
         client,
@@ -596,9 +597,19 @@ fn governance_is_the_admins_and_its_state_is_readable_storage() {
     w.ok(
         ADMIN,
         AI_MINING,
-        &IAIMining::setAdminCall { newAdmin: client },
+        &IAIMining::proposeAdminCall { newAdmin: client },
     );
+    assert_eq!(w.view(AI_MINING, &IAIMining::pendingAdminCall {}), client);
+    // Proposed, not yet in charge: the admin still governs until the contract accepts.
+    assert_eq!(w.view(client, &AimineClient::adminCall {}), ADMIN);
+    let r = w.send(OTHER, AI_MINING, &IAIMining::acceptAdminCall {});
+    assert_reverts::<IAIMining::NotAdmin>(&r);
+    w.ok(MINER, client, &AimineClient::acceptAdminCall {});
     assert_eq!(w.view(client, &AimineClient::adminCall {}), client);
+    assert_eq!(
+        w.view(AI_MINING, &IAIMining::pendingAdminCall {}),
+        revm::primitives::Address::ZERO
+    );
     let before = w.view(client, &AimineClient::anchorsCall {});
     assert_eq!(before.len(), 2); // NVIDIA's Device Identity CA and the dev root
     let extra = aimine_nvtrust::testkit::TestPki::new([77; 32]);

@@ -55,9 +55,15 @@ fn sev(kit: &SevKit, chip: usize, data: [u8; 64]) -> Vec<u8> {
     .unwrap()
 }
 
-fn nonce(w: &World, miner: revm::primitives::Address) -> [u8; 32] {
+/// The nonce of a quote `submitter` sends for `miner` now.
+fn nonce(
+    w: &World,
+    submitter: revm::primitives::Address,
+    miner: revm::primitives::Address,
+) -> [u8; 32] {
     session_nonce(
         CHAIN,
+        &submitter.into_array(),
         &miner.into_array(),
         w.net.time() / 3_600,
         &key_hash(None),
@@ -68,12 +74,12 @@ fn nonce(w: &World, miner: revm::primitives::Address) -> [u8; 32] {
 fn compute_provider_starts_a_composite_session_that_pays_the_gpus_units() {
     let (mut w, kit) = world();
     let cp = w.compute_provider();
-    let n = nonce(&w, MINER);
+    let n = nonce(&w, cp, MINER);
     // Two GPUs in the guest, answering the same session nonce; NV_TRUST names them.
     let mut gpus = Vec::new();
     let mut ids = Vec::new();
     for device in [1, 2] {
-        let mut o = w.options(Architecture::Hopper, device, MINER, None);
+        let mut o = w.options_for(Architecture::Hopper, device, cp, MINER, None);
         o.nonce = n;
         let env = w.pki.forge(&o).envelope();
         let parsed = w.view(
@@ -140,7 +146,7 @@ fn compute_provider_starts_a_composite_session_that_pays_the_gpus_units() {
     );
 
     // The same GPUs named in another order: the CPU report no longer matches.
-    let n = nonce(&w, MINER);
+    let n = nonce(&w, MINER, MINER);
     let mut data = [0u8; 64];
     data[..32].copy_from_slice(&n);
     let cpu = sev(&kit, 1, data);
@@ -160,7 +166,7 @@ fn compute_provider_starts_a_composite_session_that_pays_the_gpus_units() {
 fn a_cpu_only_session_and_the_vcek_cache() {
     let (mut w, kit) = world();
     let mut data = [0u8; 64];
-    data[..32].copy_from_slice(&nonce(&w, MINER));
+    data[..32].copy_from_slice(&nonce(&w, MINER, MINER));
     let quote = sev(&kit, 0, data);
     let start = |w: &mut World, q: &[u8]| {
         w.send(
@@ -187,7 +193,7 @@ fn a_cpu_only_session_and_the_vcek_cache() {
     assert!(cold.gas_used() > warm.gas_used() + 30_000);
     // A report bound to someone else reverts with NonceNotBound.
     let mut other = [0u8; 64];
-    other[..32].copy_from_slice(&nonce(&w, OTHER));
+    other[..32].copy_from_slice(&nonce(&w, OTHER, OTHER));
     let r = start(&mut w, &sev(&kit, 1, other));
     assert_reverts::<IAIMining::NonceNotBound>(&r);
 }
@@ -299,7 +305,7 @@ fn compute_provider_starts_a_tdx_session_with_only_the_quote() {
     let (mut w, kit) = tdx_world();
     let cp = w.compute_provider();
     let mut data = [0u8; 64];
-    data[..32].copy_from_slice(&nonce(&w, MINER));
+    data[..32].copy_from_slice(&nonce(&w, cp, MINER));
     let quote = kit.tdx_quote(&TdFields {
         report_data: data,
         ..TdFields::default()
@@ -336,7 +342,7 @@ fn compute_provider_starts_a_tdx_session_with_only_the_quote() {
     // A TD quote bound to another miner: ComputeProvider's verifyQuote passes (it has no nonce
     // to check), AI_MINING refuses it.
     let mut other = [0u8; 64];
-    other[..32].copy_from_slice(&nonce(&w, OTHER));
+    other[..32].copy_from_slice(&nonce(&w, OTHER, OTHER));
     let q = encode_intel(
         true,
         &kit.tdx_quote(&TdFields {

@@ -27,7 +27,8 @@ fn compute_provider_starts_sessions_and_heartbeats_pay_the_formula() {
         (Architecture::Hopper, 1_000, TrustTier::Confidential),
         (Architecture::Blackwell, 2_500, TrustTier::Sovereign),
     ] {
-        let quote = w.quote(arch, 7, MINER, None);
+        // The GPU answers the nonce of a quote ComputeProvider submits for MINER.
+        let quote = w.quote_for(arch, 7, cp, MINER, None);
         let r = w.send(
             MINER,
             cp,
@@ -69,7 +70,7 @@ fn compute_provider_refuses_tampered_unbound_and_replayed_quotes() {
     // Tampered: the contract's own NV_TRUST check fails first ("Invalid TEE quote").
     let mut device = w
         .pki
-        .forge(&w.options(Architecture::Hopper, 1, MINER, None));
+        .forge(&w.options_for(Architecture::Hopper, 1, cp, MINER, None));
     let last = device.evidence.len() - 1;
     device.evidence[last] ^= 1; // the evidence signature's last byte
     let tampered = device.envelope();
@@ -82,12 +83,18 @@ fn compute_provider_refuses_tampered_unbound_and_replayed_quotes() {
     );
     assert!(!r.ok());
     assert!(String::from_utf8_lossy(&r.output()).contains("Invalid TEE quote"));
+    // Sent directly (so bound to MINER as its own submitter): refused for its signature.
+    let mut device = w
+        .pki
+        .forge(&w.options(Architecture::Hopper, 1, MINER, None));
+    let last = device.evidence.len() - 1;
+    device.evidence[last] ^= 1;
     let direct = w.send(
         MINER,
         AI_MINING,
         &IAIMining::startSessionCall {
             miner: MINER,
-            teeQuote: tampered.into(),
+            teeQuote: device.envelope().into(),
         },
     );
     assert_reverts::<IAIMining::QuoteRejected>(&direct);
@@ -98,7 +105,7 @@ fn compute_provider_refuses_tampered_unbound_and_replayed_quotes() {
     );
 
     // Unbound: a genuine quote bound to another miner passes NV_TRUST but not the session nonce.
-    let theirs = w.quote(Architecture::Hopper, 2, OTHER, None);
+    let theirs = w.quote_for(Architecture::Hopper, 2, cp, OTHER, None);
     assert!(w.view(
         NV_TRUST,
         &INVTrust::verifyQuoteCall {
@@ -114,8 +121,10 @@ fn compute_provider_refuses_tampered_unbound_and_replayed_quotes() {
     );
     assert_reverts::<IAIMining::NonceNotBound>(&r);
 
-    // Replayed: the same quote again refreshes the same session; two epochs later it is stale.
-    let quote = w.quote(Architecture::Hopper, 3, MINER, None);
+    // Replayed: the same quote again through the contract refreshes the same session; sent to
+    // AI_MINING by anyone else it is refused and the session stays the contract's; two epochs
+    // later it is stale.
+    let quote = w.quote_for(Architecture::Hopper, 3, cp, MINER, None);
     let id = w.ok(
         MINER,
         cp,
@@ -123,6 +132,19 @@ fn compute_provider_refuses_tampered_unbound_and_replayed_quotes() {
             teeQuote: quote.clone().into(),
         },
     );
+    for replayer in [OTHER, MINER] {
+        let r = w.send(
+            replayer,
+            AI_MINING,
+            &IAIMining::startSessionCall {
+                miner: MINER,
+                teeQuote: quote.clone().into(),
+            },
+        );
+        assert_reverts::<IAIMining::NonceNotBound>(&r);
+    }
+    let s = w.view(AI_MINING, &IAIMining::getSessionCall { sessionId: id });
+    assert_eq!((s.owner, s.miner, s.active), (cp, MINER, true));
     let again = w.ok(
         MINER,
         cp,
@@ -142,7 +164,7 @@ fn compute_provider_refuses_tampered_unbound_and_replayed_quotes() {
     assert_reverts::<IAIMining::NonceNotBound>(&r);
 
     // Another miner cannot take a GPU that is mining.
-    let busy = w.quote(Architecture::Hopper, 3, OTHER, None);
+    let busy = w.quote_for(Architecture::Hopper, 3, cp, OTHER, None);
     let r = w.send(
         OTHER,
         cp,

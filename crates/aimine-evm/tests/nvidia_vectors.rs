@@ -11,8 +11,8 @@
 
 mod common;
 
-use aimine_evm::abi::INVTrust;
-use aimine_evm::address::NV_TRUST;
+use aimine_evm::abi::{IAIMining, INVTrust};
+use aimine_evm::address::{AI_MINING, NV_TRUST};
 use aimine_evm::errors::check_code;
 use aimine_nvtrust::Check;
 use aimine_vectors::nvidia::{
@@ -69,6 +69,37 @@ fn hopper_is_level_3_and_blackwell_level_4_with_the_device_key_as_gpu_id() {
             .spki()
             .to_vec();
         let gpu_id = B256::from(<[u8; 32]>::from(Sha256::digest(&spki)));
+
+        // Evidence from a driver that reports no FWID (535) is refused under the default policy
+        // (parameter 49, requireFwid), and accepted where governance waives it.
+        let evidence = aimine_nvtrust::envelope::decode(&quote).unwrap().evidence;
+        let has_fwid = aimine_nvtrust::Evidence::parse(evidence)
+            .unwrap()
+            .opaque()
+            .fwid()
+            .is_some();
+        assert_eq!(has_fwid, set.report != HOPPER_535.report, "{}", set.report);
+        let require_fwid = |w: &mut World, on: bool| {
+            w.ok(
+                ADMIN,
+                AI_MINING,
+                &IAIMining::setParamCall {
+                    param: 49,
+                    value: U256::from(u8::from(on)),
+                },
+            );
+        };
+        if !has_fwid {
+            let r = parse(&mut w, &quote);
+            assert_reverts::<IAIMining::QuoteRejected>(&r);
+            let e = IAIMining::QuoteRejected::abi_decode(&r.output()).unwrap();
+            assert_eq!(
+                e.check,
+                aimine_evm::errors::check_code(aimine_nvtrust::Check::Fwid)
+            );
+            assert!(!verifies(&mut w, &quote));
+            require_fwid(&mut w, false);
+        }
 
         let r = parse(&mut w, &quote);
         assert!(r.ok(), "{}: {:?}", set.report, r.result);

@@ -194,6 +194,8 @@ pub enum Error {
     FwidMismatch,
     /// The evidence reports an FWID but the leaf certificate carries none.
     FwidMissingInCertificate,
+    /// The evidence reports no FWID where the verifier's policy requires one (old drivers).
+    FwidNotReported,
     /// The opaque-data version is newer than this verifier understands.
     UnsupportedOpaqueVersion(u16),
     /// The chain is not the shape of an NVIDIA device chain (leaf, device identity, …).
@@ -274,7 +276,9 @@ impl Error {
             Error::UntrustedRoot => Check::Root,
             Error::BadEvidenceSignature => Check::Signature,
             Error::NonceMismatch => Check::Nonce,
-            Error::FwidMismatch | Error::FwidMissingInCertificate => Check::Fwid,
+            Error::FwidMismatch | Error::FwidMissingInCertificate | Error::FwidNotReported => {
+                Check::Fwid
+            }
             Error::UnsupportedOpaqueVersion(_) | Error::UnknownArchitecture => Check::Version,
             Error::MeasurementMismatch { .. }
             | Error::MeasurementMissing { .. }
@@ -343,6 +347,9 @@ impl fmt::Display for Error {
             Error::FwidMissingInCertificate => {
                 f.write_str("fwid: evidence has a firmware ID but the leaf certificate has none")
             }
+            Error::FwidNotReported => f.write_str(
+                "fwid: the evidence reports no firmware ID (field 20) and the policy requires one",
+            ),
             Error::UnsupportedOpaqueVersion(v) => {
                 write!(
                     f,

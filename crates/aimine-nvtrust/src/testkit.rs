@@ -64,6 +64,9 @@ pub struct ForgeOptions {
     pub leaf_key_usage: u16,
     /// Key usage bits of the CA certificates (default keyCertSign).
     pub ca_key_usage: u16,
+    /// The die named in the certificates instead of the family's data-centre one (e.g. `GB202`
+    /// for a workstation Blackwell part); `None`: GH100, GB100 or LS_10.
+    pub chip: Option<&'static str>,
 }
 
 impl ForgeOptions {
@@ -93,6 +96,7 @@ impl ForgeOptions {
             not_after: DEFAULT_NOT_AFTER,
             leaf_key_usage: KU_DIGITAL_SIGNATURE,
             ca_key_usage: KU_KEY_CERT_SIGN,
+            chip: None,
         }
     }
 }
@@ -179,11 +183,11 @@ impl TestPki {
 
     /// Forges a device's chain and evidence.
     pub fn forge(&self, o: &ForgeOptions) -> ForgedDevice {
-        let family = match o.architecture {
+        let family = o.chip.unwrap_or(match o.architecture {
             Architecture::Hopper => "GH100",
             Architecture::Blackwell => "GB100",
             Architecture::Ls10 => "LS_10",
-        };
+        });
         let family_key = key(&self.seed, family.as_bytes(), 0);
         let prov_key = key(&self.seed, family.as_bytes(), 1);
         let device_key = key(&self.seed, family.as_bytes(), 2 + 2 * u64::from(o.device));

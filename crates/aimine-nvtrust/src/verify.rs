@@ -19,7 +19,8 @@ pub const MAX_OPAQUE_DATA_VERSION: u16 = 1;
 pub enum Architecture {
     /// Hopper GPUs (GH100: H100, H200, GH200).
     Hopper,
-    /// Blackwell GPUs (GB100/GB102: B100, B200, GB200).
+    /// Blackwell GPUs: data-centre GB100/GB102 (B100, B200, GB200) and workstation GB2xx (RTX
+    /// PRO 6000 Blackwell); [`VerifiedGpu::chip`] tells them apart.
     Blackwell,
     /// NVSwitch LS10 (the Hopper-generation NVLink switch).
     Ls10,
@@ -71,12 +72,25 @@ impl fmt::Display for Architecture {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VerifiedGpu<'a> {
     architecture: Architecture,
+    chip: [u8; 5],
     gpu_id: [u8; 32],
     pdi: [u8; 8],
     evidence: Evidence<'a>,
 }
 
 impl<'a> VerifiedGpu<'a> {
+    /// The die, as its device certificate names it: the first five characters of the common
+    /// name (`GH100`, `GB100`, `GB202`, `LS_10`). It tells data-centre parts from workstation
+    /// parts of one family (GB100 B200 against GB202 RTX PRO 6000 Blackwell).
+    pub fn chip(&self) -> &[u8; 5] {
+        &self.chip
+    }
+
+    /// Whether this is a workstation Blackwell die (GB2xx) rather than a data-centre one.
+    pub fn is_workstation_blackwell(&self) -> bool {
+        self.architecture == Architecture::Blackwell && self.chip.starts_with(b"GB2")
+    }
+
     /// The device family.
     pub fn architecture(&self) -> Architecture {
         self.architecture
@@ -190,6 +204,11 @@ pub fn verify_parsed_evidence<'a>(
         _ => return Err(Error::UnknownArchitecture),
     };
     let architecture = architecture(leaf, device)?;
+    let chip = device
+        .subject_common_name()
+        .and_then(|cn| cn.as_bytes().first_chunk::<5>())
+        .copied()
+        .ok_or(Error::UnknownArchitecture)?;
     let key = signed_data::key(leaf.public_key()).ok_or(Error::BadEvidenceSignature)?;
     if !signed_data::verify_raw(&key, parsed.signed_bytes(), parsed.signature()) {
         return Err(Error::BadEvidenceSignature);
@@ -207,6 +226,7 @@ pub fn verify_parsed_evidence<'a>(
     }
     Ok(VerifiedGpu {
         architecture,
+        chip,
         gpu_id: Sha256::digest(device.spki()).into(),
         pdi: pdi(device)?,
         evidence: parsed,

@@ -9,7 +9,8 @@ use crate::store::{Store, Word, word};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
 pub enum Param {
-    /// The admin address (slot 0). Changed with [`crate::Registry::set_admin`].
+    /// The admin address (slot 0). Handed over in two steps: [`crate::Registry::propose_admin`]
+    /// then [`crate::Registry::accept_admin`].
     Admin = 0,
     /// Reward per compute unit per second, in the chain's smallest unit.
     BaseRate = 1,
@@ -52,11 +53,107 @@ pub enum Param {
     SgxComputeUnits = 38,
     /// Compute units of an AMD SEV-SNP guest (CPU-only session).
     SevSnpComputeUnits = 39,
+    /// The admin a hand-over was proposed to (zero: none). Not settable.
+    PendingAdmin = 44,
+    /// The lowest Intel TCB evaluation data number accepted: collateral (inline or stored) older
+    /// than it is refused even when the chain holds nothing newer (default 17).
+    MinTcbEvaluation = 45,
+    /// The lowest reported TCB of an AMD Milan guest, packed as [`AmdTcbFloor`] (default 0: none).
+    AmdMinTcbMilan = 46,
+    /// The lowest reported TCB of an AMD Genoa guest (default 0: none).
+    AmdMinTcbGenoa = 47,
+    /// The lowest reported TCB of an AMD Turin guest (default 0: none).
+    AmdMinTcbTurin = 48,
+    /// 1 (default): Hopper and Blackwell evidence must report its FWID (opaque field 20), bound to
+    /// the leaf certificate's; evidence from drivers that do not report one is refused.
+    RequireFwid = 49,
+    /// 1 (default): Intel TDX and SGX quotes are accepted. A node built without Intel support halts
+    /// on an Intel quote while this is 1, rather than disagree with nodes that have it; a chain
+    /// whose nodes cannot verify Intel quotes sets 0 at genesis and every node refuses them.
+    IntelQuotes = 50,
+    /// Compute units of a workstation Blackwell GPU (GB202 and the other GB2xx dies: RTX PRO
+    /// 6000 Blackwell), which earns the Confidential tier, not Sovereign (default 1,000).
+    WorkstationComputeUnits = 51,
+}
+
+/// The largest reward per compute unit per second governance may set: one whole token (10^18).
+pub const MAX_BASE_RATE: u128 = 1_000_000_000_000_000_000;
+/// The most compute units any device may count (a GPU, a platform, a SKU override).
+pub const MAX_COMPUTE_UNITS: u64 = 1_000_000;
+/// The longest interval one heartbeat may pay for: 7 days.
+pub const MAX_HEARTBEAT_INTERVAL: u64 = 7 * 86_400;
+/// The longest attestation lifetime: 30 days.
+pub const MAX_ATTESTATION_TTL: u64 = 30 * 86_400;
+/// The longest stake withdrawal cooldown: 365 days, so a stake is never locked forever.
+pub const MAX_STAKE_COOLDOWN: u64 = 365 * 86_400;
+
+// With every bound at its largest, one settlement (rate × seconds × units of 8 GPUs × 1.5x)
+// stays below 2^103, so `settle` cannot overflow, and a balance can absorb more than 10^7 of
+// them before it could.
+#[allow(clippy::arithmetic_side_effects)] // evaluated at compile time: an overflow fails the build
+const _: () = assert!(
+    MAX_BASE_RATE * (MAX_HEARTBEAT_INTERVAL as u128) * (8 * MAX_COMPUTE_UNITS as u128) * 15_000
+        / 10_000
+        < 1 << 103
+);
+
+/// An AMD minimum reported TCB as a parameter value: bootloader in bits 0–7, TEE 8–15, SNP
+/// 16–23, microcode 24–31 and FMC (Turin) 32–39. A guest is refused when any of its reported
+/// components is below the floor's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AmdTcbFloor {
+    /// Lowest bootloader SVN.
+    pub bootloader: u8,
+    /// Lowest TEE (PSP OS) SVN.
+    pub tee: u8,
+    /// Lowest SNP firmware SVN.
+    pub snp: u8,
+    /// Lowest microcode patch level.
+    pub microcode: u8,
+    /// Lowest FMC SVN (Turin; ignored elsewhere).
+    pub fmc: u8,
+}
+
+impl AmdTcbFloor {
+    /// The floor a parameter value packs.
+    pub const fn from_u64(v: u64) -> AmdTcbFloor {
+        let [bootloader, tee, snp, microcode, fmc, ..] = v.to_le_bytes();
+        AmdTcbFloor {
+            bootloader,
+            tee,
+            snp,
+            microcode,
+            fmc,
+        }
+    }
+
+    /// The parameter value of this floor.
+    pub const fn to_u64(self) -> u64 {
+        u64::from_le_bytes([
+            self.bootloader,
+            self.tee,
+            self.snp,
+            self.microcode,
+            self.fmc,
+            0,
+            0,
+            0,
+        ])
+    }
+
+    /// Whether `tcb` is at or above the floor in every component.
+    pub fn admits(&self, tcb: &aimine_tee::sev::report::TcbParts) -> bool {
+        tcb.bootloader >= self.bootloader
+            && tcb.tee >= self.tee
+            && tcb.snp >= self.snp
+            && tcb.microcode >= self.microcode
+            && tcb.fmc.is_none_or(|f| f >= self.fmc)
+    }
 }
 
 impl Param {
     /// Every settable parameter (not the admin, not the initialised flag).
-    pub const SETTABLE: [Param; 19] = [
+    pub const SETTABLE: [Param; 26] = [
         Param::BaseRate,
         Param::EpochSeconds,
         Param::AttestationTtl,
@@ -76,6 +173,13 @@ impl Param {
         Param::TdxComputeUnits,
         Param::SgxComputeUnits,
         Param::SevSnpComputeUnits,
+        Param::MinTcbEvaluation,
+        Param::AmdMinTcbMilan,
+        Param::AmdMinTcbGenoa,
+        Param::AmdMinTcbTurin,
+        Param::RequireFwid,
+        Param::IntelQuotes,
+        Param::WorkstationComputeUnits,
     ];
 
     /// The parameter with this number, if settable.
@@ -88,28 +192,39 @@ impl Param {
         keys::slot(self as u64)
     }
 
-    /// Whether `value` is acceptable for this parameter.
+    /// Whether `value` is acceptable for this parameter: within the bounds that keep rewards from
+    /// overflowing ([`MAX_BASE_RATE`], [`MAX_COMPUTE_UNITS`], [`MAX_HEARTBEAT_INTERVAL`]) and
+    /// stakes from being locked for ever ([`MAX_STAKE_COOLDOWN`]).
     pub fn accepts(self, value: &Word) -> bool {
+        let v = word::to_u64(value);
+        let within = |lo: u64, hi: u64| v.is_some_and(|v| (lo..=hi).contains(&v));
         match self {
-            Param::EpochSeconds | Param::AttestationTtl | Param::MaxHeartbeatInterval => {
-                word::to_u64(value).is_some_and(|v| v > 0)
-            }
+            Param::EpochSeconds => within(1, u64::MAX),
+            Param::AttestationTtl => within(1, MAX_ATTESTATION_TTL),
+            Param::MaxHeartbeatInterval => within(1, MAX_HEARTBEAT_INTERVAL),
             Param::RequireHeartbeatSignature
             | Param::RequireGoldenMeasurements
-            | Param::AllowDebugGuests => word::to_u64(value).is_some_and(|v| v <= 1),
+            | Param::AllowDebugGuests
+            | Param::RequireFwid
+            | Param::IntelQuotes => within(0, 1),
             Param::TcbOutOfDateBps | Param::TcbConfigurationBps | Param::TcbSwHardeningBps => {
-                word::to_u64(value).is_some_and(|v| v <= 10_000)
+                within(0, 10_000)
             }
-            Param::TcbGraceSeconds
+            Param::TcbGraceSeconds | Param::MinTcbEvaluation => within(0, u64::MAX),
+            Param::AmdMinTcbMilan | Param::AmdMinTcbGenoa | Param::AmdMinTcbTurin => {
+                within(0, (1 << 40) - 1)
+            }
+            Param::StakeCooldown => within(0, MAX_STAKE_COOLDOWN),
+            Param::PublicComputeUnits
+            | Param::HopperComputeUnits
+            | Param::BlackwellComputeUnits
+            | Param::WorkstationComputeUnits
             | Param::TdxComputeUnits
             | Param::SgxComputeUnits
-            | Param::SevSnpComputeUnits => word::to_u64(value).is_some(),
-            Param::StakeCooldown
-            | Param::PublicComputeUnits
-            | Param::HopperComputeUnits
-            | Param::BlackwellComputeUnits => word::to_u64(value).is_some(),
-            Param::BaseRate | Param::MinStake => word::to_u128(value).is_some(),
-            Param::Admin | Param::Initialized => false,
+            | Param::SevSnpComputeUnits => within(0, MAX_COMPUTE_UNITS),
+            Param::BaseRate => word::to_u128(value).is_some_and(|v| v <= MAX_BASE_RATE),
+            Param::MinStake => word::to_u128(value).is_some(),
+            Param::Admin | Param::Initialized | Param::PendingAdmin => false,
         }
     }
 }
@@ -157,6 +272,16 @@ pub struct Config {
     pub sgx_compute_units: u64,
     /// Compute units of an SEV-SNP guest.
     pub sev_snp_compute_units: u64,
+    /// The lowest Intel TCB evaluation data number accepted.
+    pub min_tcb_evaluation: u64,
+    /// The lowest reported TCB of AMD Milan, Genoa and Turin guests.
+    pub amd_min_tcb: [AmdTcbFloor; 3],
+    /// Whether Hopper and Blackwell evidence must report an FWID bound to its certificate.
+    pub require_fwid: bool,
+    /// Whether Intel TDX and SGX quotes are accepted.
+    pub intel_quotes: bool,
+    /// Compute units of a workstation Blackwell GPU (GB2xx).
+    pub workstation_compute_units: u64,
 }
 
 impl Config {
@@ -165,7 +290,8 @@ impl Config {
     /// compute units Public 10, Hopper 1,000, Blackwell 2,500, and golden measurements checked
     /// where governance has registered them but not required; CPU TEEs graded full for hardening
     /// and configuration, 50 % out of date for 90 days, no debug guests, and compute units TDX
-    /// 100, SEV-SNP 100, SGX 50.
+    /// 100, SEV-SNP 100, SGX 50; Intel collateral from TCB evaluation 17 on, no AMD TCB floor,
+    /// FWID binding required, Intel quotes accepted, workstation Blackwell GPUs 1,000 units.
     pub const fn with_admin(admin: Address) -> Config {
         Config {
             admin,
@@ -188,61 +314,81 @@ impl Config {
             tdx_compute_units: 100,
             sgx_compute_units: 50,
             sev_snp_compute_units: 100,
+            min_tcb_evaluation: 17,
+            amd_min_tcb: [AmdTcbFloor {
+                bootloader: 0,
+                tee: 0,
+                snp: 0,
+                microcode: 0,
+                fmc: 0,
+            }; 3],
+            require_fwid: true,
+            intel_quotes: true,
+            workstation_compute_units: 1_000,
         }
     }
 
-    /// Writes every value.
+    /// Every value as (parameter, word), in parameter order.
+    fn values(&self) -> [(Param, Word); 27] {
+        let b = |v: bool| word::from_bool(v);
+        let n = word::from_u64;
+        [
+            (Param::Admin, word::from_address(&self.admin)),
+            (Param::BaseRate, word::from_u128(self.base_rate)),
+            (Param::EpochSeconds, n(self.epoch_seconds)),
+            (Param::AttestationTtl, n(self.attestation_ttl)),
+            (Param::MaxHeartbeatInterval, n(self.max_heartbeat_interval)),
+            (
+                Param::RequireHeartbeatSignature,
+                b(self.require_heartbeat_signature),
+            ),
+            (Param::MinStake, word::from_u128(self.min_stake)),
+            (Param::StakeCooldown, n(self.stake_cooldown)),
+            (Param::PublicComputeUnits, n(self.public_compute_units)),
+            (Param::HopperComputeUnits, n(self.hopper_compute_units)),
+            (
+                Param::BlackwellComputeUnits,
+                n(self.blackwell_compute_units),
+            ),
+            (
+                Param::RequireGoldenMeasurements,
+                b(self.require_golden_measurements),
+            ),
+            (Param::TcbOutOfDateBps, n(self.tcb_out_of_date_bps)),
+            (Param::TcbGraceSeconds, n(self.tcb_grace_seconds)),
+            (Param::TcbConfigurationBps, n(self.tcb_configuration_bps)),
+            (Param::TcbSwHardeningBps, n(self.tcb_sw_hardening_bps)),
+            (Param::AllowDebugGuests, b(self.allow_debug_guests)),
+            (Param::TdxComputeUnits, n(self.tdx_compute_units)),
+            (Param::SgxComputeUnits, n(self.sgx_compute_units)),
+            (Param::SevSnpComputeUnits, n(self.sev_snp_compute_units)),
+            (Param::MinTcbEvaluation, n(self.min_tcb_evaluation)),
+            (Param::AmdMinTcbMilan, n(self.amd_min_tcb[0].to_u64())),
+            (Param::AmdMinTcbGenoa, n(self.amd_min_tcb[1].to_u64())),
+            (Param::AmdMinTcbTurin, n(self.amd_min_tcb[2].to_u64())),
+            (Param::RequireFwid, b(self.require_fwid)),
+            (Param::IntelQuotes, b(self.intel_quotes)),
+            (
+                Param::WorkstationComputeUnits,
+                n(self.workstation_compute_units),
+            ),
+        ]
+    }
+
+    /// Writes every value, after checking each against the bounds [`Param::accepts`] enforces
+    /// on later changes (a genesis cannot start outside them).
     pub(crate) fn store(&self, s: &mut (impl Store + ?Sized)) -> Result<(), Error> {
-        s.store(&Param::Admin.key(), word::from_address(&self.admin))?;
-        s.store(&Param::BaseRate.key(), word::from_u128(self.base_rate))?;
-        s.store(
-            &Param::EpochSeconds.key(),
-            word::from_u64(self.epoch_seconds),
-        )?;
-        s.store(
-            &Param::AttestationTtl.key(),
-            word::from_u64(self.attestation_ttl),
-        )?;
-        s.store(
-            &Param::MaxHeartbeatInterval.key(),
-            word::from_u64(self.max_heartbeat_interval),
-        )?;
-        s.store(
-            &Param::RequireHeartbeatSignature.key(),
-            word::from_bool(self.require_heartbeat_signature),
-        )?;
-        s.store(&Param::MinStake.key(), word::from_u128(self.min_stake))?;
-        s.store(
-            &Param::StakeCooldown.key(),
-            word::from_u64(self.stake_cooldown),
-        )?;
-        s.store(
-            &Param::PublicComputeUnits.key(),
-            word::from_u64(self.public_compute_units),
-        )?;
-        s.store(
-            &Param::HopperComputeUnits.key(),
-            word::from_u64(self.hopper_compute_units),
-        )?;
-        s.store(
-            &Param::BlackwellComputeUnits.key(),
-            word::from_u64(self.blackwell_compute_units),
-        )?;
-        s.store(
-            &Param::RequireGoldenMeasurements.key(),
-            word::from_bool(self.require_golden_measurements),
-        )?;
-        for (p, v) in [
-            (Param::TcbOutOfDateBps, self.tcb_out_of_date_bps),
-            (Param::TcbGraceSeconds, self.tcb_grace_seconds),
-            (Param::TcbConfigurationBps, self.tcb_configuration_bps),
-            (Param::TcbSwHardeningBps, self.tcb_sw_hardening_bps),
-            (Param::AllowDebugGuests, u64::from(self.allow_debug_guests)),
-            (Param::TdxComputeUnits, self.tdx_compute_units),
-            (Param::SgxComputeUnits, self.sgx_compute_units),
-            (Param::SevSnpComputeUnits, self.sev_snp_compute_units),
-        ] {
-            s.store(&p.key(), word::from_u64(v))?;
+        let values = self.values();
+        for (p, v) in &values {
+            if *p != Param::Admin && !p.accepts(v) {
+                return Err(Error::BadParam);
+            }
+        }
+        if self.admin == [0; 20] {
+            return Err(Error::BadParam);
+        }
+        for (p, v) in values {
+            s.store(&p.key(), v)?;
         }
         s.store(&Param::Initialized.key(), word::from_bool(true))
     }

@@ -2,7 +2,8 @@
 //! sessions like GPU quotes.
 //!
 //! - **Binding.** The CPU's `report_data[0..32]` must be [`crate::session::session_nonce`] for
-//!   this chain, miner, epoch (this or the previous) and session key — the GPU formula.
+//!   this chain, submitter, miner, epoch (this or the previous) and session key — the GPU
+//!   formula.
 //! - **One platform, one session.** A session's device id is the platform id (aimine-tee:
 //!   SHA-256 of Intel's PPID, or of AMD's CHIP_ID); revocation works by platform id as by GPU id.
 //! - **Grading.** The TCB verdict is graded by governance's parameters ([`Param::TcbOutOfDateBps`]
@@ -28,7 +29,7 @@ use aimine_tee::{AmdProduct, Attestation, Check, Kind, TcbPolicy};
 use aimine_tiers::TrustTier;
 use sha2::{Digest, Sha256};
 
-use crate::config::{self, Param};
+use crate::config::{self, AmdTcbFloor, Param};
 use crate::env::Address;
 use crate::event::{Event, EventSink};
 use crate::keys;
@@ -38,8 +39,9 @@ use crate::{Error, blob};
 
 /// How a CPU quote's nonce is checked.
 enum Nonce<'a> {
-    /// Bound to a session of this miner and key (this or the previous epoch).
+    /// Bound to a session of this submitter, miner and key (this or the previous epoch).
     Session {
+        submitter: &'a Address,
         miner: &'a Address,
         key_hash: &'a Word,
     },
@@ -60,8 +62,15 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         session_key: Option<&[u8]>,
         key_hash: &Word,
     ) -> Result<Word, Error> {
-        let (appraisal, gpus) =
-            self.appraise_envelope(envelope, Nonce::Session { miner, key_hash }, false)?;
+        let (appraisal, gpus) = self.appraise_envelope(
+            envelope,
+            Nonce::Session {
+                submitter: caller,
+                miner,
+                key_hash,
+            },
+            false,
+        )?;
         self.open_session(
             caller,
             miner,
@@ -102,8 +111,12 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         let mut bound = [0u8; NONCE_LEN];
         bound.copy_from_slice(att.report_data.get(..NONCE_LEN).unwrap_or(&[0; NONCE_LEN]));
         match nonce {
-            Nonce::Session { miner, key_hash } => {
-                self.bound_nonce(miner, key_hash, &bound)?;
+            Nonce::Session {
+                submitter,
+                miner,
+                key_hash,
+            } => {
+                self.bound_nonce(submitter, miner, key_hash, &bound)?;
             }
             Nonce::Expected(Some(n)) if *n != bound => return Err(Error::NonceNotBound),
             Nonce::Expected(_) => {}
@@ -135,7 +148,12 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         let mut ids: Vec<Word> = Vec::with_capacity(gpu_quotes.len());
         let mut gpu_tier = TrustTier::Sovereign;
         let mut units: u64 = 0;
-        for q in gpu_quotes {
+        for (i, q) in gpu_quotes.iter().enumerate() {
+            // Each GPU's evidence signature is metered like a GPU quote's: the call's own price
+            // pays the first, every further one is announced before its parse and check.
+            if i > 0 {
+                self.state().meter(Work::GpuEvidence)?;
+            }
             let evidence =
                 aimine_nvtrust::Evidence::parse(q.evidence).map_err(aimine_nvtrust::Error::from)?;
             let mut links = StoredLinks {
@@ -179,7 +197,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         Ok((appraisal, ids))
     }
 
-    /// Verifies the CPU part at the block's time, metering the work first.
+    /// Verifies the CPU part at the block's time, metering each piece of work before it runs.
     fn verify_cpu(&mut self, cpu: &Cpu<'_>, read_only: bool) -> Result<Attestation, Error> {
         let now = self.env().timestamp;
         let allow_debug = config::load_u64(self.state(), Param::AllowDebugGuests)? == 1;
@@ -188,77 +206,112 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
                 tdx,
                 quote,
                 collateral,
-            } => self.verify_intel(*tdx, quote, collateral.as_ref(), now, allow_debug),
+            } => {
+                self.require_intel()?;
+                self.verify_intel(*tdx, quote, collateral.as_ref(), now, allow_debug)
+            }
             Cpu::SevSnp { report, certs } => {
-                let parsed = Report::parse(report)?;
-                let kind = parsed.signing_key()?;
-                let hint = parsed
-                    .cpuid()
-                    .and_then(|(f, m, _)| aimine_tee::sev::verify::product_of_cpuid(f, m));
-                // No certificate carried: the VCEK submitted for this chip and TCB.
-                let stored;
-                let leaf = match certs.first() {
-                    Some(leaf) => *leaf,
-                    None => {
-                        let turin = hint.is_some_and(AmdProduct::turin_layout);
-                        let parts = parsed.reported_tcb().parts(turin);
-                        let key = vcek_key(&parsed.chip_id(), &parts);
-                        stored =
-                            blob::load(self.state(), &keys::mapping(keys::VCEK_BY_CHIP, &key))?;
-                        if stored.is_empty() {
-                            return Err(Error::CollateralMissing);
-                        }
-                        stored.as_slice()
-                    }
-                };
-                let endorsement = Endorsement {
-                    leaf,
-                    intermediate: certs.get(1).copied(),
-                    ark: certs.get(2).copied(),
-                };
-                // Decode only the roots of the product the VCEK names (each RSA-4096 pair costs
-                // about 90 µs to decode), or of every product when it names none.
-                let named = aimine_tee::sev::cert::AmdCert::from_der(
-                    leaf,
-                    aimine_tee::error::Role::Endorsement,
-                )?
-                .product_name()
-                .and_then(aimine_tee::sev::verify::product_of_name);
-                let roots = self.amd_roots(named.or(hint))?;
-                let cache_key = keys::mapping(keys::VCEKS, &Sha256::digest(leaf).into());
-                let known = word::to_bool(&self.state().load(&cache_key)?);
-                let key = if known {
-                    aimine_tee::sev::verify::verify_known_endorsement(
-                        &endorsement,
-                        kind,
-                        hint,
-                        &roots,
-                        now,
-                    )?
-                } else {
-                    self.state().meter(Work::AmdEndorsement)?;
-                    let key = aimine_tee::sev::verify::verify_endorsement(
-                        &endorsement,
-                        kind,
-                        hint,
-                        &roots,
-                        now,
-                    )?;
-                    if !read_only {
-                        self.state().store(&cache_key, word::from_bool(true))?;
-                    }
-                    key
-                };
-                self.state().meter(Work::SevReport)?;
-                let options = SevOptions {
-                    allow_debug,
-                    max_vmpl: 0,
-                };
-                Ok(aimine_tee::sev::verify::verify_with_key(
-                    report, &key, &options,
-                )?)
+                self.verify_sev(report, certs, now, allow_debug, read_only)
             }
         }
+    }
+
+    /// Fails unless this chain accepts Intel quotes ([`Param::IntelQuotes`]) and this build can
+    /// verify them; a build without Intel support answers [`Error::IntelUnavailable`], which the
+    /// node must treat as fatal, never as a refusal.
+    fn require_intel(&mut self) -> Result<(), Error> {
+        if config::load_u64(self.state(), Param::IntelQuotes)? != 1 {
+            return Err(Error::CpuQuote(Check::Format));
+        }
+        if cfg!(feature = "intel") {
+            Ok(())
+        } else {
+            Err(Error::IntelUnavailable)
+        }
+    }
+
+    /// Verifies an SEV-SNP report: its endorsement (VCEK/VLEK) under the trusted roots of its
+    /// product (cached per leaf and root once verified), the report's signature, governance's
+    /// TCB floor for the product.
+    fn verify_sev(
+        &mut self,
+        report: &[u8],
+        certs: &[&[u8]],
+        now: u64,
+        allow_debug: bool,
+        read_only: bool,
+    ) -> Result<Attestation, Error> {
+        let parsed = Report::parse(report)?;
+        let kind = parsed.signing_key()?;
+        let hint = parsed
+            .cpuid()
+            .and_then(|(f, m, _)| aimine_tee::sev::verify::product_of_cpuid(f, m));
+        // No certificate carried: the VCEK submitted for this chip and TCB.
+        let stored;
+        let leaf = match certs.first() {
+            Some(leaf) => *leaf,
+            None => {
+                let turin = hint.is_some_and(AmdProduct::turin_layout);
+                let parts = parsed.reported_tcb().parts(turin);
+                let key = vcek_key(&parsed.chip_id(), &parts);
+                stored = blob::load(self.state(), &keys::mapping(keys::VCEK_BY_CHIP, &key))?;
+                if stored.is_empty() {
+                    return Err(Error::CollateralMissing);
+                }
+                stored.as_slice()
+            }
+        };
+        let endorsement = Endorsement {
+            leaf,
+            intermediate: certs.get(1).copied(),
+            ark: certs.get(2).copied(),
+        };
+        // The report's signature check is paid before anything is decoded; the roots are
+        // metered pair by pair as they are decoded (only the product the VCEK names, or every
+        // product when it names none).
+        self.state().meter(Work::SevReport)?;
+        let named =
+            aimine_tee::sev::cert::AmdCert::from_der(leaf, aimine_tee::error::Role::Endorsement)?
+                .product_name()
+                .and_then(aimine_tee::sev::verify::product_of_name);
+        let roots = self.amd_roots(named.or(hint))?;
+        // Every check but the RSA signatures, to learn which root the chain ends in: the cache
+        // speaks for this leaf under this root only.
+        let probe = aimine_tee::sev::verify::verify_known_endorsement(
+            &endorsement,
+            kind,
+            hint,
+            &roots,
+            now,
+        )?;
+        let cache_key = keys::mapping(keys::VCEKS, &probe.cache_key(leaf));
+        let key = if word::to_bool(&self.state().load(&cache_key)?) {
+            probe
+        } else {
+            self.state().meter(Work::AmdEndorsement)?;
+            let key =
+                aimine_tee::sev::verify::verify_endorsement(&endorsement, kind, hint, &roots, now)?;
+            if !read_only {
+                self.state().store(&cache_key, word::from_bool(true))?;
+            }
+            key
+        };
+        let floor_param = match key.product {
+            AmdProduct::Milan => Param::AmdMinTcbMilan,
+            AmdProduct::Genoa => Param::AmdMinTcbGenoa,
+            AmdProduct::Turin => Param::AmdMinTcbTurin,
+        };
+        let floor = AmdTcbFloor::from_u64(config::load_u64(self.state(), floor_param)?);
+        if !floor.admits(&parsed.reported_tcb().parts(key.product.turin_layout())) {
+            return Err(Error::CpuQuote(Check::TcbPolicy));
+        }
+        let options = SevOptions {
+            allow_debug,
+            max_vmpl: 0,
+        };
+        Ok(aimine_tee::sev::verify::verify_with_key(
+            report, &key, &options,
+        )?)
     }
 
     #[cfg(feature = "intel")]
@@ -270,6 +323,8 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         now: u64,
         allow_debug: bool,
     ) -> Result<Attestation, Error> {
+        // dcap-qvl's work (and the collateral's decoding) is paid before any of it runs.
+        self.state().meter(Work::IntelQuote)?;
         // Stored collateral for the quote's FMSPC, unless the quote carries its own.
         let stored;
         let c = match collateral {
@@ -289,15 +344,16 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         // Never older than the newest collateral the chain keeps for this FMSPC: otherwise a
         // platform Intel has since downgraded could present last month's verdict.
         let (fmspc, is_tdx, evaluation) = aimine_tee::intel::collateral_summary(&collateral)?;
+        // Nor older than governance's floor, even where the chain keeps nothing newer.
         let newest =
             word::to_u64(&self.state().load(&collateral_key(&fmspc, is_tdx))?).unwrap_or(0);
-        if u64::from(evaluation) < newest {
+        let floor = config::load_u64(self.state(), Param::MinTcbEvaluation)?;
+        if u64::from(evaluation) < newest.max(floor) {
             return Err(Error::CollateralSuperseded);
         }
         let root = self.intel_root_for(|| {
             aimine_tee::intel::quote_chain(quote).and_then(|chain| chain.last().cloned())
         })?;
-        self.state().meter(Work::IntelQuote)?;
         let options = aimine_tee::intel::IntelOptions { allow_debug };
         let att = aimine_tee::intel::verify_quote(quote, &collateral, &root, now, &options)?;
         if (att.kind == Kind::Tdx) != tdx {
@@ -315,7 +371,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         _: u64,
         _: bool,
     ) -> Result<Attestation, Error> {
-        Err(Error::CpuQuote(Check::Format))
+        Err(Error::IntelUnavailable)
     }
 
     /// Grades a verified TCB with governance's parameters; banned advisories refuse.
@@ -341,7 +397,8 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         u16::try_from(grade.multiplier.bps()).map_err(|_| Error::BadParam)
     }
 
-    /// AMD's pinned product roots (of `only`, or all) and any governance added.
+    /// AMD's pinned product roots (of `only`, or all) and any governance added for them, each
+    /// pair metered ([`Work::AmdRootPair`]) before it is decoded.
     fn amd_roots(&mut self, only: Option<AmdProduct>) -> Result<AmdRoots, Error> {
         let mut products = Vec::new();
         for product in AmdProduct::ALL {
@@ -349,6 +406,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
                 continue;
             }
             let (ark, ask) = aimine_tee::sev::roots::pinned_ders(product);
+            self.state().meter(Work::AmdRootPair)?;
             products.push(ProductRoots::new(product, ark, ask)?);
         }
         for i in 0..MAX_AMD_ROOTS {
@@ -360,8 +418,12 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             else {
                 continue;
             };
+            if only.is_some_and(|o| o != product) {
+                continue;
+            }
             let ark = blob::load(self.state(), &keys::offset(&base, 1))?;
             let ask = blob::load(self.state(), &keys::offset(&base, 2))?;
+            self.state().meter(Work::AmdRootPair)?;
             products.push(ProductRoots::new(product, &ark, &ask)?);
         }
         Ok(AmdRoots::from_products(products))
@@ -414,20 +476,26 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     /// carry an older one. `encoded` is the nine length-prefixed fields
     /// ([`aimine_envelope::decode_collateral`]).
     ///
+    /// Collateral older than [`Param::MinTcbEvaluation`] is refused too. On a chain that does
+    /// not accept Intel quotes ([`Param::IntelQuotes`] 0) every submission is refused.
+    ///
     /// # Errors
-    /// [`Error::Envelope`], [`Error::CpuQuote`] (collateral or chain), [`Error::CollateralSuperseded`].
+    /// [`Error::Envelope`], [`Error::CpuQuote`] (collateral or chain), [`Error::CollateralSuperseded`],
+    /// [`Error::IntelUnavailable`] from a build without Intel support on a chain that accepts
+    /// Intel quotes.
     #[cfg(feature = "intel")]
     pub fn submit_intel_collateral(
         &mut self,
         encoded: &[u8],
     ) -> Result<([u8; 6], bool, u32), Error> {
+        self.require_intel()?;
+        self.state().meter(Work::IntelCollateral)?;
         let c = aimine_envelope::decode_collateral(encoded)?;
         let collateral = c.to_dcap().ok_or(Error::CpuQuote(Check::Collateral))?;
         let root = self.intel_root_for(|| {
             aimine_tee::intel::pem_chain(&collateral.tcb_info_issuer_chain)
                 .and_then(|chain| chain.last().cloned())
         })?;
-        self.state().meter(Work::IntelCollateral)?;
         let info = aimine_tee::intel::collateral::verify_collateral(
             &collateral,
             &root,
@@ -437,7 +505,8 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         let held = word::to_u64(&self.state().load(&base)?).unwrap_or(0);
         let held_issue = word::to_u64(&self.state().load(&keys::offset(&base, 1))?).unwrap_or(0);
         let new = (u64::from(info.tcb_evaluation), info.tcb_window.0);
-        if new <= (held, held_issue) {
+        let floor = config::load_u64(self.state(), Param::MinTcbEvaluation)?;
+        if new <= (held, held_issue) || new.0 < floor {
             return Err(Error::CollateralSuperseded);
         }
         self.state().store(&base, word::from_u64(new.0))?;
@@ -452,6 +521,21 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             tcb_evaluation: new.0,
         });
         Ok((info.fmspc, info.tdx, info.tcb_evaluation))
+    }
+
+    /// [`Registry::submit_intel_collateral`] in a build without Intel support: refused where the
+    /// chain does not accept Intel quotes, [`Error::IntelUnavailable`] (fatal for the node) where
+    /// it does.
+    ///
+    /// # Errors
+    /// [`Error::CpuQuote`] or [`Error::IntelUnavailable`].
+    #[cfg(not(feature = "intel"))]
+    pub fn submit_intel_collateral(
+        &mut self,
+        _encoded: &[u8],
+    ) -> Result<([u8; 6], bool, u32), Error> {
+        self.require_intel()?;
+        Err(Error::IntelUnavailable)
     }
 
     /// The newest Intel collateral held for an FMSPC and TEE type: its TCB evaluation data
@@ -484,8 +568,8 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             aimine_tee::sev::cert::AmdCert::from_der(vcek, aimine_tee::error::Role::Endorsement)?
                 .product_name()
                 .and_then(aimine_tee::sev::verify::product_of_name);
-        let roots = self.amd_roots(named)?;
         self.state().meter(Work::AmdEndorsement)?;
+        let roots = self.amd_roots(named)?;
         let endorsement = Endorsement {
             leaf: vcek,
             intermediate: None,
@@ -510,7 +594,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             vcek,
         )?;
         self.state().store(
-            &keys::mapping(keys::VCEKS, &Sha256::digest(vcek).into()),
+            &keys::mapping(keys::VCEKS, &key.cache_key(vcek)),
             word::from_bool(true),
         )?;
         self.emit(Event::VcekSubmitted { chip_key });
@@ -567,25 +651,6 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             word::from_bool(banned),
         )?;
         self.emit(Event::AdvisoryBanned { hash, banned });
-        Ok(())
-    }
-
-    /// Fails unless every GPU is free: no active session, an expired one, or `same` (a refresh).
-    pub(crate) fn check_gpus_free(
-        &mut self,
-        gpus: &[Word],
-        miner: &Address,
-        same: Option<&Word>,
-    ) -> Result<(), Error> {
-        let now = self.env().timestamp;
-        for gpu in gpus {
-            if let Some(active) = self.active_session(gpu)? {
-                let mine = same.is_some_and(|id| *id == active.id) && active.miner == *miner;
-                if !mine && now < active.attestation_expiry {
-                    return Err(Error::GpuBusy);
-                }
-            }
-        }
         Ok(())
     }
 

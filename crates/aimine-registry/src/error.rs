@@ -17,8 +17,13 @@ pub enum Error {
     /// The quote names collateral (Intel) or a VCEK (AMD) the chain has not stored.
     CollateralMissing,
     /// The collateral is older than the newest the chain keeps for its FMSPC (a submission that
-    /// is not newer, or a quote carrying superseded collateral).
+    /// is not newer, or a quote carrying superseded collateral), or than governance's floor
+    /// ([`crate::Param::MinTcbEvaluation`]).
     CollateralSuperseded,
+    /// An Intel quote or collateral reached a build without Intel support on a chain that
+    /// accepts Intel quotes. Not a verdict: the node cannot decide what other nodes decide, and
+    /// must stop (aimine-evm turns it into a fatal error) rather than refuse.
+    IntelUnavailable,
     /// A composite quote's GPUs are not the ones its CPU report data names (missing, extra or
     /// reordered), or a GPU appears twice.
     GpuSetMismatch,
@@ -92,9 +97,13 @@ impl fmt::Display for Error {
             Error::CollateralMissing => {
                 f.write_str("the collateral or VCEK this quote needs is not stored on chain")
             }
-            Error::CollateralSuperseded => {
-                f.write_str("the collateral is older than the newest the chain keeps for its FMSPC")
-            }
+            Error::CollateralSuperseded => f.write_str(
+                "the collateral is older than the newest the chain keeps for its FMSPC, or than \
+                 the chain's minimum TCB evaluation number",
+            ),
+            Error::IntelUnavailable => f.write_str(
+                "this node was built without Intel support but the chain accepts Intel quotes",
+            ),
             Error::GpuSetMismatch => {
                 f.write_str("the composite quote's GPUs are not the ones its CPU report names")
             }

@@ -88,6 +88,13 @@ pub enum Event {
         /// The new value.
         value: Word,
     },
+    /// The admin proposed a successor, who must accept.
+    AdminProposed {
+        /// The admin proposing.
+        admin: Address,
+        /// The proposed successor.
+        proposed: Address,
+    },
     /// The admin changed.
     AdminChanged {
         /// Before.

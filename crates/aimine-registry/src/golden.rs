@@ -141,7 +141,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     /// override.
     ///
     /// # Errors
-    /// [`Error::NotAdmin`].
+    /// [`Error::NotAdmin`], [`Error::BadParam`] above [`crate::config::MAX_COMPUTE_UNITS`].
     pub fn set_compute_units(
         &mut self,
         caller: &Address,
@@ -150,6 +150,9 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         compute_units: u64,
     ) -> Result<(), Error> {
         self.require_admin(caller)?;
+        if compute_units > crate::config::MAX_COMPUTE_UNITS {
+            return Err(Error::BadParam);
+        }
         let key = sku_key(chip_sku, project_sku);
         self.state().store(
             &keys::mapping(keys::COMPUTE_UNITS, &key),

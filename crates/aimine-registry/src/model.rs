@@ -381,6 +381,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             || now >= session.attestation_expiry
             || session.tier < model.min_tier
             || self.is_revoked(&session.gpu_id)?
+            || self.any_gpu_revoked(&session)?
         {
             return Ok(None);
         }

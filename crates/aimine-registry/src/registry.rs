@@ -96,17 +96,43 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         Ok(())
     }
 
-    /// Hands governance to `admin` (admin only).
+    /// Proposes `admin` as the next admin (admin only): the first of two steps, so governance is
+    /// never handed to an address that cannot act (a typo, a contract without the calls). The
+    /// proposal replaces any earlier one; the current admin stays in charge until
+    /// [`Registry::accept_admin`].
     ///
     /// # Errors
-    /// [`Error::NotAdmin`].
-    pub fn set_admin(&mut self, caller: &Address, admin: &Address) -> Result<(), Error> {
+    /// [`Error::NotAdmin`], [`Error::BadParam`] for the zero address.
+    pub fn propose_admin(&mut self, caller: &Address, admin: &Address) -> Result<(), Error> {
         self.require_admin(caller)?;
+        if *admin == [0; 20] {
+            return Err(Error::BadParam);
+        }
         self.store
-            .store(&Param::Admin.key(), word::from_address(admin))?;
+            .store(&Param::PendingAdmin.key(), word::from_address(admin))?;
+        self.events.emit(Event::AdminProposed {
+            admin: *caller,
+            proposed: *admin,
+        });
+        Ok(())
+    }
+
+    /// Completes a hand-over: the proposed admin (and only it) takes governance.
+    ///
+    /// # Errors
+    /// [`Error::NotAdmin`] unless the caller is the proposed admin.
+    pub fn accept_admin(&mut self, caller: &Address) -> Result<(), Error> {
+        let pending = word::to_address(&self.store.load(&Param::PendingAdmin.key())?);
+        if pending != *caller || pending == [0; 20] {
+            return Err(Error::NotAdmin);
+        }
+        let previous = word::to_address(&self.store.load(&Param::Admin.key())?);
+        self.store
+            .store(&Param::Admin.key(), word::from_address(caller))?;
+        self.store.store(&Param::PendingAdmin.key(), [0; 32])?;
         self.events.emit(Event::AdminChanged {
-            previous: *caller,
-            admin: *admin,
+            previous,
+            admin: *caller,
         });
         Ok(())
     }
@@ -236,10 +262,12 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
     /// Starts a mining session from a GPU quote (an `AIMQ` envelope, see aimine-nvtrust).
     ///
     /// The quote must verify against the configured anchors at the block's time, and its nonce
-    /// must be [`session::session_nonce`] for this chain, `miner`, this or the previous epoch and
-    /// the session key. The caller becomes the session's owner. If the GPU has an active session
-    /// for the same miner, the quote refreshes it (same id, settled first, attestation
-    /// extended); for another miner the GPU is busy until that session ends or expires.
+    /// must be [`session::session_nonce`] for this chain, the caller as submitter, `miner`, this
+    /// or the previous epoch and the session key: only the account the GPU named can use the
+    /// quote, and it becomes the session's owner. If the GPU's own session (same device, same
+    /// shape, same miner) is active, the quote refreshes it (same id, settled first, attestation
+    /// extended); a device counted by any other active session (another miner's, or a composite
+    /// session that binds this GPU) is busy until that session ends or expires.
     ///
     /// # Errors
     /// [`Error::BadSessionKey`], [`Error::Quote`], [`Error::NonceNotBound`],
@@ -265,7 +293,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         };
         let evidence = aimine_nvtrust::Evidence::parse(decoded.evidence)
             .map_err(aimine_nvtrust::Error::from)?;
-        let nonce = self.bound_nonce(miner, &key_hash, evidence.nonce())?;
+        let nonce = self.bound_nonce(caller, miner, &key_hash, evidence.nonce())?;
 
         // Then the signatures, remembering verified links in state.
         let mut links = StoredLinks {
@@ -363,9 +391,20 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         let gpu = verified?;
         let (hardware, units_param) = match gpu.architecture() {
             Architecture::Hopper => (Hardware::Hopper, Param::HopperComputeUnits),
+            Architecture::Blackwell if gpu.is_workstation_blackwell() => (
+                Hardware::BlackwellWorkstation,
+                Param::WorkstationComputeUnits,
+            ),
             Architecture::Blackwell => (Hardware::Blackwell, Param::BlackwellComputeUnits),
             Architecture::Ls10 => return Err(Error::NotAComputeDevice),
         };
+        // The FWID binds the evidence to the firmware the leaf certificate was issued for;
+        // nvtrust checks it whenever the evidence reports one, the chain's policy requires it.
+        if gpu.evidence().opaque().fwid().is_none()
+            && config::load_u64(self.store, Param::RequireFwid)? == 1
+        {
+            return Err(Error::Quote(aimine_nvtrust::Error::FwidNotReported));
+        }
         let gpu_id = *gpu.gpu_id();
         if self.is_revoked(&gpu_id)? {
             return Err(Error::GpuRevoked);
@@ -383,8 +422,16 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         })
     }
 
-    /// Opens a session for a device (a verified GPU, or a staker's Public-tier slot): one active
-    /// session per device, a same-miner quote refreshing it.
+    /// Opens a session for a device (a verified GPU, a CPU TEE platform with or without bound
+    /// GPUs, or a staker's Public-tier slot).
+    ///
+    /// The rule, held here for every kind: a device is counted by at most one active session,
+    /// as a session's own device or as a bound GPU of a composite one. Every device the opening
+    /// would count (its own, then its GPUs) must be free, counted by an expired session (settled
+    /// and ended here), or counted by the one session this quote may refresh: the active session
+    /// whose own device is the quote's, of the same shape (kind) and the same miner. So a GPU
+    /// bound to a composite session is busy for a plain quote of that GPU, and a CPU-only quote
+    /// never refreshes a composite session of its platform (nor the reverse).
     pub(crate) fn open_session(
         &mut self,
         caller: &Address,
@@ -396,20 +443,31 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         let key_hash = session::key_hash(session_key);
         let gpu_id = o.device_id;
         let (tier, compute_units) = (o.tier, o.compute_units);
-        // One device (GPU or platform), one active session.
-        if let Some(active) = self.active_session(&gpu_id)? {
+        let mut refreshing: Option<Session> = None;
+        for device in core::iter::once(&o.device_id).chain(o.gpus) {
+            let Some(active) = self.active_session(device)? else {
+                continue;
+            };
+            if refreshing.as_ref().is_some_and(|r| r.id == active.id) {
+                continue;
+            }
             if now >= active.attestation_expiry {
                 let (_, settled) = self.settle(&active, now)?;
                 self.end(settled, EndReason::Expired)?;
-            } else if active.miner == *miner {
-                self.check_gpus_free(o.gpus, miner, Some(&active.id))?;
-                return self.refresh(active, caller, o, session_key);
-            } else {
+                continue;
+            }
+            let same_session = *device == o.device_id
+                && active.gpu_id == o.device_id
+                && active.kind == o.kind
+                && active.miner == *miner;
+            if !same_session {
                 return Err(Error::GpuBusy);
             }
+            refreshing = Some(active);
         }
-        // The GPUs of a composite quote must be free too.
-        self.check_gpus_free(o.gpus, miner, None)?;
+        if let Some(active) = refreshing {
+            return self.refresh(active, caller, o, session_key);
+        }
 
         let count_key = keys::mapping(keys::GPU_SESSION_COUNT, &gpu_id);
         let n = word::to_u64(&self.store.load(&count_key)?).ok_or(Error::Overflow)?;
@@ -455,9 +513,9 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         Ok(id)
     }
 
-    /// A newer quote for an active session's GPU and miner: the session is settled up to now and
-    /// keeps its id, with the caller as owner, the new quote's tier, compute units and session
-    /// key, and a fresh attestation lifetime.
+    /// A newer quote for an active session's device, shape and miner: the session is settled up
+    /// to now and keeps its id, with the caller (the submitter the quote names) as owner, the new
+    /// quote's tier, compute units, bound GPUs and session key, and a fresh attestation lifetime.
     fn refresh(
         &mut self,
         active: Session,
@@ -496,9 +554,11 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         Ok(refreshed.id)
     }
 
-    /// The evidence nonce if it is the session nonce of this or the previous epoch.
+    /// The evidence nonce if it is the session nonce of (`submitter`, `miner`, `key_hash`) in
+    /// this or the previous epoch.
     pub(crate) fn bound_nonce(
         &mut self,
+        submitter: &Address,
         miner: &Address,
         key_hash: &Word,
         nonce: &[u8; NONCE_LEN],
@@ -510,7 +570,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
             .checked_div(epoch_seconds)
             .ok_or(Error::BadParam)?;
         for e in [Some(epoch), epoch.checked_sub(1)].into_iter().flatten() {
-            if session::session_nonce(self.env.chain_id, miner, e, key_hash) == *nonce {
+            if session::session_nonce(self.env.chain_id, submitter, miner, e, key_hash) == *nonce {
                 return Ok(*nonce);
             }
         }

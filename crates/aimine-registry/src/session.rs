@@ -5,16 +5,21 @@
 //! A GPU quote starts a session only if the nonce the GPU signed is
 //!
 //! ```text
-//! SHA-256( "aimine/session/v1" ‖ chain_id (u64, big-endian) ‖ miner (20 bytes)
-//!          ‖ epoch (u64, big-endian) ‖ key_hash (32 bytes) )
-//! epoch    = block timestamp / epoch_seconds      (this epoch or the previous one is accepted)
-//! key_hash = SHA-256(ML-DSA session public key), or 32 zero bytes without a session key
+//! SHA-256( "aimine/session/v2" ‖ chain_id (u64, big-endian) ‖ submitter (20 bytes)
+//!          ‖ miner (20 bytes) ‖ epoch (u64, big-endian) ‖ key_hash (32 bytes) )
+//! epoch     = block timestamp / epoch_seconds      (this epoch or the previous one is accepted)
+//! key_hash  = SHA-256(ML-DSA session public key), or 32 zero bytes without a session key
+//! submitter = the account that calls AI_MINING with the quote (`msg.sender` there): the miner
+//!             itself, or the contract it mines through (the mission's ComputeProvider)
 //! ```
 //!
-//! so a quote is bound to one chain, one reward recipient, one hour (by default) and one
-//! session key: replayed on another chain, for another miner, later, or with another key, it
-//! fails. Tooling computes the nonce with [`session_nonce`], asks the GPU for evidence over it
-//! (NVIDIA's attestation SDK takes the nonce as an argument), and submits the quote.
+//! so a quote is bound to one chain, one submitter, one reward recipient, one hour (by default)
+//! and one session key: replayed on another chain, by another account, for another miner,
+//! later, or with another key, it fails. Binding the submitter is what makes a quote seen in the
+//! mempool or in calldata worthless to anyone else: the session's owner is always the account
+//! the GPU named, so a third party can neither take a session over, nor end it, nor sit on it.
+//! Tooling computes the nonce with [`session_nonce`], asks the GPU for evidence over it (NVIDIA's
+//! attestation SDK takes the nonce as an argument), and submits the quote from that account.
 //!
 //! ## Session ids
 //!
@@ -30,15 +35,24 @@ use crate::keys;
 use crate::store::{Store, Word, word};
 
 /// The domain tag of session nonces.
-pub const NONCE_DOMAIN: &[u8] = b"aimine/session/v1";
+pub const NONCE_DOMAIN: &[u8] = b"aimine/session/v2";
 /// The domain tag of heartbeat signatures.
 pub const HEARTBEAT_DOMAIN: &[u8] = b"aimine/heartbeat/v1";
 
-/// The nonce a quote must carry to start a session (see the module docs).
-pub fn session_nonce(chain_id: u64, miner: &Address, epoch: u64, key_hash: &Word) -> [u8; 32] {
+/// The nonce a quote must carry to start a session (see the module docs): for a quote that
+/// `submitter` sends to AI_MINING, paying `miner`, in nonce epoch `epoch`, with the session key
+/// whose hash is `key_hash`.
+pub fn session_nonce(
+    chain_id: u64,
+    submitter: &Address,
+    miner: &Address,
+    epoch: u64,
+    key_hash: &Word,
+) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(NONCE_DOMAIN);
     h.update(chain_id.to_be_bytes());
+    h.update(submitter);
     h.update(miner);
     h.update(epoch.to_be_bytes());
     h.update(key_hash);

@@ -54,6 +54,13 @@ pub enum Work {
     AmdEndorsement,
     /// One SEV-SNP report signature (ECDSA P-384).
     SevReport,
+    /// The decoding of one AMD product's root pair (ARK and ASK, two RSA-4096 certificates),
+    /// announced before each pair is decoded.
+    AmdRootPair,
+    /// One GPU's evidence in a composite quote beyond the first: its parse, SHA-384 and ECDSA
+    /// P-384 evidence signature (the first GPU's is part of the call's own price, as a plain GPU
+    /// quote's is).
+    GpuEvidence,
     /// One Intel collateral verification on submission (its chains, CRLs and signatures).
     IntelCollateral,
 }

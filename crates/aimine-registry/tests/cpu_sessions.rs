@@ -13,57 +13,16 @@ mod common;
 
 use aimine_envelope::{IntelCollateral, encode_composite, encode_intel, encode_sev_snp};
 use aimine_nvtrust::Architecture;
-use aimine_registry::session::{key_hash, session_nonce};
 use aimine_registry::{Address, Error, Param};
 use aimine_tee::AmdProduct;
-use aimine_tee::testkit::{KIT_TIME, ReportFields, SevKit};
+use aimine_tee::testkit::SevKit;
 use aimine_tiers::TrustTier;
+use common::sev::{T, bound, gpus, hash_ids, nonce, platform, sev, world};
 use common::{ADMIN, World};
 use sha2::{Digest, Sha256};
 
 const MINER: Address = [0x11; 20];
 const OTHER: Address = [0x22; 20];
-const T: u64 = KIT_TIME;
-
-/// A world that trusts the SEV test kit's roots (and the GPU test root, as every World does).
-fn world() -> (World, SevKit) {
-    let mut w = World::new(7);
-    let kit = SevKit::milan();
-    let (ark, ask) = kit.chain();
-    w.call(T, |r| {
-        r.set_amd_root(&ADMIN, 0, AmdProduct::Milan, ark, ask)
-    })
-    .unwrap();
-    (w, kit)
-}
-
-fn nonce(w: &World, miner: &Address, ts: u64) -> [u8; 32] {
-    session_nonce(w.chain_id, miner, ts / 3_600, &key_hash(None))
-}
-
-/// An SEV-SNP envelope from test chip `chip` whose report data is `data`.
-fn sev(kit: &SevKit, chip: usize, data: [u8; 64], policy: u64) -> Vec<u8> {
-    let fields = ReportFields {
-        chip,
-        report_data: data,
-        policy,
-        ..ReportFields::default()
-    };
-    let e = kit.endorsement_of(chip);
-    let certs = [e.leaf, e.intermediate.unwrap(), e.ark.unwrap()];
-    encode_sev_snp(&kit.report(&fields), &certs).unwrap()
-}
-
-fn bound(nonce: [u8; 32], second_half: [u8; 32]) -> [u8; 64] {
-    let mut d = [0u8; 64];
-    d[..32].copy_from_slice(&nonce);
-    d[32..].copy_from_slice(&second_half);
-    d
-}
-
-fn platform(chip: usize) -> [u8; 32] {
-    Sha256::digest([if chip == 0 { 1u8 } else { 2 }; 64]).into()
-}
 
 #[test]
 fn an_sev_snp_guest_mines_at_the_confidential_tier() {
@@ -197,29 +156,6 @@ fn an_unknown_amd_root_is_refused_and_a_tampered_report_too() {
         )),
         Err(Error::NotAdmin)
     );
-}
-
-/// Two GPUs forged under the world's GPU root, answering `nonce`, and their ids.
-fn gpus(w: &mut World, nonce: [u8; 32], devices: &[u32]) -> (Vec<Vec<u8>>, Vec<[u8; 32]>) {
-    let mut envs = Vec::new();
-    let mut ids = Vec::new();
-    for &d in devices {
-        let mut o = aimine_nvtrust::testkit::ForgeOptions::new(Architecture::Hopper, nonce);
-        o.device = d;
-        let env = w.pki.forge(&o).envelope();
-        let a = w.call(T, |r| r.appraise_quote(&env, None)).unwrap();
-        envs.push(env);
-        ids.push(a.gpu_id);
-    }
-    (envs, ids)
-}
-
-fn hash_ids(ids: &[[u8; 32]]) -> [u8; 32] {
-    let mut h = Sha256::new();
-    for id in ids {
-        h.update(id);
-    }
-    h.finalize().into()
 }
 
 #[test]

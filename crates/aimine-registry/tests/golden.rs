@@ -23,7 +23,7 @@ const VBIOS: &str = "96.00.9F.00.01";
 /// Starts a session on a fresh device (`*next` counts them) with `nvdec0` as its NVDEC0 status.
 fn start(w: &mut World, next: &mut u32, nvdec0: u8) -> Result<Word, Error> {
     *next += 1;
-    let mut o = w.options(Architecture::Hopper, *next, &MINER, T0, None);
+    let mut o = w.options(Architecture::Hopper, *next, &MINER, &MINER, T0, None);
     o.nvdec0 = nvdec0;
     let q = w.pki.forge(&o).envelope();
     w.call(T0, |r| r.start_session(&MINER, &MINER, &q, None))

@@ -26,7 +26,7 @@ const AUTHOR: Address = [0x33; 20];
 
 /// Starts a session on `device` for [`MINER`], owned by [`OWNER`].
 fn session(w: &mut World, arch: Architecture, device: u32, key: Option<&[u8]>) -> Word {
-    let q = w.quote(arch, device, &MINER, T0, key);
+    let q = w.quote(arch, device, &OWNER, &MINER, T0, key);
     w.call(T0, |r| r.start_session(&OWNER, &MINER, &q, key))
         .unwrap()
 }

@@ -32,7 +32,7 @@ fn start(
     miner: &Address,
     key: Option<&[u8]>,
 ) -> Result<Word, Error> {
-    let q = w.quote(Architecture::Hopper, device, miner, ts, key);
+    let q = w.quote(Architecture::Hopper, device, &OWNER, miner, ts, key);
     w.call(ts, |r| r.start_session(&OWNER, miner, &q, key))
 }
 
@@ -92,11 +92,7 @@ fn a_session_earns_by_the_formula_until_its_attestation_expires_then_refreshes()
 fn heartbeats_after_expiry_pay_only_up_to_it() {
     let mut w = World::new(5);
     w.call(T0, |r| {
-        r.set_param(
-            &ADMIN,
-            Param::MaxHeartbeatInterval,
-            word::from_u64(1_000_000),
-        )
+        r.set_param(&ADMIN, Param::MaxHeartbeatInterval, word::from_u64(604_800))
     })
     .unwrap();
     let id = start(&mut w, T0, 1, &MINER, None).unwrap();
@@ -109,7 +105,7 @@ fn heartbeats_after_expiry_pay_only_up_to_it() {
 #[test]
 fn replayed_quotes_are_refused() {
     let mut w = World::new(5);
-    let q = w.quote(Architecture::Hopper, 1, &MINER, T0, None);
+    let q = w.quote(Architecture::Hopper, 1, &OWNER, &MINER, T0, None);
     // For another miner.
     assert_eq!(
         w.call(T0, |r| r.start_session(&OWNER, &OTHER_MINER, &q, None))
@@ -156,10 +152,10 @@ fn one_gpu_has_one_active_session() {
     );
     // Another GPU is independent.
     assert!(start(&mut w, T0 + 10, 2, &OTHER_MINER, None).is_ok());
-    // The same miner refreshes: the session is settled and keeps its id, with the caller as
-    // its new owner and a fresh attestation.
+    // The same miner refreshes with a quote naming another submitter: the session is settled
+    // and keeps its id, with that submitter as its new owner and a fresh attestation.
     let new_owner: Address = [0x23; 20];
-    let q = w.quote(Architecture::Hopper, 1, &MINER, T0 + 100, None);
+    let q = w.quote(Architecture::Hopper, 1, &new_owner, &MINER, T0 + 100, None);
     let id2 = w
         .call(T0 + 100, |r| r.start_session(&new_owner, &MINER, &q, None))
         .unwrap();
@@ -237,7 +233,7 @@ fn revoked_gpus_cannot_start_and_their_sessions_stop_earning() {
 #[test]
 fn tiers_follow_the_architecture() {
     let mut w = World::new(5);
-    let q = w.quote(Architecture::Blackwell, 3, &MINER, T0, None);
+    let q = w.quote(Architecture::Blackwell, 3, &OWNER, &MINER, T0, None);
     let id = w
         .call(T0, |r| r.start_session(&OWNER, &MINER, &q, None))
         .unwrap();
@@ -247,7 +243,7 @@ fn tiers_follow_the_architecture() {
         .call(T0 + 100, |r| r.heartbeat(&OWNER, &id, None))
         .unwrap();
     assert_eq!(reward, 100 * 2_500 * RATE * 3 / 2);
-    let switch = w.quote(Architecture::Ls10, 4, &MINER, T0, None);
+    let switch = w.quote(Architecture::Ls10, 4, &OWNER, &MINER, T0, None);
     assert_eq!(
         w.call(T0, |r| r.start_session(&OWNER, &MINER, &switch, None))
             .unwrap_err(),
@@ -303,7 +299,7 @@ fn keyed_sessions_heartbeat_with_ml_dsa_signatures() {
             .is_ok()
     );
     // A malformed session key is refused up front.
-    let q = w.quote(Architecture::Hopper, 9, &MINER, T0, None);
+    let q = w.quote(Architecture::Hopper, 9, &OWNER, &MINER, T0, None);
     assert_eq!(
         w.call(T0, |r| r.start_session(
             &OWNER,
@@ -342,7 +338,8 @@ fn governance_is_admin_only_and_checked() {
             .unwrap_err(),
         Error::AlreadyInitialized
     );
-    w.call(T0, |r| r.set_admin(&ADMIN, &OWNER)).unwrap();
+    w.call(T0, |r| r.propose_admin(&ADMIN, &OWNER)).unwrap();
+    w.call(T0, |r| r.accept_admin(&OWNER)).unwrap();
     assert_eq!(
         w.call(T0, |r| r.set_param(
             &ADMIN,
@@ -441,7 +438,7 @@ fn state_is_where_solidity_would_put_it() {
         Some(RATE)
     );
     // Verified device links are remembered in state (slot 22).
-    let quote = w.quote(Architecture::Hopper, 1, &MINER, T0, None);
+    let quote = w.quote(Architecture::Hopper, 1, &OWNER, &MINER, T0, None);
     let q = aimine_nvtrust::envelope::decode(&quote).unwrap();
     let leaf = q.chain[0];
     let device = aimine_nvtrust::Certificate::from_der(q.chain[1]).unwrap();
@@ -455,11 +452,7 @@ fn state_is_where_solidity_would_put_it() {
 fn a_session_ended_by_a_newer_quote_after_expiry_keeps_its_settled_record() {
     let mut w = World::new(5);
     w.call(T0, |r| {
-        r.set_param(
-            &ADMIN,
-            Param::MaxHeartbeatInterval,
-            word::from_u64(1_000_000),
-        )
+        r.set_param(&ADMIN, Param::MaxHeartbeatInterval, word::from_u64(604_800))
     })
     .unwrap();
     let id = start(&mut w, T0, 1, &MINER, None).unwrap();

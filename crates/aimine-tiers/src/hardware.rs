@@ -11,6 +11,9 @@ pub enum Hardware {
     Blackwell,
     /// NVIDIA Hopper (H100/H200/GH200) in confidential-computing mode.
     Hopper,
+    /// A workstation Blackwell die (GB202 and the other GB2xx: RTX PRO 6000 Blackwell) in
+    /// confidential-computing mode: the Confidential tier, not the data-centre parts' Sovereign.
+    BlackwellWorkstation,
     /// An Intel TDX trust domain (confidential VM).
     IntelTdx,
     /// An AMD SEV-SNP confidential VM.
@@ -25,9 +28,10 @@ pub enum Hardware {
 
 impl Hardware {
     /// Every hardware class, most trusted first.
-    pub const ALL: [Hardware; 7] = [
+    pub const ALL: [Hardware; 8] = [
         Hardware::Blackwell,
         Hardware::Hopper,
+        Hardware::BlackwellWorkstation,
         Hardware::IntelTdx,
         Hardware::AmdSevSnp,
         Hardware::IntelSgx,
@@ -39,7 +43,10 @@ impl Hardware {
     pub const fn tier(self) -> TrustTier {
         match self {
             Hardware::Blackwell => TrustTier::Sovereign,
-            Hardware::Hopper | Hardware::IntelTdx | Hardware::AmdSevSnp => TrustTier::Confidential,
+            Hardware::Hopper
+            | Hardware::BlackwellWorkstation
+            | Hardware::IntelTdx
+            | Hardware::AmdSevSnp => TrustTier::Confidential,
             Hardware::IntelSgx | Hardware::A100 => TrustTier::Private,
             Hardware::ConsumerGpu => TrustTier::Public,
         }
@@ -56,6 +63,7 @@ impl Hardware {
         match self {
             Hardware::Blackwell => "NVIDIA Blackwell",
             Hardware::Hopper => "NVIDIA Hopper",
+            Hardware::BlackwellWorkstation => "NVIDIA Blackwell workstation (GB2xx)",
             Hardware::IntelTdx => "Intel TDX",
             Hardware::AmdSevSnp => "AMD SEV-SNP",
             Hardware::IntelSgx => "Intel SGX",
@@ -82,6 +90,7 @@ mod tests {
         let table = [
             (Blackwell, Sovereign),
             (Hopper, Confidential),
+            (BlackwellWorkstation, Confidential),
             (IntelTdx, Confidential),
             (AmdSevSnp, Confidential),
             (IntelSgx, Private),

@@ -3,8 +3,11 @@ pragma solidity ^0.8.24;
 
 /// @title AI_MINING precompile (0x0300): attested GPU mining sessions and their rewards.
 /// @notice A session starts from a GPU quote (an `AIMQ` envelope) whose nonce is
-/// `sessionNonce(miner, sessionKey)`: SHA-256("aimine/session/v1" ‖ chainId ‖ miner ‖ epoch ‖
-/// SHA-256(sessionKey) or zero). The caller becomes the session's owner, who sends heartbeats;
+/// `sessionNonceFor(submitter, miner, sessionKey)`: SHA-256("aimine/session/v2" ‖ chainId ‖
+/// submitter ‖ miner ‖ epoch ‖ SHA-256(sessionKey) or zero), where the submitter is the account
+/// that calls `startSession` (the miner itself, or the contract it mines through). A quote is
+/// therefore worthless to anyone else who sees it: replayed by another account it reverts with
+/// `NonceNotBound`. The submitter becomes the session's owner, who sends heartbeats;
 /// the miner is credited `baseRate × seconds × computeUnits × tier multiplier` and claims the
 /// balance from this account's native balance (the reward pool). Public-tier sessions need a
 /// stake instead of a quote. All state lives in this account's storage (layout:
@@ -49,6 +52,7 @@ interface IAIMining {
     event Claimed(address indexed miner, address indexed to, uint256 amount);
     event StakeChanged(address indexed staker, uint256 amount, uint64 unlockAt);
     event ParamChanged(uint8 indexed param, uint256 value);
+    event AdminProposed(address indexed admin, address indexed proposed);
     event AdminChanged(address indexed previous, address indexed admin);
     event AnchorAdded(bytes32 indexed keyHash);
     event AnchorRemoved(bytes32 indexed keyHash);
@@ -136,9 +140,16 @@ interface IAIMining {
     /// @notice The GPU's active session id, or zero.
     function activeSession(bytes32 gpuId) external view returns (bytes32 sessionId);
 
-    /// @notice The nonce a GPU quote must carry to start a session for `miner` with `sessionKey`
-    /// (empty for none) in the current epoch.
+    /// @notice The nonce a GPU quote must carry for the caller (`msg.sender`) to start a session
+    /// for `miner` with `sessionKey` (empty for none) in the current epoch.
     function sessionNonce(address miner, bytes calldata sessionKey)
+        external
+        view
+        returns (bytes32 nonce, uint64 epoch);
+
+    /// @notice The nonce of a quote that `submitter` will send (e.g. a mining contract's address,
+    /// asked for off chain before its users' GPUs attest).
+    function sessionNonceFor(address submitter, address miner, bytes calldata sessionKey)
         external
         view
         returns (bytes32 nonce, uint64 epoch);
@@ -168,14 +179,27 @@ interface IAIMining {
 
     function admin() external view returns (address);
 
-    /// @notice Parameter `param`: 1 baseRate, 2 epochSeconds, 3 attestationTtl, 4 maxHeartbeatInterval,
-    /// 5 requireHeartbeatSignature, 6 minStake, 7 stakeCooldown, 8/9/10 Public/Hopper/Blackwell
-    /// compute units, 11 requireGoldenMeasurements.
+    /// @notice Parameter `param`: 1 baseRate (at most 1e18), 2 epochSeconds, 3 attestationTtl (at
+    /// most 30 days), 4 maxHeartbeatInterval (at most 7 days), 5 requireHeartbeatSignature,
+    /// 6 minStake, 7 stakeCooldown (at most 365 days), 8/9/10 Public/Hopper/Blackwell compute
+    /// units (each at most 1,000,000, as are 37–39 and 51), 11 requireGoldenMeasurements,
+    /// 12–14 and 35 TCB grades, 36 allowDebugGuests, 37/38/39 TDX/SGX/SEV-SNP compute units,
+    /// 45 minimum Intel TCB evaluation number, 46/47/48 minimum AMD Milan/Genoa/Turin reported
+    /// TCB (bootloader | tee << 8 | snp << 16 | microcode << 24 | fmc << 32), 49 requireFwid,
+    /// 50 intelQuotes, 51 workstation Blackwell (GB2xx) compute units.
     function param(uint8 param) external view returns (uint256);
 
     function setParam(uint8 param, uint256 value) external;
 
-    function setAdmin(address newAdmin) external;
+    /// @notice Proposes `newAdmin` (not zero) as the next admin; it takes over when it calls
+    /// `acceptAdmin`. A new proposal replaces the previous one.
+    function proposeAdmin(address newAdmin) external;
+
+    /// @notice The proposed admin takes governance.
+    function acceptAdmin() external;
+
+    /// @notice The admin a hand-over was proposed to, or zero.
+    function pendingAdmin() external view returns (address);
 
     /// @notice Trusts another root key (uncompressed SEC1 P-384, 97 bytes).
     function addAnchor(bytes calldata publicKey) external;

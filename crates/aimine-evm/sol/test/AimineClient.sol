@@ -100,8 +100,12 @@ contract AimineClient {
         MINING.setParam(p, value);
     }
 
-    function setAdmin(address newAdmin) external {
-        MINING.setAdmin(newAdmin);
+    function proposeAdmin(address newAdmin) external {
+        MINING.proposeAdmin(newAdmin);
+    }
+
+    function acceptAdmin() external {
+        MINING.acceptAdmin();
     }
 
     function addAnchor(bytes calldata key) external {

@@ -81,7 +81,8 @@ impl World {
         World { net, pki }
     }
 
-    /// Forge options for `device`, bound to `miner` in the current epoch with `key`.
+    /// Forge options for `device`, bound to `miner` submitting its own quote in the current
+    /// epoch with `key`.
     pub fn options(
         &self,
         arch: Architecture,
@@ -89,14 +90,33 @@ impl World {
         miner: Address,
         key: Option<&[u8]>,
     ) -> ForgeOptions {
+        self.options_for(arch, device, miner, miner, key)
+    }
+
+    /// Forge options for `device`, bound to a quote `submitter` sends for `miner` in the current
+    /// epoch with `key`.
+    pub fn options_for(
+        &self,
+        arch: Architecture,
+        device: u32,
+        submitter: Address,
+        miner: Address,
+        key: Option<&[u8]>,
+    ) -> ForgeOptions {
         let epoch = self.net.time() / 3_600;
-        let nonce = session_nonce(CHAIN, &miner.into_array(), epoch, &key_hash(key));
+        let nonce = session_nonce(
+            CHAIN,
+            &submitter.into_array(),
+            &miner.into_array(),
+            epoch,
+            &key_hash(key),
+        );
         let mut o = ForgeOptions::new(arch, nonce);
         o.device = device;
         o
     }
 
-    /// A quote (AIMQ envelope) for `device` bound to `miner` in the current epoch.
+    /// A quote (AIMQ envelope) for `device` that `miner` submits itself in the current epoch.
     pub fn quote(
         &self,
         arch: Architecture,
@@ -104,8 +124,20 @@ impl World {
         miner: Address,
         key: Option<&[u8]>,
     ) -> Vec<u8> {
+        self.quote_for(arch, device, miner, miner, key)
+    }
+
+    /// A quote for `device` that `submitter` (a contract, say) sends for `miner`.
+    pub fn quote_for(
+        &self,
+        arch: Architecture,
+        device: u32,
+        submitter: Address,
+        miner: Address,
+        key: Option<&[u8]>,
+    ) -> Vec<u8> {
         self.pki
-            .forge(&self.options(arch, device, miner, key))
+            .forge(&self.options_for(arch, device, submitter, miner, key))
             .envelope()
     }
 

@@ -14,6 +14,8 @@ use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
 use aimine_registry::session::{key_hash, session_nonce};
 use aimine_registry::{Address, BlockEnv, Config, Event, MemoryStore, Registry};
 
+pub mod sev;
+
 /// The admin set at initialisation.
 pub const ADMIN: Address = [0xAD; 20];
 /// The chain id every call runs on unless a test changes `World::chain_id`.
@@ -59,17 +61,18 @@ impl World {
         f(&mut Registry::new(&mut self.store, &mut self.events, env))
     }
 
-    /// Forge options for `device`, answering the session nonce of (this chain, `miner`, the
-    /// epoch of `ts`, `key`).
+    /// Forge options for `device`, answering the session nonce of (this chain, `submitter`,
+    /// `miner`, the epoch of `ts`, `key`).
     pub fn options(
         &self,
         arch: Architecture,
         device: u32,
+        submitter: &Address,
         miner: &Address,
         ts: u64,
         key: Option<&[u8]>,
     ) -> ForgeOptions {
-        let nonce = session_nonce(self.chain_id, miner, ts / 3_600, &key_hash(key));
+        let nonce = session_nonce(self.chain_id, submitter, miner, ts / 3_600, &key_hash(key));
         let mut o = ForgeOptions::new(arch, nonce);
         o.device = device;
         o
@@ -80,12 +83,13 @@ impl World {
         &self,
         arch: Architecture,
         device: u32,
+        submitter: &Address,
         miner: &Address,
         ts: u64,
         key: Option<&[u8]>,
     ) -> Vec<u8> {
         self.pki
-            .forge(&self.options(arch, device, miner, ts, key))
+            .forge(&self.options(arch, device, submitter, miner, ts, key))
             .envelope()
     }
 }

@@ -69,6 +69,22 @@ pub struct EndorsedKey {
     pub hwid: Option<Vec<u8>>,
     /// The end of the chain's validity (Unix seconds).
     pub valid_until: u64,
+    /// SHA-256 of the keys the leaf was checked under: the product's ARK, then the issuer (ASK or
+    /// ASVK). Two chains ending in different roots never share it, even where the roots' names
+    /// are equal (a test kit's roots mimic AMD's).
+    pub chain: [u8; 32],
+}
+
+impl EndorsedKey {
+    /// The key under which a chain caches this endorsement as verified: SHA-256 of the leaf's
+    /// DER and [`EndorsedKey::chain`]. A cached entry then speaks for one leaf under one root
+    /// only: once that root is no longer trusted, the leaf is checked (and refused) again.
+    pub fn cache_key(&self, leaf_der: &[u8]) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(leaf_der);
+        h.update(self.chain);
+        h.finalize().into()
+    }
 }
 
 /// Verifies an endorsement chain at `time` and returns the key it endorses, for a report signed
@@ -147,6 +163,8 @@ fn endorse(
             .ok_or(Error::UnknownProduct)?,
     };
     let mut valid_until = leaf.validity().1;
+    let mut chain = Sha256::new();
+    chain.update(product.ark().spki());
     let issuer = match (kind, intermediate) {
         (SigningKey::Vcek, Some(ask)) if ask.spki() != product.ask().spki() => {
             // An ASK other than the pinned one (AMD re-issued it): it must chain to the ARK.
@@ -155,11 +173,13 @@ fn endorse(
             }
             ask.check_time(time)?;
             valid_until = valid_until.min(ask.validity().1);
+            chain.update(ask.spki());
             ask.as_issuer()?
         }
         (SigningKey::Vcek, _) => {
             product.ask().check_time(time)?;
             valid_until = valid_until.min(product.ask().validity().1);
+            chain.update(product.ask().spki());
             product.ask_issuer().clone()
         }
         (SigningKey::Vlek, Some(asvk)) => {
@@ -168,6 +188,7 @@ fn endorse(
             }
             asvk.check_time(time)?;
             valid_until = valid_until.min(asvk.validity().1);
+            chain.update(asvk.spki());
             asvk.as_issuer()?
         }
         (SigningKey::Vlek, None) => {
@@ -216,6 +237,7 @@ fn endorse(
         tcb,
         hwid,
         valid_until,
+        chain: chain.finalize().into(),
     })
 }
 
