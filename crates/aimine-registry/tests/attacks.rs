@@ -249,7 +249,19 @@ fn a_vcek_cached_under_a_removed_root_is_checked_again() {
         r.set_amd_root(&ADMIN, 0, AmdProduct::Milan, &[], &[])
     })
     .unwrap();
-    let again = sev(&kit, 0, bound(nonce(&w, &MINER, T + 60), [0; 32]), 0x30000);
+    // The report carries its VCEK and the kit's ASK but not the ARK, as a report may (the
+    // product's ARK is pinned): the ASK is then taken for one AMD re-issued, to be checked under
+    // the pinned ARK — which a cache keyed by the VCEK alone would skip.
+    let fields = aimine_tee::testkit::ReportFields {
+        chip: 0,
+        report_data: bound(nonce(&w, &MINER, T + 60), [0; 32]),
+        policy: 0x30000,
+        ..aimine_tee::testkit::ReportFields::default()
+    };
+    let e = kit.endorsement_of(0);
+    let again =
+        aimine_envelope::encode_sev_snp(&kit.report(&fields), &[e.leaf, e.intermediate.unwrap()])
+            .unwrap();
     let err = start(&mut w, T + 60, &MINER, &again).unwrap_err();
     assert!(
         matches!(err, Error::CpuQuote(aimine_tee::Check::Chain)),
