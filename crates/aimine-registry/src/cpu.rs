@@ -220,14 +220,8 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     /// verify them; a build without Intel support answers [`Error::IntelUnavailable`], which the
     /// node must treat as fatal, never as a refusal.
     fn require_intel(&mut self) -> Result<(), Error> {
-        if config::load_u64(self.state(), Param::IntelQuotes)? != 1 {
-            return Err(Error::CpuQuote(Check::Format));
-        }
-        if cfg!(feature = "intel") {
-            Ok(())
-        } else {
-            Err(Error::IntelUnavailable)
-        }
+        let accepted = config::load_u64(self.state(), Param::IntelQuotes)? == 1;
+        intel_gate(accepted, cfg!(feature = "intel"))
     }
 
     /// Verifies an SEV-SNP report: its endorsement (VCEK/VLEK) under the trusted roots of its
@@ -711,6 +705,34 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             }
         }
         Ok(false)
+    }
+}
+
+/// Whether an Intel quote may be verified: refused everywhere where the chain does not accept
+/// them; where it does, a build without Intel support cannot decide and must stop.
+fn intel_gate(chain_accepts: bool, built_with_intel: bool) -> Result<(), Error> {
+    match (chain_accepts, built_with_intel) {
+        (false, _) => Err(Error::CpuQuote(Check::Format)),
+        (true, true) => Ok(()),
+        (true, false) => Err(Error::IntelUnavailable),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_build_refuses_intel_where_the_chain_does_and_none_refuses_where_it_does_not() {
+        for built in [true, false] {
+            assert_eq!(
+                intel_gate(false, built),
+                Err(Error::CpuQuote(Check::Format))
+            );
+        }
+        assert_eq!(intel_gate(true, true), Ok(()));
+        // Not a refusal: aimine-evm turns it into a fatal error.
+        assert_eq!(intel_gate(true, false), Err(Error::IntelUnavailable));
     }
 }
 
