@@ -20,7 +20,30 @@ use crate::host::{Call, Fatal, Host, Outcome};
 /// # Errors
 /// [`Fatal`] only when the node's database fails.
 pub fn run(host: &mut dyn Host, call: &Call<'_>, schedule: &GasSchedule) -> Result<Outcome, Fatal> {
-    call::run::<C>(host, AI_MINING, call, schedule, rules, body)
+    call::run::<C>(
+        host,
+        AI_MINING,
+        call,
+        schedule,
+        min_price(schedule),
+        rules,
+        body,
+    )
+}
+
+/// The smallest base price any AI_MINING function has under `g` (before its input words): what
+/// its floor ([`GasSchedule::floor`]) starts from.
+pub fn min_price(g: &GasSchedule) -> u64 {
+    [
+        g.start_session,
+        g.start_public_session,
+        g.heartbeat,
+        g.write_call,
+        g.view_call,
+    ]
+    .into_iter()
+    .min()
+    .unwrap_or(g.view_call)
 }
 
 /// What each function may do and its price before storage.
@@ -391,4 +414,12 @@ fn submit_intel_collateral(_: &mut Ctx<'_, '_>, _: &[u8]) -> Result<Vec<u8>, Rev
     Err(Reverted::Registry(Error::CpuQuote(
         aimine_tee::Check::Format,
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_price_covers_the_floor() {
+        crate::call::assert_prices_cover_the_floor::<super::C>(super::rules, super::min_price);
+    }
 }
