@@ -281,6 +281,25 @@ mod tests {
     }
 
     #[test]
+    fn refused_cases_pay_the_floor_and_no_more() {
+        let g = aimine_evm::gas::GasSchedule::DEFAULT;
+        let rows = rows();
+        let refused = precompiles::refused_cases();
+        assert_eq!(refused.len(), 5);
+        for case in &refused {
+            assert_eq!(case.address, aimine_evm::address::AI_MINING, "{}", case.id);
+            let row = rows.iter().find(|r| r.id == case.id).expect("a row");
+            // AI_MINING's cheapest function is a view: 1,000 gas, then 3 a word.
+            let words = (case.input.len() as u64).div_ceil(32);
+            let floor = g
+                .view_call
+                .saturating_add(words.saturating_mul(g.input_word));
+            assert_eq!(row.gas, floor, "{}", case.id);
+            assert!(row.gas >= 99_304, "{}", case.id);
+        }
+    }
+
+    #[test]
     fn every_precompile_function_has_a_bench_case() {
         use aimine_evm::abi::{IAIMining, IModelRegistry, INVTrust};
         if aimine_vectors::dir().is_none() {

@@ -44,6 +44,10 @@ pub struct Case {
     pub input: Vec<u8>,
     /// `msg.value`.
     pub value: U256,
+    /// How the precompile is reached.
+    pub scheme: Scheme,
+    /// The custom error (selector) the call must revert with; `None`: it must succeed.
+    pub refused: Option<[u8; 4]>,
 }
 
 /// The bench chain and its cases.
@@ -58,7 +62,8 @@ impl PrecompileBench {
     /// Runs one case and undoes it.
     ///
     /// # Panics
-    /// When the case does not succeed (a bench of a failing call would measure the wrong path).
+    /// When the case does not end as it must: a success, or a revert with the case's custom
+    /// error (a bench of another ending would measure the wrong path).
     pub fn run(&mut self, case: &Case) -> Outcome {
         let outcome = self
             .net
@@ -67,16 +72,17 @@ impl PrecompileBench {
                 case.address,
                 &case.input,
                 case.value,
-                Scheme::Call,
+                case.scheme,
             )
             .expect("database");
-        assert_eq!(
-            outcome.status,
-            Status::Success,
-            "{}: {:?}",
-            case.id,
-            outcome.output
-        );
+        let status = match case.refused {
+            None => Status::Success,
+            Some(_) => Status::Revert,
+        };
+        assert_eq!(outcome.status, status, "{}: {:?}", case.id, outcome.output);
+        if let Some(error) = &case.refused {
+            assert_eq!(outcome.output.get(..4), Some(&error[..]), "{}", case.id);
+        }
         outcome
     }
 }
@@ -238,6 +244,8 @@ pub fn precompile_bench() -> PrecompileBench {
             address,
             input,
             value: U256::from(value),
+            scheme: Scheme::Call,
+            refused: None,
         });
     };
     case(
@@ -865,7 +873,85 @@ pub fn precompile_bench() -> PrecompileBench {
         0,
     );
     store_links(&mut net, &warm);
+    cases.extend(refused_cases());
     PrecompileBench { net, cases }
+}
+
+/// The worst refused calls: 1 MiB of call data each into AI_MINING (whose floor, its cheapest
+/// base price plus the input words, is the lowest per byte), refused after the most work each
+/// refusal allows: before decoding (a delegated call, an unknown selector), after decoding,
+/// re-encoding and comparing (non-canonical call data), and after that and the function's rules
+/// (value sent to `startSession`, `startSession` under STATICCALL). Each pays the floor only.
+pub fn refused_cases() -> Vec<Case> {
+    use aimine_evm::abi::IAIMining::{
+        DelegateCallNotAllowed, MalformedCalldata, UnknownSelector, ValueNotAccepted,
+        WriteInStaticContext,
+    };
+    use alloy_sol_types::SolError;
+    // 1,048,580 bytes: the quote's last 4 bytes are padding.
+    let start = M::startSessionCall {
+        miner: MINER,
+        teeQuote: vec![0xAB; (1 << 20) - 100].into(),
+    }
+    .abi_encode();
+    let mut non_canonical = start.clone();
+    if let Some(last) = non_canonical.last_mut() {
+        *last = 1;
+    }
+    let mut unknown = vec![0; 1 << 20];
+    unknown[..4].copy_from_slice(&[0xDE, 0xAD, 0xBE, 0xEF]);
+    let refused = |id, note, input, value: u64, scheme, error| Case {
+        id,
+        note,
+        caller: MINER,
+        address: AI_MINING,
+        input,
+        value: U256::from(value),
+        scheme,
+        refused: Some(error),
+    };
+    vec![
+        refused(
+            "refused_static_write_1MiB",
+            "refused: canonical 1 MiB startSession under STATICCALL (decoded, re-encoded, compared)",
+            start.clone(),
+            0,
+            Scheme::StaticCall,
+            WriteInStaticContext::SELECTOR,
+        ),
+        refused(
+            "refused_value_1MiB",
+            "refused: canonical 1 MiB startSession with value (decoded, re-encoded, compared)",
+            start.clone(),
+            1,
+            Scheme::Call,
+            ValueNotAccepted::SELECTOR,
+        ),
+        refused(
+            "refused_noncanonical_1MiB",
+            "refused: 1 MiB startSession whose last padding byte is 1 (decoded, re-encoded, compared)",
+            non_canonical,
+            0,
+            Scheme::Call,
+            MalformedCalldata::SELECTOR,
+        ),
+        refused(
+            "refused_delegated_1MiB",
+            "refused: canonical 1 MiB startSession by DELEGATECALL",
+            start,
+            0,
+            Scheme::Delegated,
+            DelegateCallNotAllowed::SELECTOR,
+        ),
+        refused(
+            "refused_unknown_selector_1MiB",
+            "refused: 1 MiB of call data with an unknown selector",
+            unknown,
+            0,
+            Scheme::Call,
+            UnknownSelector::SELECTOR,
+        ),
+    ]
 }
 
 /// A real Intel quote with its collateral inline, or `None` when the vectors are absent.
@@ -971,6 +1057,8 @@ pub fn cpu_bench() -> PrecompileBench {
             address,
             input,
             value: U256::ZERO,
+            scheme: Scheme::Call,
+            refused: None,
         });
     };
     let start = |q: &[u8]| {

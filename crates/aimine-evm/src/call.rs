@@ -1,5 +1,6 @@
-//! What every precompile call goes through: scheme, selector, value and static checks, the base
-//! price, argument decoding, the registry, then payments and logs.
+//! What every precompile call goes through: the floor (charged before the input is read), scheme,
+//! selector, argument decoding, value and static checks, the rest of the base price, the
+//! registry, then payments and logs.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -118,49 +119,71 @@ impl RewardSink for Payout {
 
 /// Runs one call into the precompile at `address` whose functions are `I`, with `rules` saying
 /// what each may do and `body` running it.
+///
+/// `min_price` is the smallest base price any of the precompile's functions has under
+/// `schedule` (before its input words). Before a byte of the input is read, the call pays the
+/// floor: `min_price` plus [`GasSchedule::input_word`] per word of input (out of gas when the
+/// limit cannot pay it). Every refusal (delegated call, unknown selector, malformed or
+/// non-canonical call data, value sent to a function that takes none, a write under STATICCALL)
+/// reverts having used exactly the floor; a decoded call then pays the rest of its price,
+/// `rules.price` less the floor, so its total is its price as before.
 pub(crate) fn run<I: SolInterface>(
     host: &mut dyn Host,
     address: Address,
     call: &Call<'_>,
     schedule: &GasSchedule,
+    min_price: u64,
     rules: impl FnOnce(&I, &Call<'_>, &GasSchedule) -> Rules,
     body: impl FnOnce(&mut Ctx<'_, '_>, I) -> Returned,
 ) -> Result<Outcome, Fatal> {
+    let read_only = call.scheme == Scheme::StaticCall;
+    let mut exec = Exec::new(host, call.gas_limit, *schedule, read_only);
+    // Only the input's length is known here: the floor is paid before its bytes are touched.
+    let floor = schedule.floor(min_price, call.input.len());
+    if exec.meter.charge(Charge::Base, floor).is_err() {
+        return Ok(Outcome::out_of_gas(call.gas_limit));
+    }
+    let refused = |error: Vec<u8>| Ok(Outcome::revert(floor, error));
     if call.scheme == Scheme::Delegated {
-        return Ok(Outcome::revert(0, errors::delegated()));
+        return refused(errors::delegated());
     }
     let Some(selector) = call.input.first_chunk::<4>() else {
-        return Ok(Outcome::revert(0, errors::malformed()));
+        return refused(errors::malformed());
     };
     if !I::valid_selector(*selector) {
-        return Ok(Outcome::revert(0, errors::unknown_selector(*selector)));
+        return refused(errors::unknown_selector(*selector));
     }
     // Only the canonical encoding (what Solidity produces) is accepted: decoding must succeed
     // and encoding the result must give back exactly the call data (no short padding, no
     // trailing bytes, no unusual offsets).
     let decoded = match I::abi_decode_validate(call.input) {
         Ok(decoded) if decoded.abi_encode() == call.input => decoded,
-        _ => return Ok(Outcome::revert(0, errors::malformed())),
+        _ => return refused(errors::malformed()),
     };
     let rules = rules(&decoded, call, schedule);
     if call.value != U256::ZERO && !rules.payable {
-        return Ok(Outcome::revert(0, errors::value_not_accepted()));
+        return refused(errors::value_not_accepted());
     }
-    let read_only = call.scheme == Scheme::StaticCall;
     if read_only && rules.writes {
-        return Ok(Outcome::revert(0, errors::static_write()));
+        return refused(errors::static_write());
+    }
+    // Every price includes the floor (a test holds every function to it), so the total is
+    // exactly the function's price.
+    if exec
+        .meter
+        .charge(Charge::Base, rules.price.saturating_sub(floor))
+        .is_err()
+    {
+        return Ok(Outcome::out_of_gas(call.gas_limit));
     }
     let mut ctx = Ctx {
-        exec: Exec::new(host, call.gas_limit, *schedule, read_only),
+        exec,
         events: Vec::new(),
         call,
         address,
         payout: Payout::default(),
         registration: None,
     };
-    if ctx.exec.charge(Charge::Base, rules.price).is_err() {
-        return Ok(Outcome::out_of_gas(call.gas_limit));
-    }
     let returned = body(&mut ctx, decoded);
     finish(ctx, returned)
 }
@@ -228,4 +251,75 @@ fn finish(mut ctx: Ctx<'_, '_>, returned: Returned) -> Result<Outcome, Fatal> {
     let mut outcome = Outcome::success(ctx.exec.meter.used(), ctx.exec.meter.refunded(), output);
     outcome.breakdown = ctx.exec.meter.breakdown();
     Ok(outcome)
+}
+
+/// Holds every function of a precompile to its floor: the cheapest instance of each (every
+/// dynamic argument empty) must be priced at or above the floor of its own call data, under the
+/// default schedule and under schedules that order the base prices differently.
+#[cfg(test)]
+pub(crate) fn assert_prices_cover_the_floor<I: SolInterface>(
+    rules: fn(&I, &Call<'_>, &GasSchedule) -> Rules,
+    min_price: fn(&GasSchedule) -> u64,
+) {
+    let mut schedules = alloc::vec![GasSchedule::DEFAULT];
+    // Each base price the cheapest in turn, per-word prices on and off.
+    for (i, word) in [(0u64, 0u64), (1, 7), (2, 0), (3, 1), (4, 3), (5, 0), (6, 2)] {
+        let mut g = GasSchedule::DEFAULT;
+        let bases = [
+            &mut g.start_session,
+            &mut g.start_public_session,
+            &mut g.heartbeat,
+            &mut g.verify_quote,
+            &mut g.model_call,
+            &mut g.write_call,
+            &mut g.view_call,
+        ];
+        for (j, base) in bases.into_iter().enumerate() {
+            *base = if j as u64 == i {
+                10
+            } else {
+                1_000u64.saturating_add(j as u64)
+            };
+        }
+        g.input_word = word;
+        g.quote_word = word;
+        g.hash_word = word;
+        schedules.push(g);
+    }
+    // All zeros decode (without validation) as every argument zero or empty.
+    let mut input = alloc::vec![0u8; 4 + 4_096];
+    let mut checked = 0usize;
+    for i in 0..I::COUNT {
+        let selector = I::selector_at(i).unwrap_or_default();
+        input
+            .get_mut(..4)
+            .unwrap_or_default()
+            .copy_from_slice(&selector);
+        let decoded = I::abi_decode_raw(selector, input.get(4..).unwrap_or_default());
+        assert!(decoded.is_ok(), "{} {selector:02x?}", I::NAME);
+        let Ok(decoded) = decoded else { continue };
+        let call = Call {
+            caller: Address::ZERO,
+            value: U256::ZERO,
+            scheme: Scheme::Call,
+            input: &input,
+            gas_limit: u64::MAX,
+            block: aimine_registry::BlockEnv {
+                chain_id: 1,
+                number: 1,
+                timestamp: 1,
+            },
+        };
+        for g in &schedules {
+            let price = rules(&decoded, &call, g).price;
+            let floor = g.floor(min_price(g), input.len());
+            assert!(
+                price >= floor,
+                "{} {selector:02x?}: price {price} under the floor {floor} ({g:?})",
+                I::NAME
+            );
+        }
+        checked = checked.saturating_add(1);
+    }
+    assert_eq!(checked, I::COUNT);
 }

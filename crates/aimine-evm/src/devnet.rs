@@ -301,7 +301,8 @@ impl Devnet {
         let gas = self.config.gas;
         let ctx = &mut self.evm.ctx;
         let checkpoint = ctx.journal_mut().checkpoint();
-        let mut host = crate::provider::JournalHost { context: ctx };
+        let (_, _, cfg, journal, _, _) = ctx.all_mut();
+        let mut host = crate::provider::JournalHost { journal, cfg };
         let outcome = crate::run(&mut host, address, &call, &gas);
         ctx.journal_mut().checkpoint_revert(checkpoint);
         // Nothing of the call stays behind, not even the accounts it loaded.

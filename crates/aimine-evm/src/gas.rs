@@ -1,7 +1,11 @@
 //! The gas schedule: what each call costs before the storage it touches and the logs it writes.
 //!
-//! Every call is charged, in order: its base price (before any work), a per-word price for the
-//! bytes it hashes or parses, one [`GasSchedule::certificate_signature`] for every certificate
+//! Every call is charged, in order: the precompile's floor ([`GasSchedule::floor`]: its cheapest
+//! function's base price plus [`GasSchedule::input_word`] per word of call data) before a byte of
+//! the call data is read, which is all a refused call (delegated, unknown selector, malformed or
+//! non-canonical call data, value to a function that takes none, a write under STATICCALL)
+//! pays; then, once the call is decoded, the rest of its base price (which includes every word of
+//! its call data and a per-word price for the bytes it hashes or parses), one [`GasSchedule::certificate_signature`] for every certificate
 //! link that must be verified because no earlier session verified it, and one ML-DSA price for
 //! every session-key signature it checks (both charged just before the check). Storage is
 //! charged on top at the EVM's own SLOAD/SSTORE prices (cold/warm, EIP-2200/2929 with refunds),
@@ -38,7 +42,8 @@ pub struct GasSchedule {
     pub write_call: u64,
     /// Views and pure helpers (`getSession`, `miningBalance`, `computeWorkId`, …).
     pub view_call: u64,
-    /// Every word of call data (copying and decoding it), on every call.
+    /// Every word of call data (reading, decoding and comparing it), on every call: refused
+    /// calls pay it too, in the floor ([`GasSchedule::floor`]), before the call data is read.
     pub input_word: u64,
     /// A native-token payment out of the precompile (claim, withdrawStake): the EVM's value
     /// transfer price.
@@ -86,6 +91,14 @@ impl GasSchedule {
         gpu_evidence: 50_000,
         intel_collateral: 250_000,
     };
+
+    /// What a call into a precompile whose cheapest function's base price is `min_price` pays
+    /// before its `input_len` bytes of call data are read: `min_price` plus
+    /// [`GasSchedule::input_word`] per word. A refused call pays exactly this; every function's
+    /// price is at least this, so a call that runs pays its price and no more.
+    pub const fn floor(&self, min_price: u64, input_len: usize) -> u64 {
+        min_price.saturating_add(words(input_len).saturating_mul(self.input_word))
+    }
 
     /// The price of one ML-DSA verification with a key of `key_len` bytes (the largest level's
     /// for any other length, which fails anyway).

@@ -11,10 +11,13 @@
 //!
 //! Each call is dispatched by selector ([`mining`], [`nvtrust`], [`models`]); malformed or
 //! non-canonical call data, unknown selectors, DELEGATECALL/CALLCODE, value sent to anything but
-//! `stake()`, and writes under STATICCALL revert with Solidity custom errors ([`errors`]). The
-//! base price ([`gas::GasSchedule`]) is charged before any work, expensive steps (certificate
-//! links no session verified before, ML-DSA checks) just before they run, storage at the EVM's
-//! own SLOAD/SSTORE prices and events at LOG prices ([`events`]); `GAS.md` has the measurements.
+//! `stake()`, and writes under STATICCALL revert with Solidity custom errors ([`errors`]). Before
+//! the call data is read, every call pays its precompile's floor ([`gas::GasSchedule::floor`]:
+//! the cheapest function's base price plus the input's words), which is all a refused call pays
+//! and which it keeps; a decoded call then pays the rest of its base price
+//! ([`gas::GasSchedule`]) before any work, expensive steps (certificate links no session verified
+//! before, ML-DSA checks) just before they run, storage at the EVM's own SLOAD/SSTORE prices and
+//! events at LOG prices ([`events`]); `GAS.md` has the measurements.
 //!
 //! All state is aimine-registry's, kept in AI_MINING's account storage at the layout documented
 //! in `aimine_registry::keys` (so reverts undo it and `eth_getStorageAt` reads it). The crate is

@@ -20,7 +20,30 @@ use crate::host::{Call, Fatal, Host, Outcome};
 /// # Errors
 /// [`Fatal`] only when the node's database fails.
 pub fn run(host: &mut dyn Host, call: &Call<'_>, schedule: &GasSchedule) -> Result<Outcome, Fatal> {
-    call::run::<C>(host, AI_MINING, call, schedule, rules, body)
+    call::run::<C>(
+        host,
+        AI_MINING,
+        call,
+        schedule,
+        min_price(schedule),
+        rules,
+        body,
+    )
+}
+
+/// The smallest base price any AI_MINING function has under `g` (before its input words): what
+/// its floor ([`GasSchedule::floor`]) starts from.
+pub fn min_price(g: &GasSchedule) -> u64 {
+    [
+        g.start_session,
+        g.start_public_session,
+        g.heartbeat,
+        g.write_call,
+        g.view_call,
+    ]
+    .into_iter()
+    .min()
+    .unwrap_or(g.view_call)
 }
 
 /// What each function may do and its price before storage.
@@ -406,4 +429,12 @@ fn nonce_for(
         &session::key_hash(key(key_bytes)),
     );
     Ok((B256::from(nonce), epoch))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_price_covers_the_floor() {
+        crate::call::assert_prices_cover_the_floor::<super::C>(super::rules, super::min_price);
+    }
 }

@@ -19,7 +19,24 @@ use crate::host::{Call, Fatal, Host, Outcome};
 /// # Errors
 /// [`Fatal`] only when the node's database fails.
 pub fn run(host: &mut dyn Host, call: &Call<'_>, schedule: &GasSchedule) -> Result<Outcome, Fatal> {
-    call::run::<C>(host, MODEL_REGISTRY, call, schedule, rules, body)
+    call::run::<C>(
+        host,
+        MODEL_REGISTRY,
+        call,
+        schedule,
+        min_price(schedule),
+        rules,
+        body,
+    )
+}
+
+/// The smallest base price any MODEL_REGISTRY function has under `g` (before its input words):
+/// what its floor ([`GasSchedule::floor`]) starts from.
+pub fn min_price(g: &GasSchedule) -> u64 {
+    [g.model_call, g.write_call, g.view_call]
+        .into_iter()
+        .min()
+        .unwrap_or(g.view_call)
 }
 
 fn rules(c: &C, call: &Call<'_>, g: &GasSchedule) -> Rules {
@@ -121,4 +138,12 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
             R::executionMessageCall::abi_encode_returns(&Bytes::copy_from_slice(&message))
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_price_covers_the_floor() {
+        crate::call::assert_prices_cover_the_floor::<super::C>(super::rules, super::min_price);
+    }
 }

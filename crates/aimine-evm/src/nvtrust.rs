@@ -21,7 +21,22 @@ use crate::host::{Call, Fatal, Host, Outcome};
 /// # Errors
 /// [`Fatal`] only when the node's database fails.
 pub fn run(host: &mut dyn Host, call: &Call<'_>, schedule: &GasSchedule) -> Result<Outcome, Fatal> {
-    call::run::<C>(host, NV_TRUST, call, schedule, rules, body)
+    call::run::<C>(
+        host,
+        NV_TRUST,
+        call,
+        schedule,
+        min_price(schedule),
+        rules,
+        body,
+    )
+}
+
+/// The smallest base price any NV_TRUST function has under `g` (before its input words): every
+/// one costs [`GasSchedule::verify_quote`] plus its quote's words. What its floor
+/// ([`GasSchedule::floor`]) starts from.
+pub fn min_price(g: &GasSchedule) -> u64 {
+    g.verify_quote
 }
 
 fn rules(c: &C, call: &Call<'_>, g: &GasSchedule) -> Rules {
@@ -88,4 +103,12 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
             })
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_price_covers_the_floor() {
+        crate::call::assert_prices_cover_the_floor::<super::C>(super::rules, super::min_price);
+    }
 }

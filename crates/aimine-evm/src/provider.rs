@@ -71,7 +71,12 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for AiminePrecompiles {
                 inputs,
             );
         }
-        let input = inputs.input.bytes(context);
+        // The input is borrowed where it lies (the caller's memory, or the transaction's
+        // data), never copied: a call pays for its words before anything reads them. The
+        // journal is used mutably beside that borrow.
+        let (block, _, cfg, journal, _, local) = context.all_mut();
+        let local: &CTX::Local = local;
+        let input = inputs.input.as_bytes_local(local);
         let scheme = if inputs.target_address != address
             || matches!(
                 inputs.scheme,
@@ -84,9 +89,9 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for AiminePrecompiles {
             Scheme::Call
         };
         let block = BlockEnv {
-            chain_id: context.cfg().chain_id(),
-            number: saturating_u64(context.block().number()),
-            timestamp: saturating_u64(context.block().timestamp()),
+            chain_id: cfg.chain_id(),
+            number: saturating_u64(block.number()),
+            timestamp: saturating_u64(block.timestamp()),
         };
         let call = Call {
             caller: inputs.caller,
@@ -96,7 +101,7 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for AiminePrecompiles {
             gas_limit: inputs.gas_limit,
             block,
         };
-        let mut host = JournalHost { context };
+        let mut host = JournalHost { journal, cfg };
         let Some(outcome) =
             crate::run(&mut host, address, &call, &self.gas).map_err(|Fatal(e)| e)?
         else {
@@ -134,38 +139,40 @@ fn to_precompile_output(outcome: Outcome, reservoir: u64) -> PrecompileOutput {
     }
 }
 
-/// [`Host`] over a revm context: AI_MINING's storage and balances through the journal, priced
-/// with the context's gas parameters.
-pub struct JournalHost<'c, CTX> {
-    /// The context.
-    pub context: &'c mut CTX,
+/// [`Host`] over a revm journal: AI_MINING's storage and balances through the journal, priced
+/// with the configuration's gas parameters. It holds the journal and the configuration only, so
+/// the call's input can stay borrowed from the rest of the context while it runs (see
+/// `ContextTr::all_mut`).
+pub struct JournalHost<'c, J, C> {
+    /// The journal (state, warm slots, logs).
+    pub journal: &'c mut J,
+    /// The configuration (spec and gas parameters).
+    pub cfg: &'c C,
 }
 
 fn key(w: &Word) -> U256 {
     U256::from_be_bytes(*w)
 }
 
-impl<CTX: ContextTr> JournalHost<'_, CTX> {
+impl<J: JournalTr, C: Cfg> JournalHost<'_, J, C> {
     /// Brings AI_MINING's account into the journal (a call to NV_TRUST or MODEL_REGISTRY reads
     /// its storage without having called it). Precompile accounts are warm, so this is free.
     fn load_state_account(&mut self) -> Result<(), Fatal> {
-        self.context
-            .journal_mut()
+        self.journal
             .load_account(AI_MINING)
             .map(|_| ())
             .map_err(|e| Fatal(e.to_string()))
     }
 }
 
-impl<CTX: ContextTr> Host for JournalHost<'_, CTX> {
+impl<J: JournalTr, C: Cfg> Host for JournalHost<'_, J, C> {
     fn sload(&mut self, k: &Word) -> Result<Read, Fatal> {
         self.load_state_account()?;
         let load = self
-            .context
-            .journal_mut()
+            .journal
             .sload(AI_MINING, key(k))
             .map_err(|e| Fatal(e.to_string()))?;
-        let params = self.context.cfg().gas_params();
+        let params = self.cfg.gas_params();
         let mut gas = params.warm_storage_read_cost();
         if load.is_cold {
             gas = gas.saturating_add(params.cold_storage_additional_cost());
@@ -179,17 +186,11 @@ impl<CTX: ContextTr> Host for JournalHost<'_, CTX> {
     fn sstore(&mut self, k: &Word, value: Word) -> Result<Write, Fatal> {
         self.load_state_account()?;
         let store = self
-            .context
-            .journal_mut()
+            .journal
             .sstore(AI_MINING, key(k), key(&value))
             .map_err(|e| Fatal(e.to_string()))?;
-        let istanbul = self
-            .context
-            .cfg()
-            .spec()
-            .into()
-            .is_enabled_in(SpecId::ISTANBUL);
-        let params = self.context.cfg().gas_params();
+        let istanbul = self.cfg.spec().into().is_enabled_in(SpecId::ISTANBUL);
+        let params = self.cfg.gas_params();
         let gas = params
             .sstore_static_gas()
             .saturating_add(params.sstore_dynamic_gas(istanbul, &store.data, store.is_cold));
@@ -200,20 +201,18 @@ impl<CTX: ContextTr> Host for JournalHost<'_, CTX> {
     }
 
     fn log_gas(&self, topics: usize, len: usize) -> u64 {
-        self.context
-            .cfg()
+        self.cfg
             .gas_params()
             .log_cost(u8::try_from(topics).unwrap_or(u8::MAX), len as u64)
     }
 
     fn log(&mut self, log: Log) {
-        self.context.journal_mut().log(log);
+        self.journal.log(log);
     }
 
     fn balance(&mut self, account: Address) -> Result<U256, Fatal> {
         let acc = self
-            .context
-            .journal_mut()
+            .journal
             .load_account(account)
             .map_err(|e| Fatal(e.to_string()))?;
         Ok(acc.data.info.balance)
@@ -221,8 +220,7 @@ impl<CTX: ContextTr> Host for JournalHost<'_, CTX> {
 
     fn transfer(&mut self, from: Address, to: Address, amount: U256) -> Result<bool, Fatal> {
         let refused = self
-            .context
-            .journal_mut()
+            .journal
             .transfer(from, to, amount)
             .map_err(|e| Fatal(e.to_string()))?;
         Ok(refused.is_none())

@@ -66,11 +66,20 @@ fn unknown_selectors_and_malformed_calldata_revert_with_custom_errors() {
         assert_reverts::<IAIMining::UnknownSelector>(&r);
         let e = IAIMining::UnknownSelector::abi_decode(&r.output()).unwrap();
         assert_eq!(e.selector.0, [1, 2, 3, 4]);
+        // A refusal pays the precompile's floor (cheapest base price and input words).
+        assert_eq!(r.execution_gas(), floor(address, 5));
         for short in [vec![], vec![0xAB], vec![1, 2, 3]] {
+            let len = short.len();
             let r = w.net.send(MINER, address, short, U256::ZERO).unwrap();
             assert_reverts::<IAIMining::MalformedCalldata>(&r);
+            assert_eq!(r.execution_gas(), floor(address, len));
         }
     }
+    // The floors: AI_MINING's and MODEL_REGISTRY's cheapest function is a view (1,000),
+    // NV_TRUST's a quote (50,000); 3 gas per word on top.
+    assert_eq!(floor(AI_MINING, 5), 1_003);
+    assert_eq!(floor(MODEL_REGISTRY, 0), 1_000);
+    assert_eq!(floor(NV_TRUST, 36), 50_006);
     // A known selector with truncated or non-canonical arguments.
     let full = IAIMining::startSessionCall {
         miner: MINER,
@@ -83,11 +92,13 @@ fn unknown_selectors_and_malformed_calldata_revert_with_custom_errors() {
             .send(MINER, AI_MINING, full[..cut].to_vec(), U256::ZERO)
             .unwrap();
         assert_reverts::<IAIMining::MalformedCalldata>(&r);
+        assert_eq!(r.execution_gas(), floor(AI_MINING, cut));
     }
     let mut dirty = IAIMining::miningBalanceCall { miner: MINER }.abi_encode();
     dirty[4] = 0xFF; // an address with high bits set
     let r = w.net.send(MINER, AI_MINING, dirty, U256::ZERO).unwrap();
     assert_reverts::<IAIMining::MalformedCalldata>(&r);
+    assert_eq!(r.execution_gas(), floor(AI_MINING, 36));
     // Quote bytes that are not an envelope: a clean QuoteRejected(format).
     let r = w.send(
         MINER,
@@ -282,6 +293,7 @@ fn every_other_address_is_served_by_revms_ethereum_precompiles() {
         .send(MINER, AI_MINING, Vec::new(), U256::from(ETHER))
         .unwrap();
     assert_reverts::<IAIMining::MalformedCalldata>(&r);
+    assert_eq!(r.execution_gas(), 1_000);
     assert_eq!(w.net.balance(AI_MINING), U256::ZERO);
 }
 

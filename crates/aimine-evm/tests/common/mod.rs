@@ -204,6 +204,19 @@ impl World {
     }
 }
 
+/// What a refused call into `precompile` with `len` bytes of call data uses: the precompile's
+/// cheapest base price (NV_TRUST: `verify_quote`; AI_MINING and MODEL_REGISTRY: `view_call`)
+/// plus `input_word` per 32-byte word, charged before the input is read.
+pub fn floor(precompile: Address, len: usize) -> u64 {
+    let g = aimine_evm::gas::GasSchedule::DEFAULT;
+    let base = if precompile == aimine_evm::address::NV_TRUST {
+        g.verify_quote
+    } else {
+        g.view_call
+    };
+    base + (len as u64).div_ceil(32) * g.input_word
+}
+
 /// Asserts that a receipt reverted with custom error `E`.
 pub fn assert_reverts<E: SolError>(r: &Receipt) {
     assert_eq!(
