@@ -323,3 +323,56 @@ pub(crate) fn assert_prices_cover_the_floor<I: SolInterface>(
     }
     assert_eq!(checked, I::COUNT);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::MemoryHost;
+
+    /// A build without Intel support on a chain that accepts Intel quotes must not give a
+    /// verdict (a revert would disagree with the nodes that accept the quote): it stops.
+    #[test]
+    fn an_intel_quote_this_build_cannot_verify_is_fatal_not_a_revert() {
+        let mut host = MemoryHost::default();
+        let call = Call {
+            caller: Address::ZERO,
+            value: U256::ZERO,
+            scheme: Scheme::Call,
+            input: &[],
+            gas_limit: 1_000_000,
+            block: aimine_registry::BlockEnv {
+                chain_id: 1,
+                number: 1,
+                timestamp: 1,
+            },
+        };
+        let ctx = |host: &mut MemoryHost| -> Result<Outcome, Fatal> {
+            let ctx = Ctx {
+                exec: Exec::new(host, call.gas_limit, GasSchedule::DEFAULT, false),
+                events: Vec::new(),
+                call: &call,
+                address: Address::ZERO,
+                payout: Payout::default(),
+                registration: None,
+            };
+            finish(ctx, Err(Reverted::Registry(Error::IntelUnavailable)))
+        };
+        assert!(matches!(ctx(&mut host), Err(Fatal(m)) if m.contains("without Intel support")));
+        // Every other registry error is an ordinary revert.
+        let ctx = Ctx {
+            exec: Exec::new(&mut host, call.gas_limit, GasSchedule::DEFAULT, false),
+            events: Vec::new(),
+            call: &call,
+            address: Address::ZERO,
+            payout: Payout::default(),
+            registration: None,
+        };
+        let reverted = finish(
+            ctx,
+            Err(Reverted::Registry(Error::CpuQuote(
+                aimine_tee::Check::Format,
+            ))),
+        );
+        assert!(matches!(reverted, Ok(o) if o.status == crate::host::Status::Revert));
+    }
+}

@@ -108,6 +108,18 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn verify_quote_answers_false_only_for_verdicts() {
+        use aimine_registry::Error;
+        assert_eq!(super::verdict(Err(Error::NonceNotBound)), Ok(false));
+        assert_eq!(super::verdict(Err(Error::Store)), Err(Error::Store));
+        // An Intel quote this build cannot verify is not `false`: the call turns it fatal.
+        assert_eq!(
+            super::verdict(Err(Error::IntelUnavailable)),
+            Err(Error::IntelUnavailable)
+        );
+    }
+
+    #[test]
     fn every_price_covers_the_floor() {
         crate::call::assert_prices_cover_the_floor::<super::C>(super::rules, super::min_price);
     }

@@ -312,6 +312,47 @@ fn real_intel_quotes_are_appraised_with_inline_collateral_and_graded() {
     );
 }
 
+#[test]
+fn intel_policy_floors_and_the_chain_switch() {
+    let Some(tdx) = intel("tdx_quote") else {
+        return;
+    };
+    let at = 1_751_500_000;
+    let word = aimine_registry::store::word::from_u64;
+    let mut w = World::new(7);
+    // The vector's collateral is TCB evaluation 17, the default floor: accepted.
+    assert!(w.call(at, |r| r.appraise_quote(&tdx, None)).is_ok());
+    // Governance raises the floor past it: refused, though the chain stores nothing newer.
+    w.call(at, |r| {
+        r.set_param(&ADMIN, Param::MinTcbEvaluation, word(18))
+    })
+    .unwrap();
+    assert_eq!(
+        w.call(at, |r| r.appraise_quote(&tdx, None)),
+        Err(Error::CollateralSuperseded)
+    );
+    w.call(at, |r| {
+        r.set_param(&ADMIN, Param::MinTcbEvaluation, word(17))
+    })
+    .unwrap();
+    // A chain that does not accept Intel quotes refuses them in every build, as a format
+    // failure; collateral submissions too.
+    w.call(at, |r| r.set_param(&ADMIN, Param::IntelQuotes, word(0)))
+        .unwrap();
+    assert_eq!(
+        w.call(at, |r| r.appraise_quote(&tdx, None)),
+        Err(Error::CpuQuote(aimine_tee::Check::Format))
+    );
+    let collateral = collateral_bytes("tdx_quote").unwrap();
+    assert_eq!(
+        w.call(at, |r| r.submit_intel_collateral(&collateral)),
+        Err(Error::CpuQuote(aimine_tee::Check::Format))
+    );
+    w.call(at, |r| r.set_param(&ADMIN, Param::IntelQuotes, word(1)))
+        .unwrap();
+    assert!(w.call(at, |r| r.appraise_quote(&tdx, None)).is_ok());
+}
+
 fn collateral_bytes(name: &str) -> Option<Vec<u8>> {
     let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
     let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).unwrap()).unwrap();
