@@ -1046,6 +1046,43 @@ pub fn cpu_bench() -> PrecompileBench {
     let composite =
         aimine_envelope::encode_composite(&sev(1, h.finalize().into()), &[&gpus[0], &gpus[1]])
             .expect("composite");
+    // Eight H100s that mined alone before (their certificate links are in state, their sessions
+    // ended): the evidence signatures are then most of a composite quote's work.
+    let mut eight = Vec::new();
+    let mut h = sha2::Sha256::new();
+    for device in 21..29 {
+        let mut o = ForgeOptions::new(Architecture::Hopper, nonce);
+        o.device = device;
+        let forged = pki.forge(&o);
+        let env = forged.envelope();
+        let id = aimine_nvtrust::Certificate::from_der(&forged.chain[1])
+            .map(|c| <[u8; 32]>::from(sha2::Sha256::digest(c.spki())))
+            .expect("device certificate");
+        h.update(id);
+        let session = tx(
+            &mut net,
+            MINER,
+            AI_MINING,
+            &M::startSessionCall {
+                miner: MINER,
+                teeQuote: env.clone().into(),
+            },
+        );
+        tx(
+            &mut net,
+            MINER,
+            AI_MINING,
+            &M::endSessionCall { sessionId: session },
+        );
+        eight.push(env);
+    }
+    let named: [u8; 32] = h.finalize().into();
+    let refs: Vec<&[u8]> = eight.iter().map(Vec::as_slice).collect();
+    // Chip 0's VCEK is cached (NV_TRUST does not check that it mines); chip 1 starts a session.
+    let composite8_warm =
+        aimine_envelope::encode_composite(&sev(0, named), &refs).expect("composite of 8");
+    let composite8 =
+        aimine_envelope::encode_composite(&sev(1, named), &refs).expect("composite of 8");
 
     let mut held: Vec<Vec<u8>> = Vec::new();
     let mut cases = Vec::new();
@@ -1085,6 +1122,21 @@ pub fn cpu_bench() -> PrecompileBench {
         "SEV-SNP guest + 2 new H100s: VCEK, report, 2 evidence signatures, 4 links",
         start(&composite),
         AI_MINING,
+    );
+    case(
+        "startSession_composite8",
+        "SEV-SNP guest (VCEK never seen) + 8 H100s whose links are known: 8 evidence signatures, 8 GPUs bound",
+        start(&composite8),
+        AI_MINING,
+    );
+    case(
+        "verifyQuote_composite8",
+        "NV_TRUST: cached SEV-SNP guest + 8 H100s whose links are known: 8 evidence signatures",
+        N::verifyQuoteCall {
+            teeQuote: composite8_warm.into(),
+        }
+        .abi_encode(),
+        NV_TRUST,
     );
     case(
         "verifyQuote_sev_warm",

@@ -384,3 +384,71 @@ fn compute_provider_starts_a_tdx_session_with_only_the_quote() {
     let err = IAIMining::CpuQuoteRejected::abi_decode(&r.output()).unwrap();
     assert_eq!(err.check, 6);
 }
+
+/// A composite quote pays every GPU's evidence signature, not only the first: NV_TRUST's metered
+/// work grows by the GPU's certificate links and one evidence signature for each GPU added, and a
+/// call that cannot pay it all stops out of gas.
+#[test]
+fn a_composite_quote_pays_each_gpus_evidence() {
+    let (mut w, kit) = world();
+    let n = nonce(&w, MINER, MINER);
+    let g = aimine_evm::gas::GasSchedule::DEFAULT;
+    let mut work = Vec::new();
+    let mut limits = Vec::new();
+    for count in [1u32, 3] {
+        let mut gpus = Vec::new();
+        let mut h = Sha256::new();
+        for device in 0..count {
+            let mut o = w.options(Architecture::Hopper, 40 + device, MINER, None);
+            o.nonce = n;
+            let forged = w.pki.forge(&o);
+            let device_cert = aimine_nvtrust::Certificate::from_der(&forged.chain[1]).unwrap();
+            h.update(Sha256::digest(device_cert.spki()));
+            gpus.push(forged.envelope());
+        }
+        let mut data = [0u8; 64];
+        data[..32].copy_from_slice(&n);
+        data[32..].copy_from_slice(&h.finalize());
+        let refs: Vec<&[u8]> = gpus.iter().map(Vec::as_slice).collect();
+        let quote = encode_composite(&sev(&kit, 0, data), &refs).unwrap();
+        let input = INVTrust::verifyQuoteCall {
+            teeQuote: quote.into(),
+        }
+        .abi_encode();
+        let o = w
+            .net
+            .simulate(
+                MINER,
+                NV_TRUST,
+                &input,
+                U256::ZERO,
+                aimine_evm::Scheme::StaticCall,
+            )
+            .unwrap();
+        assert_eq!(o.status, aimine_evm::Status::Success);
+        assert!(INVTrust::verifyQuoteCall::abi_decode_returns(&o.output).unwrap());
+        work.push(o.breakdown.work);
+        limits.push((input, o.gas_used));
+    }
+    // Each GPU added: its evidence signature and the four links of its test chain (the test
+    // kit's intermediates are not built in, and NV_TRUST, read-only, remembers none).
+    assert_eq!(
+        work[1] - work[0],
+        2 * (4 * g.certificate_signature + g.gpu_evidence),
+        "{work:?}"
+    );
+    // One gas short: out of gas, not a verdict.
+    let (input, used) = &limits[1];
+    let o = w
+        .net
+        .simulate_with_gas(
+            MINER,
+            NV_TRUST,
+            input,
+            U256::ZERO,
+            aimine_evm::Scheme::StaticCall,
+            used - 1,
+        )
+        .unwrap();
+    assert_eq!(o.status, aimine_evm::Status::OutOfGas);
+}
