@@ -718,24 +718,6 @@ fn intel_gate(chain_accepts: bool, built_with_intel: bool) -> Result<(), Error> 
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_build_refuses_intel_where_the_chain_does_and_none_refuses_where_it_does_not() {
-        for built in [true, false] {
-            assert_eq!(
-                intel_gate(false, built),
-                Err(Error::CpuQuote(Check::Format))
-            );
-        }
-        assert_eq!(intel_gate(true, true), Ok(()));
-        // Not a refusal: aimine-evm turns it into a fatal error.
-        assert_eq!(intel_gate(true, false), Err(Error::IntelUnavailable));
-    }
-}
-
 /// SHA-256 of an advisory id in upper case: the key governance bans it under.
 pub fn advisory_hash(id: &str) -> Word {
     let mut h = Sha256::new();
@@ -770,4 +752,22 @@ pub fn vcek_key(chip_id: &[u8; 64], tcb: &aimine_tee::sev::report::TcbParts) -> 
 
 fn amd_root_key(index: u64) -> Word {
     keys::mapping(keys::AMD_ROOTS, &word::from_u64(index))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_build_refuses_intel_where_the_chain_does_and_none_refuses_where_it_does_not() {
+        for built in [true, false] {
+            assert_eq!(
+                intel_gate(false, built),
+                Err(Error::CpuQuote(Check::Format))
+            );
+        }
+        assert_eq!(intel_gate(true, true), Ok(()));
+        // Not a refusal: aimine-evm turns it into a fatal error.
+        assert_eq!(intel_gate(true, false), Err(Error::IntelUnavailable));
+    }
 }
