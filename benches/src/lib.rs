@@ -65,12 +65,12 @@ pub const OPERATIONS: &[Operation] = &[
     },
     Operation {
         id: "tee_sev_verify_cold",
-        gas: SCHEDULE.amd_endorsement + SCHEDULE.sev_report,
+        gas: SCHEDULE.amd_endorsement + SCHEDULE.amd_root_pair + SCHEDULE.sev_report,
         note: "aimine-tee alone, real Milan report: Milan roots decoded, VCEK RSA-PSS, report P-384",
     },
     Operation {
         id: "tee_sev_verify_warm",
-        gas: SCHEDULE.sev_report,
+        gas: SCHEDULE.amd_root_pair + SCHEDULE.sev_report,
         note: "aimine-tee alone, the same with the VCEK known: roots decoded, report P-384",
     },
     Operation {
