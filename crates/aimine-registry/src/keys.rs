@@ -10,7 +10,7 @@
 //!
 //! | slot | what |
 //! |---|---|
-//! | 0–15 | configuration, [`crate::config::Param`] numbers (admin at 0) |
+//! | 0–15, 35–39, 44–51 | configuration, [`crate::config::Param`] numbers (admin at 0, the proposed admin at 44) |
 //! | 16 | `mapping(bytes32 session_id => Session)`, fields in [`crate::session::field`] |
 //! | 17 | `mapping(bytes32 gpu_id => bytes32 active_session_id)` |
 //! | 18 | `mapping(bytes32 gpu_id => uint256 sessions_started)` |
@@ -104,8 +104,10 @@ pub fn array_base(slot: u64) -> Word {
     keccak256(&crate::store::word::from_u64(slot))
 }
 
-/// `mapping(bytes32 vcekHash => bool)`: AMD endorsement keys (VCEK/VLEK DER, SHA-256) whose chain
-/// verified once; later reports skip the RSA check.
+/// `mapping(bytes32 endorsementKey => bool)`: AMD endorsement keys whose chain verified once,
+/// keyed by SHA-256 of the leaf's DER and of the keys it chained to (ARK, then ASK or ASVK:
+/// `aimine_tee::sev::verify::EndorsedKey::cache_key`); later reports under the same root skip
+/// the RSA check.
 pub const VCEKS: u64 = 32;
 /// `mapping(bytes32 sessionId => bytes32[])`: the GPUs of a composite session (length, then ids).
 pub const SESSION_GPUS: u64 = 33;

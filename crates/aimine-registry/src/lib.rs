@@ -5,18 +5,21 @@
 //! block context ([`BlockEnv`]), the caller, an [`EventSink`] for its logs and, for claims, a
 //! [`RewardSink`]. The same code runs in an EVM precompile, a Cosmos module or an enclave.
 //!
-//! - **Sessions** ([`Registry::start_session`]) start from a verified NVIDIA quote whose nonce
-//!   binds it to this chain, the miner, the epoch and an optional ML-DSA session key
+//! - **Sessions** ([`Registry::start_session`]) start from a verified NVIDIA, CPU TEE or
+//!   composite quote whose nonce binds it to this chain, the account that submits it (who owns
+//!   the session), the miner, the epoch and an optional ML-DSA session key
 //!   ([`session::session_nonce`]), checked against the governed trust anchors and golden
 //!   measurements ([`golden`]); heartbeats pay `base_rate × elapsed × compute_units × tier
-//!   multiplier` into the miner's balance, claimed through a [`RewardSink`]. One GPU has at most
-//!   one active session; the same miner refreshes it with a newer quote.
+//!   multiplier` into the miner's balance, claimed through a [`RewardSink`]. A device (GPU or
+//!   platform) is counted by at most one active session, as its own device or as a bound GPU of
+//!   a composite; a newer quote of the same device, kind and miner refreshes it.
 //! - **Public tier** ([`stake`]): a stake instead of a quote, 0.25x.
 //! - **Models** ([`model`]): registration and execution proofs signed by attested session keys.
 //! - **Lux compatibility** ([`lux`]): `verifyMLDSA`, `getSecurityLevel`, `calculateReward`,
 //!   `computeWorkId`, `isSpent`, `markSpent`.
-//! - **Governance**: an admin sets every parameter ([`Param`]), anchors, golden sets, compute
-//!   units, revocations and spenders; every state change emits an [`Event`].
+//! - **Governance**: an admin (handed over in two steps) sets every parameter ([`Param`]) within
+//!   bounds ([`config`]), anchors, golden sets, compute units, revocations and spenders; every
+//!   state change emits an [`Event`].
 //!
 //! Nothing here reads a clock, draws randomness, uses floats or iterates a hash map: time is the
 //! block's, and every branch depends only on the store and the arguments.
