@@ -9,7 +9,8 @@
 //! - every session's owner is the submitter its quote named (a replay by another caller never
 //!   takes a session over);
 //! - every heartbeat pays exactly `base_rate × elapsed × compute_units × multiplier`, with
-//!   `elapsed` within the maximum interval;
+//!   `elapsed` within the maximum interval, and nothing is ever paid to a session one of whose
+//!   devices (its own or a bound GPU) is revoked, whichever call settles it;
 //! - balances only grow by the rewards paid, and only shrink by claims.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -260,6 +261,7 @@ pub fn run(input: Input) -> Stats {
     let mut started: Vec<Word> = Vec::new();
     let mut devices: BTreeSet<Word> = BTreeSet::new();
     let mut owners: BTreeMap<Word, Address> = BTreeMap::new();
+    let mut revoked_set: BTreeSet<Word> = BTreeSet::new();
     let mut balances: BTreeMap<Address, u128> = BTreeMap::new();
     for call in input.calls.into_iter().take(48) {
         let seen = events.len();
@@ -270,6 +272,14 @@ pub fn run(input: Input) -> Stats {
         let before: BTreeMap<Word, _> = started
             .iter()
             .filter_map(|id| r.session(id).ok().flatten().map(|s| (*id, s)))
+            .collect();
+        let counts: BTreeMap<Word, Vec<Word>> = before
+            .iter()
+            .map(|(id, s)| {
+                let mut d = r.session_gpus(id).unwrap_or_default();
+                d.push(s.gpu_id);
+                (*id, d)
+            })
             .collect();
         let rate = word::to_u128(&r_load(&mut r, Param::BaseRate)).unwrap_or(0);
         let max_interval = word::to_u64(&r_load(&mut r, Param::MaxHeartbeatInterval)).unwrap_or(0);
@@ -346,7 +356,14 @@ pub fn run(input: Input) -> Stats {
                     .chain(before.values().map(|s| s.gpu_id))
                     .collect();
                 match known.get(usize::from(device) % known.len().max(1)) {
-                    Some(gpu) => r.set_revoked(&ADMIN, gpu, revoked),
+                    Some(gpu) => {
+                        if revoked {
+                            revoked_set.insert(*gpu);
+                        } else {
+                            revoked_set.remove(gpu);
+                        }
+                        r.set_revoked(&ADMIN, gpu, revoked)
+                    }
                     None => Ok(()),
                 }
             }
@@ -429,6 +446,12 @@ pub fn run(input: Input) -> Stats {
                     let s = before
                         .get(&session_id)
                         .expect("a reward names a known session");
+                    assert!(
+                        counts
+                            .get(&session_id)
+                            .is_none_or(|d| d.iter().all(|d| !revoked_set.contains(d))),
+                        "a session with a revoked device was paid"
+                    );
                     assert!(
                         elapsed <= max_interval,
                         "elapsed {elapsed} over the interval {max_interval}"

@@ -68,7 +68,8 @@ impl ChainConfig {
     ///
     /// # Errors
     /// A registry error for an invalid configuration (too many anchors, a golden set too
-    /// large).
+    /// large, a parameter out of bounds), or [`Error::IntelUnavailable`] when the chain accepts
+    /// Intel quotes and this build cannot verify them.
     pub fn storage(&self) -> Result<Vec<(Word, Word)>, Error> {
         let mut store = MemoryStore::new();
         let mut events = NoEvents;
@@ -77,6 +78,10 @@ impl ChainConfig {
             number: 0,
             timestamp: 0,
         };
+        // A node that could not verify what this chain accepts must not start it.
+        if self.registry.intel_quotes && !aimine_registry::INTEL_SUPPORTED {
+            return Err(Error::IntelUnavailable);
+        }
         let admin = self.registry.admin;
         let mut r = Registry::new(&mut store, &mut events, env);
         r.init(&self.registry)?;

@@ -67,9 +67,11 @@ pub enum Param {
     /// 1 (default): Hopper and Blackwell evidence must report its FWID (opaque field 20), bound to
     /// the leaf certificate's; evidence from drivers that do not report one is refused.
     RequireFwid = 49,
-    /// 1 (default): Intel TDX and SGX quotes are accepted. A node built without Intel support halts
-    /// on an Intel quote while this is 1, rather than disagree with nodes that have it; a chain
-    /// whose nodes cannot verify Intel quotes sets 0 at genesis and every node refuses them.
+    /// 1 (default): Intel TDX and SGX quotes are accepted. A node built without Intel support
+    /// refuses such a genesis and halts on an Intel quote while this is 1, rather than disagree
+    /// with nodes that have it; a chain whose nodes cannot verify Intel quotes sets 0 at genesis
+    /// and every node refuses them. Turning it on later requires every node to run an Intel
+    /// build first.
     IntelQuotes = 50,
     /// Compute units of a workstation Blackwell GPU (GB202 and the other GB2xx dies: RTX PRO
     /// 6000 Blackwell), which earns the Confidential tier, not Sovereign (default 1,000).

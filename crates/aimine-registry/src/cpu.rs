@@ -221,7 +221,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     /// node must treat as fatal, never as a refusal.
     fn require_intel(&mut self) -> Result<(), Error> {
         let accepted = config::load_u64(self.state(), Param::IntelQuotes)? == 1;
-        intel_gate(accepted, cfg!(feature = "intel"))
+        intel_gate(accepted, crate::INTEL_SUPPORTED)
     }
 
     /// Verifies an SEV-SNP report: its endorsement (VCEK/VLEK) under the trusted roots of its

@@ -29,6 +29,11 @@
 // CPU TEE verification (aimine-tee) allocates; everything else here does not.
 extern crate alloc;
 
+/// Whether this build verifies Intel TDX and SGX quotes (feature `intel`). Every node of a chain
+/// that accepts Intel quotes ([`Param::IntelQuotes`]) must be built with it: one without stops
+/// on an Intel quote ([`Error::IntelUnavailable`]) rather than disagree.
+pub const INTEL_SUPPORTED: bool = cfg!(feature = "intel");
+
 pub mod blob;
 pub mod config;
 pub mod cpu;

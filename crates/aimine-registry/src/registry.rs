@@ -451,6 +451,12 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
             if refreshing.as_ref().is_some_and(|r| r.id == active.id) {
                 continue;
             }
+            // A session that no longer earns (a revoked device, a withdrawn stake) ends unpaid,
+            // as its next heartbeat would end it, before anything settles it.
+            if let Some(reason) = self.forfeited(&active)? {
+                self.end(active, reason)?;
+                continue;
+            }
             if now >= active.attestation_expiry {
                 let (_, settled) = self.settle(&active, now)?;
                 self.end(settled, EndReason::Expired)?;
@@ -638,12 +644,8 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
                 }
             }
         }
-        if self.is_revoked(&s.gpu_id)? || self.any_gpu_revoked(&s)? {
-            self.end(s, EndReason::Revoked)?;
-            return Ok(0);
-        }
-        if s.tier == aimine_tiers::TrustTier::Public && !self.stake_qualifies(&s.owner)? {
-            self.end(s, EndReason::Unstaked)?;
+        if let Some(reason) = self.forfeited(&s)? {
+            self.end(s, reason)?;
             return Ok(0);
         }
         let now = self.env.timestamp;
@@ -652,6 +654,19 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
             self.end(settled, EndReason::Expired)?;
         }
         Ok(reward)
+    }
+
+    /// Why a session no longer earns, if it does not: its own device or a bound GPU is revoked,
+    /// or (Public tier) its owner's stake no longer qualifies. Every path that would settle a
+    /// session asks first, and ends it unpaid instead.
+    fn forfeited(&mut self, s: &Session) -> Result<Option<EndReason>, Error> {
+        if self.is_revoked(&s.gpu_id)? || self.any_gpu_revoked(s)? {
+            return Ok(Some(EndReason::Revoked));
+        }
+        if s.tier == aimine_tiers::TrustTier::Public && !self.stake_qualifies(&s.owner)? {
+            return Ok(Some(EndReason::Unstaked));
+        }
+        Ok(None)
     }
 
     /// Whether `signature` is the session key's ML-DSA signature of `message` (empty context);

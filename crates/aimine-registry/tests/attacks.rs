@@ -157,6 +157,60 @@ fn an_expired_composite_session_is_ended_before_its_gpu_is_counted_again() {
     assert_eq!(sessions_counting(&mut w, &[s1, s2], &ids[1]), 1);
 }
 
+#[test]
+fn a_refresh_never_pays_a_session_whose_bound_gpu_was_revoked() {
+    let (mut w, kit) = world();
+    let n = nonce(&w, &MINER, T);
+    let (envs, ids) = gpus(&mut w, n, &[1, 2]);
+    let s1 = start(
+        &mut w,
+        T,
+        &MINER,
+        &composite(&kit, 0, n, &ids, &[&envs[0], &envs[1]]),
+    )
+    .unwrap();
+    w.call(T + 10, |r| r.set_revoked(&ADMIN, &ids[1], true))
+        .unwrap();
+    // Instead of a heartbeat (which would end it unpaid), the miner refreshes without the revoked
+    // GPU: the old session ends as revoked, unpaid, and a new one starts for what is left.
+    let again = composite(&kit, 0, n, &ids[..1], &[&envs[0]]);
+    let s2 = start(&mut w, T + 3_000, &MINER, &again).unwrap();
+    assert_ne!(s2, s1);
+    assert_eq!(w.call(T, |r| r.mining_balance(&MINER)).unwrap(), 0);
+    assert!(!w.call(T, |r| r.session(&s1)).unwrap().unwrap().active);
+    assert!(w.events.iter().any(|e| matches!(
+        e,
+        Event::SessionEnded { session_id, reason: aimine_registry::event::EndReason::Revoked, .. }
+            if *session_id == s1
+    )));
+    assert_eq!(w.call(T, |r| r.session_gpus(&s2)).unwrap(), ids[..1]);
+}
+
+#[test]
+fn an_expired_session_of_a_revoked_platform_is_ended_unpaid() {
+    let (mut w, kit) = world();
+    let n = nonce(&w, &MINER, T);
+    let (envs, ids) = gpus(&mut w, n, &[1, 2]);
+    let s1 = start(
+        &mut w,
+        T,
+        &MINER,
+        &composite(&kit, 0, n, &ids, &[&envs[0], &envs[1]]),
+    )
+    .unwrap();
+    w.call(T + 10, |r| r.set_revoked(&ADMIN, &platform(0), true))
+        .unwrap();
+    // The session expires unended; a GPU of it starts alone. Ending the old session must not
+    // settle it: its platform is revoked.
+    let later = T + 86_400 + 10;
+    let n2 = nonce(&w, &MINER, later);
+    let (envs2, _) = gpus(&mut w, n2, &[1]);
+    let s2 = start(&mut w, later, &MINER, &envs2[0]).unwrap();
+    assert_ne!(s1, s2);
+    assert_eq!(w.call(T, |r| r.mining_balance(&MINER)).unwrap(), 0);
+    assert!(!w.call(T, |r| r.session(&s1)).unwrap().unwrap().active);
+}
+
 // ----- replayed quotes ---------------------------------------------------------------------
 
 #[test]

@@ -7,7 +7,9 @@ pragma solidity ^0.8.24;
 /// submitter ‖ miner ‖ epoch ‖ SHA-256(sessionKey) or zero), where the submitter is the account
 /// that calls `startSession` (the miner itself, or the contract it mines through). A quote is
 /// therefore worthless to anyone else who sees it: replayed by another account it reverts with
-/// `NonceNotBound`. The submitter becomes the session's owner, who sends heartbeats;
+/// `NonceNotBound`. The submitter becomes the session's owner, who sends heartbeats (a contract
+/// that mines for many users owns all their sessions: if it forwards `endSession` or
+/// `heartbeatSigned`, it must check which user's session is named);
 /// the miner is credited `baseRate × seconds × computeUnits × tier multiplier` and claims the
 /// balance from this account's native balance (the reward pool). Public-tier sessions need a
 /// stake instead of a quote. All state lives in this account's storage (layout:

@@ -69,9 +69,10 @@ pub struct EndorsedKey {
     pub hwid: Option<Vec<u8>>,
     /// The end of the chain's validity (Unix seconds).
     pub valid_until: u64,
-    /// SHA-256 of the keys the leaf was checked under: the product's ARK, then the issuer (ASK or
-    /// ASVK). Two chains ending in different roots never share it, even where the roots' names
-    /// are equal (a test kit's roots mimic AMD's).
+    /// SHA-256 of what the leaf was checked under: the product's ARK key, then the issuer — the
+    /// pinned ASK's key, or the whole certificate of an ASK or ASVK the endorsement carries. Two
+    /// chains ending in different roots never share it, even where the roots' names are equal
+    /// (a test kit's roots mimic AMD's), nor do two certificates of one intermediate key.
     pub chain: [u8; 32],
 }
 
@@ -173,7 +174,9 @@ fn endorse(
             }
             ask.check_time(time)?;
             valid_until = valid_until.min(ask.validity().1);
-            chain.update(ask.spki());
+            // The certificate itself, not only its key: a cached entry then vouches for this
+            // ASK's validity too, not for another certificate of the same key.
+            chain.update(endorsement.intermediate.unwrap_or_default());
             ask.as_issuer()?
         }
         (SigningKey::Vcek, _) => {
@@ -188,7 +191,7 @@ fn endorse(
             }
             asvk.check_time(time)?;
             valid_until = valid_until.min(asvk.validity().1);
-            chain.update(asvk.spki());
+            chain.update(endorsement.intermediate.unwrap_or_default());
             asvk.as_issuer()?
         }
         (SigningKey::Vlek, None) => {
