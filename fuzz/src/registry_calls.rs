@@ -223,15 +223,22 @@ pub struct Stats {
     pub claims: usize,
 }
 
-/// The binding of a quote for `submitter` and `miner`, made `back` (mod 3) epochs before the one
-/// at `now`: the current or the previous one are fresh, two back is stale.
-fn binding(submitter: u8, miner: u8, back: u8, now: u64) -> Binding {
+/// The submitter a quote names — `caller`, or for a replay the next person — and the quote's
+/// binding for it and `miner`, made `back` (mod 3) epochs before the one at `now`: the current or
+/// the previous one are fresh, two back is stale.
+fn binding(caller: u8, replay: bool, miner: u8, back: u8, now: u64) -> (u8, Binding) {
+    let submitter = if replay {
+        caller.wrapping_add(1)
+    } else {
+        caller
+    };
     let current = (now - T0) / 3_600;
-    (
+    let b = (
         usize::from(submitter) % PEOPLE,
         usize::from(miner) % PEOPLE,
         current.saturating_sub(u64::from(back % 3)).min(EPOCHS - 1),
-    )
+    );
+    (submitter, b)
 }
 
 /// Runs one sequence, checking the invariants after every call.
@@ -293,12 +300,7 @@ pub fn run(input: Input) -> Stats {
                 replay,
                 epoch,
             } => {
-                let submitter = if replay {
-                    caller.wrapping_add(1)
-                } else {
-                    caller
-                };
-                let b = binding(submitter, miner, epoch, now);
+                let (submitter, b) = binding(caller, replay, miner, epoch, now);
                 let (q, id) = gpu(u32::from(device) % DEVICES, b);
                 devices.insert(id);
                 start = Some((q, person(caller), person(miner), person(submitter), false));
@@ -312,12 +314,7 @@ pub fn run(input: Input) -> Stats {
                 replay,
                 epoch,
             } => {
-                let submitter = if replay {
-                    caller.wrapping_add(1)
-                } else {
-                    caller
-                };
-                let b = binding(submitter, miner, epoch, now);
+                let (submitter, b) = binding(caller, replay, miner, epoch, now);
                 let set = usize::from(set) % SETS.len();
                 for d in SETS[set] {
                     devices.insert(gpu(*d, b).1);
@@ -333,12 +330,7 @@ pub fn run(input: Input) -> Stats {
                 replay,
                 epoch,
             } => {
-                let submitter = if replay {
-                    caller.wrapping_add(1)
-                } else {
-                    caller
-                };
-                let b = binding(submitter, miner, epoch, now);
+                let (submitter, b) = binding(caller, replay, miner, epoch, now);
                 let q = cpu(usize::from(platform) % PLATFORMS, None, b);
                 start = Some((q, person(caller), person(miner), person(submitter), false));
                 Ok(())
