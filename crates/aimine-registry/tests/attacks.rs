@@ -46,22 +46,47 @@ fn sessions_counting(w: &mut World, ids: &[Word], gpu: &Word) -> usize {
         .count()
 }
 
-/// A world where MINER mines test platform 0 with GPUs 1 and 2 as one composite session: the
-/// world, the kit, the nonce, the GPUs' envelopes and ids, and the session.
-fn mining_composite() -> (World, SevKit, [u8; 32], Vec<Vec<u8>>, Vec<Word>, Word) {
+/// A world where MINER mines test platform 0 with GPUs 1 and 2 as one composite session.
+struct Mining {
+    w: World,
+    kit: SevKit,
+    /// The session nonce the quote answered.
+    n: [u8; 32],
+    /// The GPUs' envelopes and ids.
+    envs: Vec<Vec<u8>>,
+    ids: Vec<Word>,
+    /// The composite session.
+    s1: Word,
+}
+
+fn mining_composite() -> Mining {
     let (mut w, kit) = world();
     let n = nonce(&w, &MINER, T);
     let (envs, ids) = gpus(&mut w, n, &[1, 2]);
     let q = composite(&kit, 0, n, &ids, &[&envs[0], &envs[1]]);
     let s1 = start(&mut w, T, &MINER, &q).unwrap();
-    (w, kit, n, envs, ids, s1)
+    Mining {
+        w,
+        kit,
+        n,
+        envs,
+        ids,
+        s1,
+    }
 }
 
 // ----- one GPU, one session ----------------------------------------------------------------
 
 #[test]
 fn a_gpu_bound_to_a_composite_session_cannot_be_mined_twice() {
-    let (mut w, kit, n, envs, ids, s1) = mining_composite();
+    let Mining {
+        mut w,
+        kit,
+        n,
+        envs,
+        ids,
+        s1,
+    } = mining_composite();
 
     // (b) The miner sends GPU 1's own part of the same envelope as a plain GPU quote: same
     // nonce, valid evidence — but GPU 1 is counted by the composite session, which a plain quote
@@ -117,7 +142,14 @@ fn a_gpu_bound_to_a_composite_session_cannot_be_mined_twice() {
 
 #[test]
 fn a_composite_refresh_keeps_its_id_and_frees_the_gpus_it_drops() {
-    let (mut w, kit, n, envs, ids, s1) = mining_composite();
+    let Mining {
+        mut w,
+        kit,
+        n,
+        envs,
+        ids,
+        s1,
+    } = mining_composite();
     // The same platform, shape and miner, now with GPU 1 only: the same session, GPU 2 free.
     let again = composite(&kit, 0, n, &ids[..1], &[&envs[0]]);
     assert_eq!(start(&mut w, T + 60, &MINER, &again), Ok(s1));
@@ -133,7 +165,7 @@ fn a_composite_refresh_keeps_its_id_and_frees_the_gpus_it_drops() {
 
 #[test]
 fn an_expired_composite_session_is_ended_before_its_gpu_is_counted_again() {
-    let (mut w, _, _, _, ids, s1) = mining_composite();
+    let Mining { mut w, ids, s1, .. } = mining_composite();
     // A day later its attestation has expired; GPU 2 starts alone. The composite session is
     // settled up to its expiry and ended: it no longer counts either GPU.
     let later = T + 86_400 + 10;
@@ -149,7 +181,14 @@ fn an_expired_composite_session_is_ended_before_its_gpu_is_counted_again() {
 
 #[test]
 fn a_refresh_never_pays_a_session_whose_bound_gpu_was_revoked() {
-    let (mut w, kit, n, envs, ids, s1) = mining_composite();
+    let Mining {
+        mut w,
+        kit,
+        n,
+        envs,
+        ids,
+        s1,
+    } = mining_composite();
     w.call(T + 10, |r| r.set_revoked(&ADMIN, &ids[1], true))
         .unwrap();
     // Instead of a heartbeat (which would end it unpaid), the miner refreshes without the revoked
@@ -169,7 +208,7 @@ fn a_refresh_never_pays_a_session_whose_bound_gpu_was_revoked() {
 
 #[test]
 fn an_expired_session_of_a_revoked_platform_is_ended_unpaid() {
-    let (mut w, .., s1) = mining_composite();
+    let Mining { mut w, s1, .. } = mining_composite();
     w.call(T + 10, |r| r.set_revoked(&ADMIN, &platform(0), true))
         .unwrap();
     // The session expires unended; a GPU of it starts alone. Ending the old session must not
