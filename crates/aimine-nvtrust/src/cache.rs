@@ -17,21 +17,34 @@ use sha2::{Digest, Sha256};
 pub trait LinkStore {
     /// Whether this link was verified before. Takes `&mut self` so that a store backed by
     /// metered state (EVM storage) can charge for the read.
-    fn contains(&mut self, link: &[u8; 32]) -> bool;
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store cannot answer (out of gas, a failed database): the
+    /// verification then fails with [`crate::Error::LinkStore`], never skipping the check.
+    fn contains(&mut self, link: &[u8; 32]) -> Result<bool, StoreError>;
     /// Remembers a link that just verified.
-    fn insert(&mut self, link: [u8; 32]);
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store cannot write; the verification fails with it.
+    fn insert(&mut self, link: [u8; 32]) -> Result<(), StoreError>;
 }
+
+/// A [`LinkStore`] could not read or write (a metered store out of gas, a failed database).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoreError;
 
 /// Remembers nothing: every link is verified every time.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NoCache;
 
 impl LinkStore for NoCache {
-    fn contains(&mut self, _: &[u8; 32]) -> bool {
-        false
+    fn contains(&mut self, _: &[u8; 32]) -> Result<bool, StoreError> {
+        Ok(false)
     }
 
-    fn insert(&mut self, _: [u8; 32]) {}
+    fn insert(&mut self, _: [u8; 32]) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// Up to `N` verified links; when full, the oldest is forgotten first (FIFO, deterministic).
@@ -66,18 +79,19 @@ impl<const N: usize> LinkCache<N> {
 }
 
 impl<const N: usize> LinkStore for LinkCache<N> {
-    fn contains(&mut self, link: &[u8; 32]) -> bool {
-        self.holds(link)
+    fn contains(&mut self, link: &[u8; 32]) -> Result<bool, StoreError> {
+        Ok(self.holds(link))
     }
 
-    fn insert(&mut self, link: [u8; 32]) {
+    fn insert(&mut self, link: [u8; 32]) -> Result<(), StoreError> {
         if N == 0 || self.holds(&link) {
-            return;
+            return Ok(());
         }
         if self.links.is_full() {
             let _ = self.links.pop_front();
         }
         let _ = self.links.push_back(link);
+        Ok(())
     }
 }
 

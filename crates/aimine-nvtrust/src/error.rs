@@ -186,6 +186,9 @@ pub enum Error {
     },
     /// The chain does not end at a trusted anchor.
     UntrustedRoot,
+    /// The store of verified links could not be read or written (see
+    /// [`crate::cache::LinkStore`]): not a verdict on the evidence, which stays unverified.
+    LinkStore,
     /// The evidence signature does not verify under the leaf key.
     BadEvidenceSignature,
     /// The request nonce is not the expected one.
@@ -272,7 +275,8 @@ impl Error {
             | Error::PathLenExceeded { .. }
             | Error::LeafCannotSign
             | Error::BadCertSignature { .. }
-            | Error::Expired { .. } => Check::Chain,
+            | Error::Expired { .. }
+            | Error::LinkStore => Check::Chain,
             Error::UntrustedRoot => Check::Root,
             Error::BadEvidenceSignature => Check::Signature,
             Error::NonceMismatch => Check::Nonce,
@@ -339,6 +343,9 @@ impl fmt::Display for Error {
                 )
             }
             Error::UntrustedRoot => f.write_str("root: chain does not end at a trusted anchor"),
+            Error::LinkStore => {
+                f.write_str("chain: the store of verified links could not be read or written")
+            }
             Error::BadEvidenceSignature => f.write_str("signature: evidence signature is invalid"),
             Error::NonceMismatch => f.write_str("nonce: evidence nonce is not the expected one"),
             Error::FwidMismatch => {

@@ -62,7 +62,7 @@ pub mod trust_anchor;
 pub mod verify;
 pub mod verify_cert;
 
-pub use cache::{LinkCache, LinkStore, NoCache};
+pub use cache::{LinkCache, LinkStore, NoCache, StoreError};
 pub use cert::Certificate;
 pub use error::{CertError, Check, Error, FormatError};
 pub use evidence::{Evidence, MeasurementBlock};

@@ -125,7 +125,7 @@ pub fn verify_parsed(
         if child.issuer() != parent.subject() {
             return Err(Error::IssuerMismatch { index: child_index });
         }
-        if !signature_holds(child, parent.public_key(), cache) {
+        if !signature_holds(child, parent.public_key(), cache)? {
             return Err(Error::BadCertSignature { index: child_index });
         }
         if !parent.may_sign_certificates() {
@@ -150,7 +150,7 @@ pub fn verify_parsed(
             .iter()
             .find(|a| a.subject == top_cert.issuer())
             .ok_or(Error::UntrustedRoot)?;
-        if !signature_holds(top_cert, anchor.public_key, cache) {
+        if !signature_holds(top_cert, anchor.public_key, cache)? {
             return Err(Error::UntrustedRoot);
         }
     }
@@ -158,19 +158,24 @@ pub fn verify_parsed(
 }
 
 /// Whether `child`'s signature verifies under `parent_key`: known NVIDIA links and cached links
-/// are taken as verified, anything else is verified now and, if good, remembered.
-fn signature_holds(child: &Certificate<'_>, parent_key: &[u8], cache: &mut dyn LinkStore) -> bool {
+/// are taken as verified, anything else is verified now and, if good, remembered. A store that
+/// cannot answer fails the verification ([`Error::LinkStore`]): it never stands for "known".
+fn signature_holds(
+    child: &Certificate<'_>,
+    parent_key: &[u8],
+    cache: &mut dyn LinkStore,
+) -> Result<bool, Error> {
     if known::is_known_link(child.der(), parent_key) {
-        return true;
+        return Ok(true);
     }
     let link = link_key(child.der(), parent_key);
-    if cache.contains(&link) {
-        return true;
+    if cache.contains(&link).map_err(|_| Error::LinkStore)? {
+        return Ok(true);
     }
     let verified = signed_data::key(parent_key)
         .is_some_and(|key| signed_data::verify_der(&key, child.tbs(), child.signature()));
     if verified {
-        cache.insert(link);
+        cache.insert(link).map_err(|_| Error::LinkStore)?;
     }
-    verified
+    Ok(verified)
 }

@@ -360,3 +360,70 @@ fn golden_measurements_policy() {
         Err(Error::MeasurementMissing { index: 255 })
     );
 }
+
+/// A link store that refuses after `reads` answers, or refuses every write.
+struct Refusing {
+    reads: usize,
+    writes_fail: bool,
+    inner: LinkCache<8>,
+}
+
+impl LinkStore for Refusing {
+    fn contains(&mut self, link: &[u8; 32]) -> Result<bool, aimine_nvtrust::StoreError> {
+        if self.reads == 0 {
+            return Err(aimine_nvtrust::StoreError);
+        }
+        self.reads -= 1;
+        self.inner.contains(link)
+    }
+
+    fn insert(&mut self, link: [u8; 32]) -> Result<(), aimine_nvtrust::StoreError> {
+        if self.writes_fail {
+            return Err(aimine_nvtrust::StoreError);
+        }
+        self.inner.insert(link)
+    }
+}
+
+#[test]
+fn a_link_store_that_refuses_fails_the_verification_and_never_skips_a_check() {
+    let pki = pki();
+    let d = pki.forge(&ForgeOptions::new(Architecture::Hopper, NONCE));
+    let verify = |store: &mut Refusing| {
+        verify_evidence_with(
+            &d.evidence,
+            &d.chain_refs(),
+            &NONCE,
+            &[pki.anchor()],
+            NOW,
+            store,
+        )
+        .map(|g| *g.gpu_id())
+    };
+    // Refusing at every link in turn, and refusing to remember: an error, never a verdict.
+    for reads in 0..4 {
+        let mut store = Refusing {
+            reads,
+            writes_fail: false,
+            inner: LinkCache::new(),
+        };
+        assert_eq!(
+            verify(&mut store),
+            Err(Error::LinkStore),
+            "after {reads} reads"
+        );
+    }
+    let mut store = Refusing {
+        reads: usize::MAX,
+        writes_fail: true,
+        inner: LinkCache::new(),
+    };
+    assert_eq!(verify(&mut store), Err(Error::LinkStore));
+    // A store that answers: verified.
+    let mut store = Refusing {
+        reads: usize::MAX,
+        writes_fail: false,
+        inner: LinkCache::new(),
+    };
+    assert!(verify(&mut store).is_ok());
+}

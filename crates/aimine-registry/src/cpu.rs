@@ -158,12 +158,10 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
                 aimine_nvtrust::Evidence::parse(q.evidence).map_err(aimine_nvtrust::Error::from)?;
             let mut links = StoredLinks {
                 store: &mut *self.state(),
-                failed: false,
                 read_only,
             };
             let verified = Self::verify_gpu(&mut links, evidence, &q.chain, &bound, now);
-            let failed = links.failed;
-            let gpu = self.appraise_verified(verified, failed)?;
+            let gpu = self.appraise_verified(verified)?;
             if ids.contains(&gpu.gpu_id) {
                 return Err(Error::GpuSetMismatch);
             }

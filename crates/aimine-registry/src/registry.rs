@@ -1,7 +1,7 @@
 //! The registry's calls: governance, mining sessions, balances.
 
 use aimine_nvtrust::evidence::NONCE_LEN;
-use aimine_nvtrust::{Architecture, LinkStore, TrustAnchor, UnixTime};
+use aimine_nvtrust::{Architecture, LinkStore, StoreError, TrustAnchor, UnixTime};
 use aimine_tiers::Hardware;
 use heapless::Vec;
 use sha2::{Digest, Sha256};
@@ -298,12 +298,10 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         // Then the signatures, remembering verified links in state.
         let mut links = StoredLinks {
             store: &mut *self.store,
-            failed: false,
             read_only: false,
         };
         let verified = Self::verify_gpu(&mut links, evidence, &decoded.chain, &nonce, now);
-        let failed = links.failed;
-        let appraisal = self.appraise_verified(verified, failed)?;
+        let appraisal = self.appraise_verified(verified)?;
         self.open_session(
             caller,
             miner,
@@ -344,12 +342,10 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
         let now = self.env.timestamp;
         let mut links = StoredLinks {
             store: &mut *self.store,
-            failed: false,
             read_only: true,
         };
         let verified = Self::verify_gpu(&mut links, evidence, &decoded.chain, &nonce, now);
-        let failed = links.failed;
-        self.appraise_verified(verified, failed)
+        self.appraise_verified(verified)
     }
 
     /// Verifies parsed evidence against the anchors in state.
@@ -368,14 +364,19 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
                 public_key: k.as_slice(),
             })
             .collect();
-        Ok(aimine_nvtrust::verify_parsed_evidence(
+        aimine_nvtrust::verify_parsed_evidence(
             evidence,
             chain,
             nonce,
             &anchors,
             UnixTime(now),
             links,
-        )?)
+        )
+        .map_err(|e| match e {
+            // The state refused (out of gas, say): not a verdict on the quote.
+            aimine_nvtrust::Error::LinkStore => Error::Store,
+            e => Error::Quote(e),
+        })
     }
 
     /// What governance makes of a verified GPU: its tier and compute units, unless it is
@@ -383,11 +384,7 @@ impl<'a, S: Store + ?Sized, E: EventSink + ?Sized> Registry<'a, S, E> {
     pub(crate) fn appraise_verified(
         &mut self,
         verified: Result<aimine_nvtrust::VerifiedGpu<'_>, Error>,
-        store_failed: bool,
     ) -> Result<Appraisal, Error> {
-        if store_failed {
-            return Err(Error::Store);
-        }
         let gpu = verified?;
         let (hardware, units_param) = match gpu.architecture() {
             Architecture::Hopper => (Hardware::Hopper, Param::HopperComputeUnits),
@@ -844,45 +841,36 @@ pub struct Appraisal {
 }
 
 /// Verified certificate links remembered in the registry's own state (slot 22), so a GPU that
-/// attested once costs one signature check on later quotes. A store error is kept and reported
-/// after verification. A read-only view reuses links but does not add any.
+/// attested once costs one signature check on later quotes. A store that refuses (out of gas)
+/// fails the verification: a failed read is never taken for a known link. A read-only view
+/// reuses links but does not add any.
 pub(crate) struct StoredLinks<'s, S: Store + ?Sized> {
     pub(crate) store: &'s mut S,
-    pub(crate) failed: bool,
     pub(crate) read_only: bool,
 }
 
 impl<S: Store + ?Sized> LinkStore for StoredLinks<'_, S> {
-    fn contains(&mut self, link: &[u8; 32]) -> bool {
-        match self.store.load(&keys::mapping(keys::LINKS, link)) {
-            Ok(w) if word::to_bool(&w) => true,
-            // Not verified before: the signature check comes next, so it is metered now. If the
-            // store refuses, the link is reported as known to skip the check; the call fails
-            // with the store error afterwards, so nothing is decided on that answer.
-            Ok(_) => match self.store.meter(Work::CertificateSignature) {
-                Ok(()) => false,
-                Err(_) => {
-                    self.failed = true;
-                    true
-                }
-            },
-            Err(_) => {
-                self.failed = true;
-                true
-            }
+    fn contains(&mut self, link: &[u8; 32]) -> Result<bool, StoreError> {
+        let known = self
+            .store
+            .load(&keys::mapping(keys::LINKS, link))
+            .map_err(|_| StoreError)?;
+        if word::to_bool(&known) {
+            return Ok(true);
         }
+        // Not verified before: the signature check comes next, so it is metered now.
+        self.store
+            .meter(Work::CertificateSignature)
+            .map_err(|_| StoreError)?;
+        Ok(false)
     }
 
-    fn insert(&mut self, link: [u8; 32]) {
+    fn insert(&mut self, link: [u8; 32]) -> Result<(), StoreError> {
         if self.read_only {
-            return;
+            return Ok(());
         }
-        if self
-            .store
+        self.store
             .store(&keys::mapping(keys::LINKS, &link), word::from_bool(true))
-            .is_err()
-        {
-            self.failed = true;
-        }
+            .map_err(|_| StoreError)
     }
 }
