@@ -346,7 +346,7 @@ mod tests {
                 timestamp: 1,
             },
         };
-        let ctx = |host: &mut MemoryHost| -> Result<Outcome, Fatal> {
+        let finish_with = |host: &mut MemoryHost, e: Error| {
             let ctx = Ctx {
                 exec: Exec::new(host, call.gas_limit, GasSchedule::DEFAULT, false),
                 events: Vec::new(),
@@ -355,24 +355,14 @@ mod tests {
                 payout: Payout::default(),
                 registration: None,
             };
-            finish(ctx, Err(Reverted::Registry(Error::IntelUnavailable)))
+            finish(ctx, Err(Reverted::Registry(e)))
         };
-        assert!(matches!(ctx(&mut host), Err(Fatal(m)) if m.contains("without Intel support")));
+        assert!(matches!(
+            finish_with(&mut host, Error::IntelUnavailable),
+            Err(Fatal(m)) if m.contains("without Intel support")
+        ));
         // Every other registry error is an ordinary revert.
-        let ctx = Ctx {
-            exec: Exec::new(&mut host, call.gas_limit, GasSchedule::DEFAULT, false),
-            events: Vec::new(),
-            call: &call,
-            address: Address::ZERO,
-            payout: Payout::default(),
-            registration: None,
-        };
-        let reverted = finish(
-            ctx,
-            Err(Reverted::Registry(Error::CpuQuote(
-                aimine_tee::Check::Format,
-            ))),
-        );
+        let reverted = finish_with(&mut host, Error::CpuQuote(aimine_tee::Check::Format));
         assert!(matches!(reverted, Ok(o) if o.status == crate::host::Status::Revert));
     }
 }
