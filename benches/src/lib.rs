@@ -10,6 +10,7 @@
 
 pub mod precompiles;
 
+use aimine_envelope::testkit::Enveloped;
 use aimine_mldsa::Level;
 use fips204::traits::{KeyGen, SerDes, Signer};
 use fips204::{ml_dsa_44, ml_dsa_65, ml_dsa_87};
@@ -137,7 +138,7 @@ pub fn nvtrust_fixture() -> (Vec<u8>, [u8; 32], Vec<u8>, u64, bool) {
             aimine_vectors::read_hex("nvidia/hopper-550.90.07/hopperAttestationReport.txt")?;
         let pem = aimine_vectors::read("nvidia/hopper-550.90.07/hopperCertChain.txt")?;
         let chain = aimine_nvtrust::pem::decode_chain(std::str::from_utf8(&pem).ok()?).ok()?;
-        let quote = aimine_nvtrust::testkit::envelope_of(&evidence, &chain)?;
+        let quote = aimine_envelope::testkit::envelope_of(&evidence, &chain)?;
         let nonce: [u8; 32] = *aimine_nvtrust::Evidence::parse(&evidence).ok()?.nonce();
         Some((quote, nonce, KNOWN_CERTS[0].der.to_vec(), at, true))
     })();
@@ -260,8 +261,10 @@ mod tests {
         let (quote, nonce, root, at, _) = nvtrust_fixture();
         let anchor = aimine_nvtrust::TrustAnchor::from_cert_der(&root).expect("root");
         let mut cache = aimine_nvtrust::NoCache;
-        let gpu = aimine_nvtrust::verify_quote(
-            &quote,
+        let q = aimine_envelope::decode_gpu(&quote).expect("envelope");
+        let gpu = aimine_nvtrust::verify_evidence_with(
+            q.evidence,
+            &q.chain,
             &nonce,
             &[anchor],
             aimine_nvtrust::UnixTime(at),

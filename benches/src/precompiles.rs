@@ -3,14 +3,15 @@
 //! node runs (`aimine_evm::run` over revm's journal) and undone after each run, so every
 //! iteration sees the same state with every storage slot cold.
 
+use aimine_envelope::testkit::Enveloped;
 use aimine_evm::abi::{IAIMining as M, IModelRegistry as R, INVTrust as N};
 use aimine_evm::address::{AI_MINING, MODEL_REGISTRY, NV_TRUST};
 use aimine_evm::devnet::Devnet;
 use aimine_evm::{ChainConfig, Outcome, Scheme, Status};
 use aimine_nvtrust::Architecture;
 use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
-use aimine_registry::session::{heartbeat_message, key_hash, session_nonce};
-use aimine_registry::{keys, model};
+use aimine_registry::keys;
+use aimine_registry::{heartbeat_message, key_hash, session_nonce};
 use alloy_sol_types::{SolCall, SolValue};
 use fips204::traits::{KeyGen, SerDes, Signer};
 use fips204::{ml_dsa_65, ml_dsa_87};
@@ -99,13 +100,13 @@ fn tx<C: SolCall>(net: &mut Devnet, from: Address, to: Address, call: &C) -> C::
 fn real_quote(set: &aimine_vectors::nvidia::Set) -> Option<Vec<u8>> {
     let (evidence, pem) = aimine_vectors::nvidia::load(set)?;
     let chain = aimine_nvtrust::pem::decode_chain(&pem).ok()?;
-    aimine_nvtrust::testkit::envelope_of(&evidence, &chain)
+    aimine_envelope::testkit::envelope_of(&evidence, &chain)
 }
 
 /// Marks every link of a quote's chain as verified in AI_MINING's storage, as a session with
 /// that GPU would have.
 fn store_links(net: &mut Devnet, quote: &[u8]) {
-    let decoded = aimine_nvtrust::envelope::decode(quote).expect("envelope");
+    let decoded = aimine_envelope::decode_gpu(quote).expect("envelope");
     for pair in decoded.chain.windows(2) {
         let parent = aimine_nvtrust::Certificate::from_der(pair[1]).expect("cert");
         let link = aimine_nvtrust::cache::link_key(pair[0], parent.public_key());
@@ -220,8 +221,13 @@ pub fn precompile_bench() -> PrecompileBench {
     net.set_time(t);
 
     let (input_hash, output_hash) = (B256::repeat_byte(4), B256::repeat_byte(5));
-    let message =
-        model::execution_message(CHAIN, &model_id.0, &input_hash.0, &output_hash.0, &s2.0);
+    let message = aimine_registry::execution_message(
+        CHAIN,
+        &model_id.0,
+        &input_hash.0,
+        &output_hash.0,
+        &s2.0,
+    );
     let exec_sig = sk65
         .try_sign_with_seed(&[0; 32], &message, &[])
         .expect("sign")
@@ -783,7 +789,7 @@ pub fn precompile_bench() -> PrecompileBench {
     );
     let cold_nonce = B256::from(
         *aimine_nvtrust::Evidence::parse(
-            aimine_nvtrust::envelope::decode(&cold)
+            aimine_envelope::decode_gpu(&cold)
                 .expect("envelope")
                 .evidence,
         )
@@ -960,7 +966,16 @@ fn intel_envelope(name: &str) -> Option<Vec<u8>> {
     let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
     let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).ok()?).ok()?;
     let col = aimine_envelope::IntelCollateral::from_dcap(&c);
-    aimine_envelope::encode_intel(name.starts_with("tdx"), &quote, Some(&col)).ok()
+    aimine_envelope::encode_intel(
+        if name.starts_with("tdx") {
+            aimine_envelope::Kind::Tdx
+        } else {
+            aimine_envelope::Kind::Sgx
+        },
+        &quote,
+        Some(&col),
+    )
+    .ok()
 }
 
 /// The CPU TEE cases, on their own chain: at the SEV test kit's time (its certificates start on

@@ -11,10 +11,12 @@ const ADMIN: [u8; 20] = [0xAD; 20];
 fn cpu_bytes(cpu: &Cpu<'_>) -> Vec<u8> {
     match cpu {
         Cpu::Intel {
-            tdx,
+            kind,
             quote,
             collateral,
-        } => encode_intel(*tdx, quote, collateral.as_ref()).expect("decoded Intel part re-encodes"),
+        } => {
+            encode_intel(*kind, quote, collateral.as_ref()).expect("decoded Intel part re-encodes")
+        }
         Cpu::SevSnp { report, certs } => {
             encode_sev_snp(report, certs).expect("decoded SEV-SNP part re-encodes")
         }
@@ -56,9 +58,7 @@ pub fn run(data: &[u8]) {
             let gpu_bytes: Vec<Vec<u8>> = gpus
                 .iter()
                 .map(|q| {
-                    let refs: Vec<Vec<u8>> = q.chain.iter().map(|c| c.to_vec()).collect();
-                    aimine_nvtrust::testkit::envelope_of(q.evidence, &refs)
-                        .expect("GPU part re-encodes")
+                    aimine_envelope::encode_gpu(q.evidence, &q.chain).expect("GPU part re-encodes")
                 })
                 .collect();
             let refs: Vec<&[u8]> = gpu_bytes.iter().map(Vec::as_slice).collect();

@@ -16,11 +16,11 @@
 
 pub mod collateral_submit;
 pub mod corpus;
+pub mod envelope_gpu;
 pub mod envelope_kinds;
 pub mod evm_calls;
 pub mod mldsa_verify;
 pub mod nvtrust_cert;
-pub mod nvtrust_envelope;
 pub mod nvtrust_evidence;
 pub mod registry_calls;
 pub mod rim_parse;
@@ -32,11 +32,11 @@ pub mod tiers_reward;
 /// The names of every fuzz target, as `cargo fuzz` and `cargo xtask fuzz` know them.
 pub const TARGETS: &[&str] = &[
     "collateral_submit",
+    "envelope_gpu",
     "envelope_kinds",
     "evm_calls",
     "mldsa_verify",
     "nvtrust_cert",
-    "nvtrust_envelope",
     "nvtrust_evidence",
     "registry_calls",
     "rim_parse",

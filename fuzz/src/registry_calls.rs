@@ -13,17 +13,18 @@
 //!   devices (its own or a bound GPU) is revoked, whichever call settles it;
 //! - balances only grow by the rewards paid, and only shrink by claims.
 
+use aimine_envelope::testkit::Enveloped;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, OnceLock};
 
 use aimine_envelope::{encode_composite, encode_sev_snp};
 use aimine_nvtrust::Architecture;
 use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
-use aimine_registry::session::{key_hash, session_nonce};
-use aimine_registry::store::word;
+use aimine_registry::word;
 use aimine_registry::{
     Address, BlockEnv, Config, Error, Event, MemoryStore, Param, Registry, RewardSink, Word,
 };
+use aimine_registry::{key_hash, session_nonce};
 use aimine_tee::AmdProduct;
 use aimine_tee::testkit::{KIT_TIME, ReportFields, SevKit};
 use arbitrary::Arbitrary;

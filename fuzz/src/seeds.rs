@@ -1,6 +1,8 @@
 //! Seed inputs from the real vectors (read where they are, never copied into the repo): the
 //! starting corpus of `cargo xtask fuzz` and the replay set of the smoke tests.
 
+use aimine_envelope::testkit::Enveloped;
+
 /// Every report of the NVIDIA vectors with its chain: (evidence, DER chain).
 fn devices() -> Vec<(Vec<u8>, Vec<Vec<u8>>)> {
     aimine_vectors::nvidia::ALL
@@ -23,9 +25,9 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
             certs.dedup();
             certs
         }
-        "nvtrust_envelope" => devices()
+        "envelope_gpu" => devices()
             .into_iter()
-            .filter_map(|(e, chain)| aimine_nvtrust::testkit::envelope_of(&e, &chain))
+            .filter_map(|(e, chain)| aimine_envelope::testkit::envelope_of(&e, &chain))
             .collect(),
         "rim_parse" => [
             "hopper-550.90.07/NV_GPU_DRIVER_GH100_550.90.07.xml",
@@ -105,7 +107,16 @@ fn envelope_seeds() -> Vec<Vec<u8>> {
         };
         let col = intel_collateral(name).and_then(|c| {
             let fields = aimine_envelope::decode_collateral(&c).ok()?;
-            aimine_envelope::encode_intel(name.starts_with("tdx"), &quote, Some(&fields)).ok()
+            aimine_envelope::encode_intel(
+                if name.starts_with("tdx") {
+                    aimine_envelope::Kind::Tdx
+                } else {
+                    aimine_envelope::Kind::Sgx
+                },
+                &quote,
+                Some(&fields),
+            )
+            .ok()
         });
         seeds.extend(col);
     }

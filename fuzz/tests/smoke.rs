@@ -16,11 +16,11 @@ fn every_target_has_a_smoke_test() {
         TARGETS,
         [
             "collateral_submit",
+            "envelope_gpu",
             "envelope_kinds",
             "evm_calls",
             "mldsa_verify",
             "nvtrust_cert",
-            "nvtrust_envelope",
             "nvtrust_evidence",
             "registry_calls",
             "rim_parse",
@@ -173,9 +173,9 @@ fn tee_dcap_quote_smoke() {
 }
 
 #[test]
-fn nvtrust_envelope_smoke() {
-    let ran = replay("nvtrust_envelope", aimine_fuzz::nvtrust_envelope::run, 400);
-    println!("nvtrust_envelope: {ran} inputs");
+fn envelope_gpu_smoke() {
+    let ran = replay("envelope_gpu", aimine_fuzz::envelope_gpu::run, 400);
+    println!("envelope_gpu: {ran} inputs");
     assert!(ran >= 200);
 }
 

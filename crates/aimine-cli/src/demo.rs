@@ -4,6 +4,7 @@
 //! aimine-nvtrust's testkit under a dev root that this chain trusts beside NVIDIA's. Real
 //! evidence is checked with `aimine quote verify`.
 
+use aimine_envelope::testkit::Enveloped;
 use std::time::Instant;
 
 use aimine_evm::ChainConfig;
@@ -12,7 +13,7 @@ use aimine_evm::address::{AI_MINING, MODEL_REGISTRY, NV_TRUST};
 use aimine_evm::devnet::{Devnet, Receipt, artifacts};
 use aimine_nvtrust::Architecture;
 use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
-use aimine_registry::model::execution_message;
+use aimine_registry::execution_message;
 use alloy_sol_types::{SolCall, SolValue, sol};
 use fips204::ml_dsa_65;
 use fips204::traits::{KeyGen, SerDes, Signer};

@@ -49,8 +49,7 @@ pub fn load(files: &[std::path::PathBuf]) -> Result<Vec<Device>, CliError> {
                 if let Some(d) = awaiting_chain.take() {
                     return Err(no_chain(&d));
                 }
-                let q =
-                    aimine_nvtrust::envelope::decode(&raw).map_err(|e| format!("{label}: {e}"))?;
+                let q = aimine_envelope::decode_gpu(&raw).map_err(|e| format!("{label}: {e}"))?;
                 devices.push(Device {
                     label,
                     arch: None,
@@ -103,7 +102,7 @@ enum Kind {
 }
 
 fn classify(bytes: &[u8]) -> Kind {
-    if bytes.starts_with(&aimine_nvtrust::envelope::MAGIC) {
+    if bytes.starts_with(&aimine_envelope::MAGIC) {
         return Kind::Envelope(bytes.to_vec());
     }
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -118,7 +117,7 @@ fn classify(bytes: &[u8]) -> Kind {
     }
     let hex_text = trimmed.strip_prefix("0x").unwrap_or(trimmed);
     match hex::decode(hex_text) {
-        Ok(raw) if raw.starts_with(&aimine_nvtrust::envelope::MAGIC) => Kind::Envelope(raw),
+        Ok(raw) if raw.starts_with(&aimine_envelope::MAGIC) => Kind::Envelope(raw),
         Ok(raw) if !raw.is_empty() => Kind::Report(raw),
         _ => Kind::Unknown,
     }

@@ -3,8 +3,8 @@
 use aimine_nvtrust::opaque::Nvdec0Status;
 use aimine_nvtrust::trust_anchor::NVIDIA_DEVICE_IDENTITY_CA;
 use aimine_nvtrust::{
-    Architecture, Certificate, Evidence, LinkCache, OpaqueType, TrustAnchor, UnixTime, envelope,
-    known, verify_evidence_with,
+    Architecture, Certificate, Evidence, LinkCache, OpaqueType, TrustAnchor, UnixTime, known,
+    verify_evidence_with,
 };
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -183,10 +183,8 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
     let mut envelopes = Vec::new();
     for d in &devices {
         let chain: Vec<&[u8]> = d.chain.iter().map(Vec::as_slice).collect();
-        let len =
-            envelope::encoded_len(&d.evidence, &chain).map_err(|e| format!("{}: {e}", d.label))?;
-        let mut out = vec![0u8; len];
-        envelope::encode(&d.evidence, &chain, &mut out).map_err(|e| format!("{}: {e}", d.label))?;
+        let out = aimine_envelope::encode_gpu(&d.evidence, &chain)
+            .map_err(|e| format!("{}: {e}", d.label))?;
         envelopes.push((d.label.clone(), out));
     }
     if let Some(cpu) = crate::tee::cpu_envelope(a)? {

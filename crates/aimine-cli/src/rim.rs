@@ -110,7 +110,7 @@ pub fn golden(a: &RimGoldenArgs) -> Result<Outcome, CliError> {
         "driverVersion": g.driver_version,
         "vbiosVersion": g.vbios_version,
         "entries": g.entries.iter().map(|(i, d)| json!({"index": i, "digest": hex::encode(d)})).collect::<Vec<Value>>(),
-        "setKey": format!("0x{}", hex::encode(aimine_registry::golden::golden_set_key(&g.driver_version, &g.vbios_version))),
+        "setKey": format!("0x{}", hex::encode(aimine_registry::golden_set_key(&g.driver_version, &g.vbios_version))),
         "setGoldenSet": format!("0x{}", hex::encode(calldata)),
         "rims": [a.driver.display().to_string(), a.vbios.display().to_string()],
         "verifiedAt": rfc3339::format(time),

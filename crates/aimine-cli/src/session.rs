@@ -26,9 +26,8 @@ pub fn nonce(a: &NonceArgs) -> Result<Outcome, CliError> {
     let epoch = time
         .checked_div(a.epoch_seconds)
         .ok_or("--epoch-seconds must be positive")?;
-    let key_hash = aimine_registry::session::key_hash(key.as_deref());
-    let nonce =
-        aimine_registry::session::session_nonce(a.chain_id, &submitter, &miner, epoch, &key_hash);
+    let key_hash = aimine_registry::key_hash(key.as_deref());
+    let nonce = aimine_registry::session_nonce(a.chain_id, &submitter, &miner, epoch, &key_hash);
     println!("{}", hex::encode(nonce));
     eprintln!(
         "epoch {epoch}: valid for quotes submitted until {}",

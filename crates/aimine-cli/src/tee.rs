@@ -303,8 +303,16 @@ pub fn cpu_envelope(a: &crate::args::BuildArgs) -> Result<Option<Vec<u8>>, CliEr
         let fields = collateral
             .as_ref()
             .map(aimine_envelope::IntelCollateral::from_dcap);
-        let env = aimine_envelope::encode_intel(tdx, &quote, fields.as_ref())
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let env = aimine_envelope::encode_intel(
+            if tdx {
+                aimine_envelope::Kind::Tdx
+            } else {
+                aimine_envelope::Kind::Sgx
+            },
+            &quote,
+            fields.as_ref(),
+        )
+        .map_err(|e| format!("{}: {e}", path.display()))?;
         return Ok(Some(env));
     }
     if let Some(path) = &a.sev {

@@ -142,13 +142,7 @@ fn session_nonce_is_the_registry_formula() {
     let miner = [0x11u8; 20];
     // The registry's nonce on chain 96369 in the epoch of 2025-06-15T00:00:00Z.
     let registry_nonce = |submitter: &[u8; 20], key_hash: &[u8; 32]| {
-        aimine_registry::session::session_nonce(
-            96_369,
-            submitter,
-            &miner,
-            1_749_945_600 / 3_600,
-            key_hash,
-        )
+        aimine_registry::session_nonce(96_369, submitter, &miner, 1_749_945_600 / 3_600, key_hash)
     };
     let expected = registry_nonce(&miner, &[0; 32]);
     let o = aimine(&[
@@ -167,7 +161,7 @@ fn session_nonce_is_the_registry_formula() {
     let key =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/demo/mldsa65.pk")).unwrap();
     let key = hex::decode(key.trim()).unwrap();
-    let with_key = registry_nonce(&miner, &aimine_registry::session::key_hash(Some(&key)));
+    let with_key = registry_nonce(&miner, &aimine_registry::key_hash(Some(&key)));
     let o = aimine(&[
         "session",
         "nonce",

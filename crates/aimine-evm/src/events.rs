@@ -1,7 +1,7 @@
 //! Registry events as EVM logs, with the topics and data the Solidity interfaces declare.
 
+use aimine_registry::EndReason;
 use aimine_registry::Event;
-use aimine_registry::event::EndReason;
 use alloy_sol_types::SolEvent;
 use revm_primitives::{Address, B256, Bytes, Log, LogData, U256};
 

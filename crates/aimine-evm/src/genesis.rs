@@ -8,7 +8,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use aimine_registry::event::NoEvents;
+use aimine_registry::NoEvents;
 use aimine_registry::{BlockEnv, Config, Error, MemoryStore, Registry, Word};
 
 use crate::address::{AI_MINING, MODEL_REGISTRY, NV_TRUST};

@@ -3,8 +3,8 @@
 
 use alloc::vec::Vec;
 
-use aimine_registry::store::word;
-use aimine_registry::{Error, Param, lux, session};
+use aimine_registry::word;
+use aimine_registry::{Error, Param, lux};
 use alloy_sol_types::SolCall;
 use revm_primitives::{Address, B256, Bytes, U256};
 
@@ -307,7 +307,7 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
             M::isRevokedCall::abi_encode_returns(&revoked)
         }
         C::setGoldenSet(x) => {
-            if x.indices.len() > aimine_registry::golden::MAX_ENTRIES
+            if x.indices.len() > aimine_registry::MAX_ENTRIES
                 || Some(x.digests.len()) != x.indices.len().checked_mul(48)
             {
                 return Err(Reverted::Registry(Error::BadParam));
@@ -421,12 +421,12 @@ fn nonce_for(
         .filter(|s| *s > 0)
         .ok_or(Error::BadParam)?;
     let epoch = block.timestamp.checked_div(epoch_seconds).unwrap_or(0);
-    let nonce = session::session_nonce(
+    let nonce = aimine_registry::session_nonce(
         block.chain_id,
         submitter,
         &miner.into_array(),
         epoch,
-        &session::key_hash(key(key_bytes)),
+        &aimine_registry::key_hash(key(key_bytes)),
     );
     Ok((B256::from(nonce), epoch))
 }

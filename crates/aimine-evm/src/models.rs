@@ -3,7 +3,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use aimine_registry::{Error, model};
+use aimine_registry::Error;
 use aimine_tiers::TrustTier;
 use alloy_sol_types::SolCall;
 use revm_primitives::{Address, B256, Bytes};
@@ -128,7 +128,7 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
             Vec::new()
         }
         C::executionMessage(x) => {
-            let message = model::execution_message(
+            let message = aimine_registry::execution_message(
                 chain_id,
                 &x.modelId.0,
                 &x.inputHash.0,

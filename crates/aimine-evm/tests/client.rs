@@ -15,8 +15,8 @@ mod common;
 use aimine_evm::abi::{IAIMining, IModelRegistry};
 use aimine_evm::address::{AI_MINING, MODEL_REGISTRY};
 use aimine_nvtrust::Architecture;
-use aimine_registry::session::heartbeat_message;
-use aimine_registry::{lux, model};
+use aimine_registry::heartbeat_message;
+use aimine_registry::lux;
 use aimine_tiers::TrustTier;
 use alloy_sol_types::{SolCall, SolEvent, SolValue};
 use common::*;
@@ -153,7 +153,8 @@ fn keyed_sessions_sign_heartbeats_and_prove_model_executions() {
     );
     assert_eq!(
         message.as_ref(),
-        model::execution_message(CHAIN, &model_id.0, &input.0, &output.0, &id.0).as_slice()
+        aimine_registry::execution_message(CHAIN, &model_id.0, &input.0, &output.0, &id.0)
+            .as_slice()
     );
     let signature = sign65(&sk, &message);
     let proof = w.view(

@@ -11,11 +11,12 @@
 
 mod common;
 
-use aimine_envelope::{IntelCollateral, encode_composite, encode_intel, encode_sev_snp};
+use aimine_envelope::testkit::Enveloped;
+use aimine_envelope::{IntelCollateral, Kind, encode_composite, encode_intel, encode_sev_snp};
 use aimine_evm::abi::{IAIMining, INVTrust};
 use aimine_evm::address::{AI_MINING, NV_TRUST};
 use aimine_nvtrust::Architecture;
-use aimine_registry::session::{key_hash, session_nonce};
+use aimine_registry::{key_hash, session_nonce};
 use aimine_tee::testkit::{KIT_TIME, ReportFields, SevKit};
 use aimine_tiers::TrustTier;
 use alloy_sol_types::{SolCall, SolError};
@@ -203,7 +204,18 @@ fn intel(name: &str) -> Option<Vec<u8>> {
     let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
     let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).unwrap()).unwrap();
     let col = IntelCollateral::from_dcap(&c);
-    Some(encode_intel(name.starts_with("tdx"), &quote, Some(&col)).unwrap())
+    Some(
+        encode_intel(
+            if name.starts_with("tdx") {
+                Kind::Tdx
+            } else {
+                Kind::Sgx
+            },
+            &quote,
+            Some(&col),
+        )
+        .unwrap(),
+    )
 }
 
 #[test]
@@ -311,7 +323,7 @@ fn compute_provider_starts_a_tdx_session_with_only_the_quote() {
         ..TdFields::default()
     });
     // The envelope carries the quote alone: the chain holds the collateral.
-    let envelope = encode_intel(true, &quote, None).unwrap();
+    let envelope = encode_intel(Kind::Tdx, &quote, None).unwrap();
     let parsed = w.view(
         NV_TRUST,
         &INVTrust::parseQuoteCall {
@@ -344,7 +356,7 @@ fn compute_provider_starts_a_tdx_session_with_only_the_quote() {
     let mut other = [0u8; 64];
     other[..32].copy_from_slice(&nonce(&w, OTHER, OTHER));
     let q = encode_intel(
-        true,
+        Kind::Tdx,
         &kit.tdx_quote(&TdFields {
             report_data: other,
             ..TdFields::default()
@@ -363,7 +375,7 @@ fn compute_provider_starts_a_tdx_session_with_only_the_quote() {
     assert_reverts::<IAIMining::NonceNotBound>(&r);
     // A debug TD is refused with the guest-policy check (6).
     let q = encode_intel(
-        true,
+        Kind::Tdx,
         &kit.tdx_quote(&TdFields {
             report_data: data,
             td_attributes: [1, 0, 0, 0x10, 0, 0, 0, 0],

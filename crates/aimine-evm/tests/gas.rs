@@ -123,7 +123,7 @@ fn scenario() -> Vec<(&'static str, Outcome)> {
     let sig = sk
         .try_sign_with_seed(
             &[0; 32],
-            &aimine_registry::session::heartbeat_message(CHAIN, &sid.0, 0),
+            &aimine_registry::heartbeat_message(CHAIN, &sid.0, 0),
             &[],
         )
         .unwrap();

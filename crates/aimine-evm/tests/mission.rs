@@ -11,6 +11,7 @@
 
 mod common;
 
+use aimine_envelope::testkit::Enveloped;
 use aimine_evm::abi::{IAIMining, INVTrust};
 use aimine_evm::address::{AI_MINING, NV_TRUST};
 use aimine_nvtrust::Architecture;

@@ -72,7 +72,7 @@ fn hopper_is_level_3_and_blackwell_level_4_with_the_device_key_as_gpu_id() {
 
         // Evidence from a driver that reports no FWID (535) is refused under the default policy
         // (parameter 49, requireFwid), and accepted where governance waives it.
-        let evidence = aimine_nvtrust::envelope::decode(&quote).unwrap().evidence;
+        let evidence = aimine_envelope::decode_gpu(&quote).unwrap().evidence;
         let has_fwid = aimine_nvtrust::Evidence::parse(evidence)
             .unwrap()
             .opaque()
@@ -111,11 +111,9 @@ fn hopper_is_level_3_and_blackwell_level_4_with_the_device_key_as_gpu_id() {
 
         // The nonce variants: the report's own nonce passes, any other fails.
         let nonce = B256::from(
-            *aimine_nvtrust::Evidence::parse(
-                aimine_nvtrust::envelope::decode(&quote).unwrap().evidence,
-            )
-            .unwrap()
-            .nonce(),
+            *aimine_nvtrust::Evidence::parse(aimine_envelope::decode_gpu(&quote).unwrap().evidence)
+                .unwrap()
+                .nonce(),
         );
         assert!(w.view(
             NV_TRUST,

@@ -141,8 +141,6 @@ impl fmt::Display for CertError {
 pub enum Error {
     /// The evidence is malformed.
     Format(FormatError),
-    /// The quote envelope is malformed.
-    Envelope(crate::envelope::EnvelopeError),
     /// Certificate `index` (0 = leaf) does not parse.
     Certificate {
         /// Position in the chain, leaf first.
@@ -265,10 +263,7 @@ impl Error {
     /// Which check this error belongs to.
     pub const fn check(&self) -> Check {
         match self {
-            Error::Format(_)
-            | Error::Envelope(_)
-            | Error::Certificate { .. }
-            | Error::EmptyChain => Check::Format,
+            Error::Format(_) | Error::Certificate { .. } | Error::EmptyChain => Check::Format,
             Error::ChainTooLong { .. }
             | Error::IssuerMismatch { .. }
             | Error::NotCa { .. }
@@ -291,12 +286,6 @@ impl Error {
     }
 }
 
-impl From<crate::envelope::EnvelopeError> for Error {
-    fn from(e: crate::envelope::EnvelopeError) -> Error {
-        Error::Envelope(e)
-    }
-}
-
 impl From<FormatError> for Error {
     fn from(e: FormatError) -> Error {
         Error::Format(e)
@@ -307,7 +296,6 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Format(e) => write!(f, "format: {e}"),
-            Error::Envelope(e) => write!(f, "format: {e}"),
             Error::Certificate { index, error } => {
                 write!(f, "format: certificate {index}: {error}")
             }

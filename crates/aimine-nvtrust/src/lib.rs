@@ -22,8 +22,6 @@
 //! Comparing the measurements with reference values is [`policy`]'s job.
 //!
 //! Around the verifier:
-//! - [`envelope`]: the compact `AIMQ` quote format contracts pass as `bytes teeQuote`
-//!   (`docs/quote-format.md`), with [`verify_quote`] to decode and verify in one call;
 //! - [`known`]: NVIDIA's shared intermediates as constants, so quotes can omit them and their
 //!   links cost no signature check; [`cache`]: a caller-owned [`LinkCache`] for device links, so
 //!   a GPU that already attested costs one signature check (warm) instead of three (cold);
@@ -45,7 +43,6 @@ extern crate alloc;
 pub mod cache;
 pub mod cert;
 mod der;
-pub mod envelope;
 pub mod error;
 pub mod evidence;
 pub mod known;
@@ -63,14 +60,13 @@ pub mod verify;
 pub mod verify_cert;
 
 pub use cache::{LinkCache, LinkStore, NoCache, StoreError};
-pub use cert::Certificate;
+pub use cert::{Certificate, MAX_CERT_LEN};
 pub use error::{CertError, Check, Error, FormatError};
-pub use evidence::{Evidence, MeasurementBlock};
+pub use evidence::{Evidence, MAX_EVIDENCE_LEN, MeasurementBlock};
 pub use opaque::{FeatureFlag, OpaqueData, OpaqueType, VbiosVersion};
 pub use time::UnixTime;
 pub use trust_anchor::TrustAnchor;
 pub use verify::{
     Architecture, VerifiedGpu, verify_evidence, verify_evidence_with, verify_parsed_evidence,
-    verify_quote,
 };
 pub use verify_cert::{MAX_CHAIN_LEN, VerifiedChain, verify_chain, verify_chain_cached};

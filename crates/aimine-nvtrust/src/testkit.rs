@@ -115,20 +115,6 @@ impl ForgedDevice {
     pub fn chain_refs(&self) -> Vec<&[u8]> {
         self.chain.iter().map(Vec::as_slice).collect()
     }
-
-    /// The AIMQ envelope of this device.
-    pub fn envelope(&self) -> Vec<u8> {
-        envelope_of(&self.evidence, &self.chain).expect("forged sizes fit")
-    }
-}
-
-/// The AIMQ envelope of any evidence and chain (DER, leaf first), e.g. a real vector set, or
-/// `None` when they do not fit an envelope.
-pub fn envelope_of(evidence: &[u8], chain: &[Vec<u8>]) -> Option<Vec<u8>> {
-    let refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-    let mut out = vec![0u8; crate::envelope::encoded_len(evidence, &refs).ok()?];
-    crate::envelope::encode(evidence, &refs, &mut out).ok()?;
-    Some(out)
 }
 
 /// A test root and the keys below it, all derived from a seed.

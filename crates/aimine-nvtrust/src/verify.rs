@@ -252,25 +252,3 @@ fn pdi(device: &Certificate<'_>) -> Result<[u8; 8], Error> {
         [] => Err(Error::UnknownArchitecture),
     }
 }
-
-/// Decodes a quote envelope ([`crate::envelope`]) and verifies it as [`verify_evidence_with`] does.
-///
-/// # Errors
-/// [`Error::Envelope`] for a malformed envelope, otherwise as [`verify_evidence_with`].
-pub fn verify_quote<'a>(
-    quote: &'a [u8],
-    expected_nonce: &[u8; NONCE_LEN],
-    anchors: &[TrustAnchor<'_>],
-    time: UnixTime,
-    cache: &mut dyn LinkStore,
-) -> Result<VerifiedGpu<'a>, Error> {
-    let decoded = crate::envelope::decode(quote)?;
-    verify_evidence_with(
-        decoded.evidence,
-        &decoded.chain,
-        expected_nonce,
-        anchors,
-        time,
-        cache,
-    )
-}

@@ -15,7 +15,7 @@ pub const MAX_BLOB_LEN: usize = 64 * 1024;
 ///
 /// # Errors
 /// [`Error::BadParam`] past [`MAX_BLOB_LEN`], or a store error.
-pub fn store(s: &mut (impl Store + ?Sized), slot: &Word, bytes: &[u8]) -> Result<(), Error> {
+pub(crate) fn store(s: &mut (impl Store + ?Sized), slot: &Word, bytes: &[u8]) -> Result<(), Error> {
     if bytes.len() > MAX_BLOB_LEN {
         return Err(Error::BadParam);
     }
@@ -39,7 +39,7 @@ pub fn store(s: &mut (impl Store + ?Sized), slot: &Word, bytes: &[u8]) -> Result
 ///
 /// # Errors
 /// [`Error::Store`] for a malformed length, or a store error.
-pub fn load(s: &mut (impl Store + ?Sized), slot: &Word) -> Result<Vec<u8>, Error> {
+pub(crate) fn load(s: &mut (impl Store + ?Sized), slot: &Word) -> Result<Vec<u8>, Error> {
     let encoded = word::to_u64(&s.load(slot)?).unwrap_or(0);
     if encoded == 0 {
         return Ok(Vec::new());

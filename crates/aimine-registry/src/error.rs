@@ -61,9 +61,9 @@ pub enum Error {
     PaymentFailed,
     /// Too many trust anchors.
     TooManyAnchors,
-    /// A model name is empty or longer than [`crate::model::MAX_NAME_LEN`].
+    /// A model name is empty or longer than [`crate::MAX_NAME_LEN`].
     BadModelName,
-    /// Model metadata longer than [`crate::model::MAX_METADATA_LEN`].
+    /// Model metadata longer than [`crate::MAX_METADATA_LEN`].
     MetadataTooLarge,
     /// A model with this id exists.
     ModelExists,
@@ -146,11 +146,7 @@ impl core::error::Error for Error {}
 
 impl From<aimine_envelope::Error> for Error {
     fn from(e: aimine_envelope::Error) -> Error {
-        match e {
-            // A malformed GPU envelope stays a GPU quote error, as before.
-            aimine_envelope::Error::Gpu(g) => Error::Quote(aimine_nvtrust::Error::from(g)),
-            other => Error::Envelope(other),
-        }
+        Error::Envelope(e)
     }
 }
 

@@ -11,7 +11,7 @@
 //! | slot | what |
 //! |---|---|
 //! | 0–15, 35–39, 44–51 | configuration, [`crate::config::Param`] numbers (admin at 0, the proposed admin at 44) |
-//! | 16 | `mapping(bytes32 session_id => Session)`, fields in [`crate::session::field`] |
+//! | 16 | `mapping(bytes32 session_id => Session)`, fields in [`session_field`] |
 //! | 17 | `mapping(bytes32 gpu_id => bytes32 active_session_id)` |
 //! | 18 | `mapping(bytes32 gpu_id => uint256 sessions_started)` |
 //! | 19 | `mapping(bytes32 gpu_id => bool revoked)` |
@@ -19,16 +19,20 @@
 //! | 21 | trust anchors: count at 21, anchor `i`'s four key words at `keccak256(21) + 4i` |
 //! | 22 | `mapping(bytes32 link => bool)`: certificate links whose signatures verified |
 //! | 23 | `mapping(bytes32 session_id => bytes session_key)`, Solidity's `bytes` layout |
-//! | 24 | `mapping(bytes32 model_id => Model)`, fields in [`crate::model::field`] |
+//! | 24 | `mapping(bytes32 model_id => Model)`, fields in [`model_field`] |
 //! | 25 | `mapping(bytes32 receipt_id => bytes32 session_id)`: recorded executions |
 //! | 26 | `mapping(address => bool)`: callers allowed to `mark_spent` |
 //! | 27 | `mapping(bytes32 work_id => bool)`: spent Lux work ids |
-//! | 28 | `mapping(address staker => Stake)`, fields in [`crate::stake::field`] |
+//! | 28 | `mapping(address staker => Stake)`, fields in [`stake_field`] |
 //! | 29 | golden measurement sets: `mapping(bytes32 set_key => uint256 count)`, entry `i` (two words: index ‖ digest) at `keccak256(count_key) + 2i` |
 //! | 30 | `mapping(bytes32 sku_key => uint256 compute_units)`: per-SKU overrides (0: none) |
 //! | 31 | `uint256`: the sum of every Public-tier stake (not part of the reward pool) |
 
 use sha3::{Digest, Keccak256};
+
+pub use crate::balances::field as stake_field;
+pub use crate::models::field as model_field;
+pub use crate::sessions::field as session_field;
 
 use crate::store::Word;
 
@@ -106,7 +110,7 @@ pub fn array_base(slot: u64) -> Word {
 
 /// `mapping(bytes32 endorsementKey => bool)`: AMD endorsement keys whose chain verified once,
 /// keyed by SHA-256 of the leaf's DER and of the keys it chained to (ARK, then ASK or ASVK:
-/// `aimine_tee::sev::verify::EndorsedKey::cache_key`); later reports under the same root skip
+/// aimine-tee's endorsement cache key); later reports under the same root skip
 /// the RSA check.
 pub const VCEKS: u64 = 32;
 /// `mapping(bytes32 sessionId => bytes32[])`: the GPUs of a composite session (length, then ids).

@@ -9,14 +9,17 @@
     clippy::arithmetic_side_effects
 )]
 
+use aimine_registry::Kind;
+
 mod common;
 
 use aimine_envelope::encode_composite;
+use aimine_envelope::testkit::Enveloped;
 use aimine_nvtrust::Architecture;
-use aimine_registry::config::{AmdTcbFloor, MAX_BASE_RATE, MAX_COMPUTE_UNITS, MAX_STAKE_COOLDOWN};
-use aimine_registry::session::{key_hash, session_nonce};
-use aimine_registry::store::word;
+use aimine_registry::word;
 use aimine_registry::{Address, Config, Error, Event, MemoryStore, Param, Registry, Word};
+use aimine_registry::{AmdTcbFloor, MAX_BASE_RATE, MAX_COMPUTE_UNITS, MAX_STAKE_COOLDOWN};
+use aimine_registry::{key_hash, session_nonce};
 use aimine_tee::AmdProduct;
 use aimine_tee::testkit::SevKit;
 use aimine_tiers::TrustTier;
@@ -105,7 +108,7 @@ fn a_gpu_bound_to_a_composite_session_cannot_be_mined_twice() {
     let s = w.call(T, |r| r.session(&s1)).unwrap().unwrap();
     assert_eq!(
         (s.active, s.kind, s.gpu_id, s.compute_units),
-        (true, 5, platform(0), 2_000)
+        (true, Kind::Composite, platform(0), 2_000)
     );
     assert_eq!(w.call(T, |r| r.session_gpus(&s1)).unwrap(), ids);
     for gpu in &ids {
@@ -129,7 +132,7 @@ fn a_gpu_bound_to_a_composite_session_cannot_be_mined_twice() {
     let both = composite(&kit, 1, n2, &ids2, &[&envs2[0], &envs2[1]]);
     assert_eq!(start(&mut w, T + 3_600, &MINER, &both), Err(Error::GpuBusy));
     let s = w.call(T, |r| r.session(&plain)).unwrap().unwrap();
-    assert!(s.active && s.kind == 0);
+    assert!(s.active && s.kind == Kind::Gpu);
 
     // Once the composite session ends, GPU 1 may mine alone: a new session, the old one ended.
     w.call(T + 3_601, |r| r.end_session(&MINER, &s1)).unwrap();
@@ -156,7 +159,7 @@ fn a_composite_refresh_keeps_its_id_and_frees_the_gpus_it_drops() {
     assert_eq!(w.call(T, |r| r.session_gpus(&s1)).unwrap(), ids[..1]);
     assert_eq!(w.call(T, |r| r.active_session(&ids[1])).unwrap(), None);
     let s = w.call(T, |r| r.session(&s1)).unwrap().unwrap();
-    assert_eq!((s.kind, s.compute_units), (5, 1_000));
+    assert_eq!((s.kind, s.compute_units), (Kind::Composite, 1_000));
     // GPU 2 mines alone now; GPU 1 is still busy.
     let s2 = start(&mut w, T + 61, &MINER, &envs[1]).unwrap();
     assert_ne!(s2, s1);
@@ -200,7 +203,7 @@ fn a_refresh_never_pays_a_session_whose_bound_gpu_was_revoked() {
     assert!(!w.call(T, |r| r.session(&s1)).unwrap().unwrap().active);
     assert!(w.events.iter().any(|e| matches!(
         e,
-        Event::SessionEnded { session_id, reason: aimine_registry::event::EndReason::Revoked, .. }
+        Event::SessionEnded { session_id, reason: aimine_registry::EndReason::Revoked, .. }
             if *session_id == s1
     )));
     assert_eq!(w.call(T, |r| r.session_gpus(&s2)).unwrap(), ids[..1]);
@@ -294,7 +297,10 @@ fn parts_of_a_composite_quote_are_worthless_to_a_third_party() {
         );
     }
     let s = w.call(T, |r| r.session(&id)).unwrap().unwrap();
-    assert_eq!((s.owner, s.kind, s.compute_units), (MINER, 5, 2_000));
+    assert_eq!(
+        (s.owner, s.kind, s.compute_units),
+        (MINER, Kind::Composite, 2_000)
+    );
     // The attacker's own nonce does not help: it names the attacker as the submitter, not the
     // miner's contract or the miner.
     let theirs = nonce_for(&w, &ATTACKER, &MINER, T);
@@ -456,7 +462,7 @@ fn execution_receipts_of_a_composite_session_with_a_revoked_gpu_are_refused() {
         .call(T, |r| r.register_model(&MINER, "m", &[1; 32], b""))
         .unwrap();
     let message =
-        aimine_registry::model::execution_message(w.chain_id, &model, &[2; 32], &[3; 32], &session);
+        aimine_registry::execution_message(w.chain_id, &model, &[2; 32], &[3; 32], &session);
     let signature = sk.try_sign_with_seed(&[0; 32], &message, &[]).unwrap();
     let proof = receipt(&session, &signature);
     let verify = |w: &mut World| {
@@ -572,7 +578,7 @@ fn governance_cannot_set_values_that_overflow_rewards_or_lock_stakes() {
     }
     let reward = aimine_tiers::reward_with_multiplier(
         MAX_BASE_RATE,
-        aimine_registry::config::MAX_HEARTBEAT_INTERVAL,
+        aimine_registry::MAX_HEARTBEAT_INTERVAL,
         8 * MAX_COMPUTE_UNITS,
         TrustTier::Sovereign.multiplier(),
     );

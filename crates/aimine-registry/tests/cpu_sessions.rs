@@ -9,8 +9,11 @@
     clippy::arithmetic_side_effects
 )]
 
+use aimine_registry::Kind;
+
 mod common;
 
+use aimine_envelope::testkit::Enveloped;
 use aimine_envelope::{IntelCollateral, encode_composite, encode_intel, encode_sev_snp};
 use aimine_nvtrust::Architecture;
 use aimine_registry::{Address, Error, Param};
@@ -34,7 +37,13 @@ fn an_sev_snp_guest_mines_at_the_confidential_tier() {
     let s = w.call(T, |r| r.session(&id)).unwrap().unwrap();
     assert_eq!(
         (s.gpu_id, s.tier, s.kind, s.grade_bps, s.compute_units),
-        (platform(0), TrustTier::Confidential, 4, 10_000, 100)
+        (
+            platform(0),
+            TrustTier::Confidential,
+            Kind::SevSnp,
+            10_000,
+            100
+        )
     );
     // Heartbeat pays rate × seconds × units × 1.0.
     let paid = w
@@ -110,7 +119,7 @@ fn debug_guests_are_refused_unless_governance_allows_them() {
         r.set_param(
             &ADMIN,
             Param::AllowDebugGuests,
-            aimine_registry::store::word::from_u64(1),
+            aimine_registry::word::from_u64(1),
         )
     })
     .unwrap();
@@ -173,7 +182,7 @@ fn a_composite_session_binds_the_vm_and_its_gpus() {
     // The GPUs' tier (Hopper: Confidential) and their compute units (2 × 1,000).
     assert_eq!(
         (s.gpu_id, s.tier, s.kind, s.compute_units),
-        (platform(0), TrustTier::Confidential, 5, 2_000)
+        (platform(0), TrustTier::Confidential, Kind::Composite, 2_000)
     );
     assert_eq!(w.call(T, |r| r.session_gpus(&id)).unwrap(), ids);
     // Each GPU is busy: another miner cannot mine it alone.
@@ -240,7 +249,18 @@ fn intel(name: &str) -> Option<Vec<u8>> {
     let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
     let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).unwrap()).unwrap();
     let col = IntelCollateral::from_dcap(&c);
-    Some(encode_intel(name.starts_with("tdx"), &quote, Some(&col)).unwrap())
+    Some(
+        encode_intel(
+            if name.starts_with("tdx") {
+                Kind::Tdx
+            } else {
+                Kind::Sgx
+            },
+            &quote,
+            Some(&col),
+        )
+        .unwrap(),
+    )
 }
 
 #[test]
@@ -254,15 +274,15 @@ fn real_intel_quotes_are_appraised_with_inline_collateral_and_graded() {
     let a = w.call(at, |r| r.appraise_quote(&tdx, None)).unwrap();
     assert_eq!(
         (a.kind, a.tier, a.compute_units, a.grade_bps),
-        (2, TrustTier::Confidential, 100, 10_000)
+        (Kind::Tdx, TrustTier::Confidential, 100, 10_000)
     );
     let s = w.call(at, |r| r.appraise_quote(&sgx, None)).unwrap();
     assert_eq!(
         (s.kind, s.tier, s.compute_units, s.grade_bps),
-        (3, TrustTier::Private, 50, 10_000)
+        (Kind::Sgx, TrustTier::Private, 50, 10_000)
     );
     // ConfigurationAndSWHardeningNeeded: governance grades it, or bans one of its advisories.
-    let word = aimine_registry::store::word::from_u64;
+    let word = aimine_registry::word::from_u64;
     w.call(at, |r| {
         r.set_param(&ADMIN, Param::TcbConfigurationBps, word(7_500))
     })
@@ -298,14 +318,14 @@ fn real_intel_quotes_are_appraised_with_inline_collateral_and_graded() {
     );
     // A quote relying on stored collateral the chain does not have.
     let quote = aimine_vectors::read("cputee/intel-dcap/tdx_quote").unwrap();
-    let bare = encode_intel(true, &quote, None).unwrap();
+    let bare = encode_intel(Kind::Tdx, &quote, None).unwrap();
     assert_eq!(
         w.call(at, |r| r.appraise_quote(&bare, None)),
         Err(Error::CollateralMissing)
     );
     // An SGX quote declared as TDX.
     let mut lying = sgx.clone();
-    lying[5] = aimine_envelope::KIND_TDX;
+    lying[5] = Kind::Tdx.as_u8();
     assert_eq!(
         w.call(at, |r| r.appraise_quote(&lying, None)),
         Err(Error::CpuQuote(aimine_tee::Check::Format))
@@ -318,7 +338,7 @@ fn intel_policy_floors_and_the_chain_switch() {
         return;
     };
     let at = 1_751_500_000;
-    let word = aimine_registry::store::word::from_u64;
+    let word = aimine_registry::word::from_u64;
     let mut w = World::new(7);
     // The vector's collateral is TCB evaluation 17, the default floor: accepted.
     assert!(w.call(at, |r| r.appraise_quote(&tdx, None)).is_ok());
@@ -368,7 +388,7 @@ fn submitted_intel_collateral_serves_quotes_that_carry_none() {
     let at = 1_751_500_000;
     let mut w = World::new(7);
     let quote = aimine_vectors::read("cputee/intel-dcap/tdx_quote").unwrap();
-    let bare = encode_intel(true, &quote, None).unwrap();
+    let bare = encode_intel(Kind::Tdx, &quote, None).unwrap();
     assert_eq!(
         w.call(at, |r| r.appraise_quote(&bare, None)),
         Err(Error::CollateralMissing)
@@ -388,7 +408,7 @@ fn submitted_intel_collateral_serves_quotes_that_carry_none() {
         })
     ));
     let a = w.call(at, |r| r.appraise_quote(&bare, None)).unwrap();
-    assert_eq!((a.kind, a.tier), (2, TrustTier::Confidential));
+    assert_eq!((a.kind, a.tier), (Kind::Tdx, TrustTier::Confidential));
     // The same again is not newer.
     assert_eq!(
         w.call(at, |r| r.submit_intel_collateral(&encoded)),
@@ -403,13 +423,8 @@ fn submitted_intel_collateral_serves_quotes_that_carry_none() {
         Err(Error::CpuQuote(aimine_tee::Check::Collateral))
     );
     // Once the chain holds newer collateral (evaluation 99 here), a quote carrying older is refused.
-    let key = aimine_registry::cpu::collateral_key(&fmspc, true);
-    aimine_registry::Store::store(
-        &mut w.store,
-        &key,
-        aimine_registry::store::word::from_u64(99),
-    )
-    .unwrap();
+    let key = aimine_registry::collateral_key(&fmspc, true);
+    aimine_registry::Store::store(&mut w.store, &key, aimine_registry::word::from_u64(99)).unwrap();
     let inline = intel("tdx_quote").unwrap();
     assert_eq!(
         w.call(at, |r| r.appraise_quote(&inline, None)),
@@ -448,7 +463,7 @@ fn a_submitted_vcek_serves_reports_that_carry_no_certificate() {
     let a = w.call(at, |r| r.appraise_quote(&bare, None)).unwrap();
     assert_eq!(
         (a.kind, a.tier, a.compute_units),
-        (4, TrustTier::Confidential, 100)
+        (Kind::SevSnp, TrustTier::Confidential, 100)
     );
     let chip = aimine_tee::sev::report::Report::parse(&report)
         .unwrap()
@@ -489,7 +504,7 @@ mod tdx {
         if let Some(s) = svn {
             fields.tee_tcb_svn = s;
         }
-        encode_intel(true, &kit.tdx_quote(&fields), None).unwrap()
+        encode_intel(Kind::Tdx, &kit.tdx_quote(&fields), None).unwrap()
     }
 
     #[test]
@@ -502,7 +517,13 @@ mod tdx {
         let s = w.call(T, |r| r.session(&id)).unwrap().unwrap();
         assert_eq!(
             (s.gpu_id, s.tier, s.kind, s.grade_bps, s.compute_units),
-            (kit.platform_id(), TrustTier::Confidential, 2, 10_000, 100)
+            (
+                kit.platform_id(),
+                TrustTier::Confidential,
+                Kind::Tdx,
+                10_000,
+                100
+            )
         );
         assert_eq!(
             w.call(T + 600, |r| r.heartbeat(&MINER, &id, None)).unwrap(),
@@ -533,7 +554,7 @@ mod tdx {
     #[test]
     fn an_out_of_date_td_earns_the_graded_rate_until_its_grace_ends() {
         let (mut w, kit) = world();
-        let word = aimine_registry::store::word::from_u64;
+        let word = aimine_registry::word::from_u64;
         let q = quote(
             &kit,
             bound(nonce(&w, &MINER, T), [0; 32]),
@@ -600,7 +621,12 @@ mod tdx {
         let s = w.call(T, |r| r.session(&id)).unwrap().unwrap();
         assert_eq!(
             (s.gpu_id, s.tier, s.kind, s.compute_units),
-            (kit.platform_id(), TrustTier::Confidential, 5, 2_000)
+            (
+                kit.platform_id(),
+                TrustTier::Confidential,
+                Kind::Composite,
+                2_000
+            )
         );
         // Reordered GPUs: refused.
         let (mut w2, kit2) = world();
@@ -624,7 +650,7 @@ mod tdx {
             report_data: bound(nonce(&w, &MINER, T), [0; 32]),
             ..TdFields::default()
         };
-        let q = encode_intel(true, &kit.tdx_quote(&fields), Some(&col)).unwrap();
+        let q = encode_intel(Kind::Tdx, &kit.tdx_quote(&fields), Some(&col)).unwrap();
         let err = w
             .call(T, |r| r.start_session(&MINER, &MINER, &q, None))
             .unwrap_err();

@@ -7,9 +7,10 @@
     clippy::arithmetic_side_effects
 )]
 
+use aimine_envelope::testkit::Enveloped;
 use aimine_nvtrust::Architecture;
 use aimine_nvtrust::testkit::digest48;
-use aimine_registry::store::word;
+use aimine_registry::word;
 use aimine_registry::{Address, Error, Param, Word};
 
 mod common;

@@ -8,8 +8,8 @@
 )]
 
 use aimine_nvtrust::Architecture;
-use aimine_registry::model::{MAX_METADATA_LEN, MAX_NAME_LEN, execution_message, model_id};
 use aimine_registry::{Address, Error, Event, Word};
+use aimine_registry::{MAX_METADATA_LEN, MAX_NAME_LEN, execution_message, model_id};
 use aimine_tiers::TrustTier;
 use fips204::ml_dsa_65;
 use fips204::traits::{KeyGen, SerDes, Signer};

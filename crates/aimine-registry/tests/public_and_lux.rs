@@ -7,9 +7,9 @@
     clippy::arithmetic_side_effects
 )]
 
-use aimine_registry::event::EndReason;
+use aimine_registry::EndReason;
 use aimine_registry::lux::{calculate_reward, compute_work_id, security_level, verify_mldsa};
-use aimine_registry::store::word;
+use aimine_registry::word;
 use aimine_registry::{
     Address, BlockEnv, Config, Error, Event, MemoryStore, Param, Registry, RewardSink,
 };

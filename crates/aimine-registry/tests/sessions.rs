@@ -8,10 +8,10 @@
 )]
 
 use aimine_nvtrust::Architecture;
-use aimine_registry::event::EndReason;
-use aimine_registry::session::{heartbeat_message, session_id};
-use aimine_registry::store::word;
+use aimine_registry::EndReason;
+use aimine_registry::word;
 use aimine_registry::{Address, Config, Error, Event, Param, RewardSink, Store, Word, keys};
+use aimine_registry::{heartbeat_message, session_id};
 use fips204::ml_dsa_44;
 use fips204::traits::{KeyGen, SerDes, Signer};
 
@@ -439,7 +439,7 @@ fn state_is_where_solidity_would_put_it() {
     );
     // Verified device links are remembered in state (slot 22).
     let quote = w.quote(Architecture::Hopper, 1, &OWNER, &MINER, T0, None);
-    let q = aimine_nvtrust::envelope::decode(&quote).unwrap();
+    let q = aimine_envelope::decode_gpu(&quote).unwrap();
     let leaf = q.chain[0];
     let device = aimine_nvtrust::Certificate::from_der(q.chain[1]).unwrap();
     let link = aimine_nvtrust::cache::link_key(leaf, device.public_key());

@@ -4,49 +4,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use aimine_tiers::{Hardware, TrustTier};
+use aimine_tiers::TrustTier;
 
-/// The kind of CPU trusted execution environment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    /// An Intel TDX trust domain (a confidential VM): Confidential tier.
-    Tdx,
-    /// An Intel SGX enclave: Private tier.
-    Sgx,
-    /// An AMD SEV-SNP confidential VM: Confidential tier.
-    SevSnp,
-}
-
-impl Kind {
-    /// The hardware class (aimine-tiers), which fixes the tier.
-    pub const fn hardware(self) -> Hardware {
-        match self {
-            Kind::Tdx => Hardware::IntelTdx,
-            Kind::Sgx => Hardware::IntelSgx,
-            Kind::SevSnp => Hardware::AmdSevSnp,
-        }
-    }
-
-    /// The trust tier (the mission's table: TDX and SEV-SNP 3, SGX 2).
-    pub const fn tier(self) -> TrustTier {
-        self.hardware().tier()
-    }
-
-    /// A short name (`TDX`, `SGX`, `SEV-SNP`).
-    pub const fn name(self) -> &'static str {
-        match self {
-            Kind::Tdx => "TDX",
-            Kind::Sgx => "SGX",
-            Kind::SevSnp => "SEV-SNP",
-        }
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use aimine_tiers::Kind;
 
 /// An Intel TCB status (the same names as Intel's TCB info). AMD reports have no published TCB
 /// levels; a verified SEV-SNP report is [`TcbStatus::UpToDate`] for the TCB its VCEK endorses.
@@ -223,7 +183,7 @@ impl AmdProduct {
 /// A verified CPU attestation: the same typed value for every kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attestation {
-    /// TDX, SGX or SEV-SNP.
+    /// [`Kind::Tdx`], [`Kind::Sgx`] or [`Kind::SevSnp`].
     pub kind: Kind,
     /// The quote or report version.
     pub version: u16,
@@ -241,8 +201,9 @@ pub struct Attestation {
 }
 
 impl Attestation {
-    /// The tier this kind earns (before TCB grading).
+    /// The tier this kind earns (before TCB grading). An attestation's kind is always a CPU
+    /// kind; anything else would earn the lowest tier.
     pub fn tier(&self) -> TrustTier {
-        self.kind.tier()
+        self.kind.cpu_tier().unwrap_or(TrustTier::Public)
     }
 }

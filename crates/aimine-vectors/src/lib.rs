@@ -115,6 +115,40 @@ pub fn unhex(text: &str) -> Vec<u8> {
     hex::decode(text).unwrap_or_else(|e| panic!("not hex ({e}): {text:.40}"))
 }
 
+/// A 32-byte nonce from hex.
+///
+/// # Panics
+/// When `text` is not 64 hex digits.
+pub fn nonce(text: &str) -> [u8; 32] {
+    unhex(text)
+        .try_into()
+        .unwrap_or_else(|_| panic!("not a 32-byte nonce: {text}"))
+}
+
+/// The certificates of a PEM text, DER, in order (anything outside the `CERTIFICATE` blocks is
+/// ignored).
+///
+/// # Panics
+/// On a block that is not base64.
+pub fn pem_chain(text: &str) -> Vec<Vec<u8>> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut out = Vec::new();
+    let mut body: Option<String> = None;
+    for line in text.lines().map(str::trim) {
+        match (line, body.as_mut()) {
+            ("-----BEGIN CERTIFICATE-----", None) => body = Some(String::new()),
+            ("-----END CERTIFICATE-----", Some(b)) => {
+                out.push(b64.decode(b.as_bytes()).expect("PEM body is base64"));
+                body = None;
+            }
+            (l, Some(b)) => b.push_str(l),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The NVIDIA evidence sets of `nvidia/` (see its MANIFEST.md): report, chain, and the nonce the
 /// report answers. One list for every crate's tests, fuzz seeds and benches.
 pub mod nvidia {
@@ -210,6 +244,111 @@ pub mod nvidia {
         let evidence = crate::read_hex(&format!("nvidia/{}", set.report))?;
         let pem = crate::read(&format!("nvidia/{}", set.chain))?;
         Some((evidence, String::from_utf8(pem).expect("PEM is text")))
+    }
+
+    /// A block timestamp at which every valid set's chain is valid (2025-06-11T00:30:58Z, when
+    /// the sets were captured).
+    pub const CAPTURED_AT: u64 = 1_749_601_858;
+
+    /// One device's evidence, its chain (DER, leaf first) and its request nonce.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Device {
+        /// Where it came from (the report file, or the JSON file and index).
+        pub name: String,
+        /// The raw SPDM evidence.
+        pub evidence: Vec<u8>,
+        /// The certificates, leaf first.
+        pub chain: Vec<Vec<u8>>,
+        /// The nonce of its GET_MEASUREMENTS request.
+        pub nonce: [u8; 32],
+    }
+
+    impl Device {
+        /// The chain as slices, as verifiers take it.
+        pub fn chain_refs(&self) -> Vec<&[u8]> {
+            self.chain.iter().map(Vec::as_slice).collect()
+        }
+    }
+
+    /// The nonce of an SPDM GET_MEASUREMENTS request: the 32 bytes after its 4-byte header.
+    ///
+    /// # Panics
+    /// When the evidence is shorter than a request.
+    pub fn request_nonce(evidence: &[u8]) -> [u8; 32] {
+        evidence
+            .get(4..36)
+            .and_then(|n| n.try_into().ok())
+            .expect("evidence starts with a GET_MEASUREMENTS request")
+    }
+
+    /// `set` loaded, or `None` when the vectors are absent. A set without a listed nonce gets the
+    /// one in its report.
+    ///
+    /// # Panics
+    /// As [`crate::read`], and for a malformed chain file.
+    pub fn device(set: &Set) -> Option<Device> {
+        let (evidence, pem) = load(set)?;
+        let nonce = if set.nonce.is_empty() {
+            request_nonce(&evidence)
+        } else {
+            crate::nonce(set.nonce)
+        };
+        Some(Device {
+            name: set.report.to_string(),
+            chain: crate::pem_chain(&pem),
+            evidence,
+            nonce,
+        })
+    }
+
+    /// Several sets loaded (none when the vectors are absent).
+    pub fn devices(sets: &[Set]) -> Vec<Device> {
+        sets.iter().filter_map(device).collect()
+    }
+
+    /// Every device of an attestation-SDK evidence JSON file (`nvidia/<file>`), with its `arch`.
+    ///
+    /// # Panics
+    /// As [`crate::read_json`], and for a file not shaped like the SDK's output.
+    pub fn sdk_json(file: &str) -> Option<Vec<(String, Device)>> {
+        use base64::Engine;
+        let doc = crate::read_json(&format!("nvidia/{file}"))?;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let text = |item: &serde_json::Value, key: &str| -> String {
+            item[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("{file}: no {key}"))
+                .to_string()
+        };
+        let items = doc.as_array().expect("an SDK evidence file is an array");
+        Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let evidence = b64.decode(text(item, "evidence")).expect("base64 evidence");
+                    let pem = b64.decode(text(item, "certificate")).expect("base64 chain");
+                    let pem = String::from_utf8(pem).expect("PEM is text");
+                    let device = Device {
+                        name: format!("{file}[{i}]"),
+                        evidence,
+                        chain: crate::pem_chain(&pem),
+                        nonce: crate::nonce(&text(item, "nonce")),
+                    };
+                    (text(item, "arch"), device)
+                })
+                .collect(),
+        )
+    }
+
+    /// NVIDIA's device-identity root (`nvidia/roots/verifier_device_root.pem`) as DER.
+    ///
+    /// # Panics
+    /// As [`crate::read`].
+    pub fn root_der() -> Option<Vec<u8>> {
+        let pem = crate::read("nvidia/roots/verifier_device_root.pem")?;
+        let pem = String::from_utf8(pem).expect("PEM is text");
+        crate::pem_chain(&pem).into_iter().next()
     }
 }
 

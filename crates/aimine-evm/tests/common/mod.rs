@@ -10,13 +10,14 @@
     clippy::too_many_arguments
 )]
 
+use aimine_envelope::testkit::Enveloped;
 use aimine_evm::ChainConfig;
 use aimine_evm::abi::IAIMining;
 use aimine_evm::address::AI_MINING;
 use aimine_evm::devnet::{Devnet, Receipt, artifacts};
 use aimine_nvtrust::Architecture;
 use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
-use aimine_registry::session::{key_hash, session_nonce};
+use aimine_registry::{key_hash, session_nonce};
 use alloy_sol_types::{SolCall, SolError, SolEvent};
 use revm::primitives::{Address, U256, address};
 
@@ -238,7 +239,7 @@ pub fn expected_reward(seconds: u64, units: u64, tier: aimine_tiers::TrustTier) 
 pub fn real_quote(set: &aimine_vectors::nvidia::Set) -> Option<(Vec<u8>, Vec<u8>)> {
     let (evidence, pem) = aimine_vectors::nvidia::load(set)?;
     let chain = aimine_nvtrust::pem::decode_chain(&pem).unwrap();
-    let quote = aimine_nvtrust::testkit::envelope_of(&evidence, &chain).unwrap();
+    let quote = aimine_envelope::testkit::envelope_of(&evidence, &chain).unwrap();
     Some((quote, chain[1].clone()))
 }
 

@@ -9,10 +9,11 @@
     clippy::arithmetic_side_effects
 )]
 
+use aimine_envelope::testkit::Enveloped;
 use aimine_nvtrust::Architecture;
 use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
-use aimine_registry::session::{key_hash, session_nonce};
 use aimine_registry::{Address, BlockEnv, Config, Event, MemoryStore, Registry};
+use aimine_registry::{key_hash, session_nonce};
 
 pub mod sev;
 

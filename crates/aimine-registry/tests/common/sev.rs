@@ -1,11 +1,12 @@
 //! SEV-SNP and composite quotes for the shared world: a registry that trusts the SEV test kit's
 //! roots, reports bound to session nonces, and the GPU parts of composite quotes.
 
+use aimine_envelope::testkit::Enveloped;
 use aimine_envelope::{encode_composite, encode_sev_snp};
 use aimine_nvtrust::Architecture;
 use aimine_nvtrust::testkit::ForgeOptions;
 use aimine_registry::Address;
-use aimine_registry::session::{key_hash, session_nonce};
+use aimine_registry::{key_hash, session_nonce};
 use aimine_tee::AmdProduct;
 use aimine_tee::testkit::{KIT_TIME, ReportFields, SevKit};
 use sha2::{Digest, Sha256};

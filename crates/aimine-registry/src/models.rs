@@ -17,7 +17,7 @@ use crate::env::Address;
 use crate::event::{Event, EventSink};
 use crate::keys;
 use crate::registry::Registry;
-use crate::session::Session;
+use crate::sessions::{Devices, Session};
 use crate::store::{Store, Word, word};
 use aimine_tiers::TrustTier;
 
@@ -380,8 +380,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             || !session.has_key()
             || now >= session.attestation_expiry
             || session.tier < model.min_tier
-            || self.is_revoked(&session.gpu_id)?
-            || self.any_gpu_revoked(&session)?
+            || Devices::any_revoked(self.store, &session)?
         {
             return Ok(None);
         }

@@ -6,7 +6,10 @@
 //! cooldown (and stops the staker's session from earning), and after it the stake is paid out.
 //! The session's device id is `keccak256("aimine/public/v1" ‖ staker)`.
 
-use aimine_tiers::TrustTier;
+use aimine_tiers::{Kind, TrustTier};
+
+use crate::appraisal::Appraisal;
+use crate::sessions::check_key;
 
 use crate::Error;
 use crate::config::{self, Param};
@@ -154,10 +157,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         miner: &Address,
         session_key: Option<&[u8]>,
     ) -> Result<Word, Error> {
-        if session_key.is_some_and(|k| aimine_mldsa::Level::from_public_key_len(k.len()).is_none())
-        {
-            return Err(Error::BadSessionKey);
-        }
+        check_key(session_key)?;
         if !self.stake_qualifies(caller)? {
             return Err(Error::InsufficientStake);
         }
@@ -165,13 +165,14 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         self.open_session(
             caller,
             miner,
-            &crate::registry::Opening {
-                device_id: public_device_id(caller),
+            &Appraisal {
+                kind: Kind::Stake,
+                architecture: None,
+                grade_bps: 10_000,
                 tier: TrustTier::Public,
-                kind: 0,
-                grade_bps: 0,
+                gpu_id: public_device_id(caller),
+                gpus: heapless::Vec::new(),
                 compute_units: units,
-                gpus: &[],
             },
             session_key,
         )

@@ -1,4 +1,5 @@
-//! The quote envelope round-trips real evidence, is compact, and its decoder is strict.
+//! The GPU kind (1) round-trips real NVIDIA evidence, is compact, verifies as the evidence does,
+//! and its decoder is strict.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -7,30 +8,33 @@
     clippy::arithmetic_side_effects
 )]
 
-mod common;
-
-use aimine_nvtrust::envelope::{EnvelopeError, decode, encode, encoded_len};
+use aimine_envelope::{Error, decode, decode_gpu, encode_gpu, encode_gpu_into, encoded_gpu_len};
 use aimine_nvtrust::trust_anchor::NVIDIA_DEVICE_IDENTITY_CA;
-use aimine_nvtrust::{Error, NoCache, verify_evidence, verify_quote};
-use common::*;
+use aimine_nvtrust::{NoCache, UnixTime, verify_evidence, verify_evidence_with};
+use aimine_vectors::nvidia::{
+    BLACKWELL_575, CAPTURED_AT, Device, HOPPER_550, HOPPER_INVALID_SIGNATURE, LS10, devices as load,
+};
+
+const AT: UnixTime = UnixTime(CAPTURED_AT);
 
 fn envelope(d: &Device) -> Vec<u8> {
     let chain = d.chain_refs();
-    let mut out = vec![0; encoded_len(&d.evidence, &chain).unwrap()];
-    let n = encode(&d.evidence, &chain, &mut out).unwrap();
+    let mut out = vec![0; encoded_gpu_len(&d.evidence, &chain).unwrap()];
+    let n = encode_gpu_into(&d.evidence, &chain, &mut out).unwrap();
     assert_eq!(n, out.len());
+    assert_eq!(encode_gpu(&d.evidence, &chain).unwrap(), out);
     out
 }
 
 fn devices() -> Vec<Device> {
-    load_all(&[HOPPER_550, BLACKWELL_575, LS10, HOPPER_INVALID_SIGNATURE])
+    load(&[HOPPER_550, BLACKWELL_575, LS10, HOPPER_INVALID_SIGNATURE])
 }
 
 #[test]
 fn real_quotes_round_trip_and_verify_the_same() {
     for d in devices() {
         let q = envelope(&d);
-        let decoded = decode(&q).unwrap();
+        let decoded = decode_gpu(&q).unwrap();
         assert_eq!(decoded.evidence, d.evidence.as_slice());
         assert_eq!(
             decoded.chain.as_slice(),
@@ -42,7 +46,14 @@ fn real_quotes_round_trip_and_verify_the_same() {
         let inline: usize = d.chain[..2].iter().map(|c| 3 + c.len()).sum();
         assert_eq!(q.len(), 9 + d.evidence.len() + inline + 3 * 2, "{}", d.name);
         let direct = verify_evidence(&d.evidence, &d.chain_refs(), &d.nonce, AT);
-        let enveloped = verify_quote(&q, &d.nonce, &[NVIDIA_DEVICE_IDENTITY_CA], AT, &mut NoCache);
+        let enveloped = verify_evidence_with(
+            decoded.evidence,
+            &decoded.chain,
+            &d.nonce,
+            &[NVIDIA_DEVICE_IDENTITY_CA],
+            AT,
+            &mut NoCache,
+        );
         assert_eq!(
             direct.map(|g| *g.gpu_id()),
             enveloped.map(|g| *g.gpu_id()),
@@ -67,16 +78,13 @@ fn every_truncation_and_extension_is_refused() {
     for len in 0..q.len() {
         let err = decode(&q[..len]).unwrap_err();
         assert!(
-            matches!(
-                err,
-                EnvelopeError::Truncated { .. } | EnvelopeError::BadMagic
-            ),
+            matches!(err, Error::Truncated { .. } | Error::BadMagic),
             "truncated to {len}: {err:?}"
         );
     }
     let mut longer = q.clone();
     longer.push(0);
-    assert_eq!(decode(&longer).unwrap_err(), EnvelopeError::TrailingBytes);
+    assert_eq!(decode(&longer).unwrap_err(), Error::TrailingBytes);
 }
 
 #[test]
@@ -90,65 +98,45 @@ fn header_fields_are_checked() {
         m[at] = value;
         decode(&m).unwrap_err()
     };
-    assert_eq!(with(0, b'X'), EnvelopeError::BadMagic);
-    assert_eq!(with(4, 2), EnvelopeError::UnsupportedVersion(2));
-    assert_eq!(with(5, 9), EnvelopeError::UnsupportedKind(9));
+    assert_eq!(with(0, b'X'), Error::BadMagic);
+    assert_eq!(with(4, 2), Error::UnsupportedVersion(2));
+    assert_eq!(with(5, 9), Error::UnsupportedKind(9));
     let count_at = 8 + d.evidence.len();
-    assert_eq!(with(count_at, 0), EnvelopeError::BadCertificateCount(0));
-    assert_eq!(with(count_at, 9), EnvelopeError::BadCertificateCount(9));
-    assert_eq!(with(count_at + 1, 7), EnvelopeError::BadCertificateTag(7));
+    assert_eq!(with(count_at, 0), Error::BadCertificateCount(0));
+    assert_eq!(with(count_at, 9), Error::BadCertificateCount(9));
+    assert_eq!(with(count_at + 1, 7), Error::BadCertificateTag(7));
     // The last certificate is a reference: point it at a number that does not exist.
-    assert_eq!(
-        with(q.len() - 1, 200),
-        EnvelopeError::UnknownKnownCertificate(200)
-    );
+    assert_eq!(with(q.len() - 1, 200), Error::UnknownKnownCertificate(200));
     // Fewer certificates than present: trailing bytes.
-    assert_eq!(with(count_at, 4), EnvelopeError::TrailingBytes);
+    assert_eq!(with(count_at, 4), Error::TrailingBytes);
     // An inline certificate whose length runs past the end.
     let mut m = q.clone();
     m[count_at + 2] = 0xFF;
     assert!(matches!(
         decode(&m).unwrap_err(),
-        EnvelopeError::BadCertificateLength | EnvelopeError::Truncated { .. }
+        Error::BadCertificateLength | Error::Truncated { .. }
     ));
-}
-
-#[test]
-fn envelope_errors_are_format_failures_of_verify_quote() {
-    let err = verify_quote(
-        b"AIMQ",
-        &[0; 32],
-        &[NVIDIA_DEVICE_IDENTITY_CA],
-        AT,
-        &mut NoCache,
-    )
-    .unwrap_err();
-    assert_eq!(
-        err,
-        Error::Envelope(EnvelopeError::Truncated { field: "version" })
-    );
-    assert_eq!(err.check(), aimine_nvtrust::Check::Format);
 }
 
 #[test]
 fn encoding_refuses_what_decoding_would() {
     let mut out = [0u8; 16];
     assert_eq!(
-        encode(&[1, 2, 3], &[], &mut out).unwrap_err(),
-        EnvelopeError::BadCertificateCount(0)
+        encode_gpu_into(&[1, 2, 3], &[], &mut out).unwrap_err(),
+        Error::BadCertificateCount(0)
     );
     assert_eq!(
-        encode(&[1, 2, 3], &[&[]], &mut out).unwrap_err(),
-        EnvelopeError::BadCertificateLength
+        encode_gpu_into(&[1, 2, 3], &[&[]], &mut out).unwrap_err(),
+        Error::BadCertificateLength
     );
     assert_eq!(
-        encode(&[1, 2, 3], &[&[0x30; 20]], &mut out).unwrap_err(),
-        EnvelopeError::BufferTooSmall
+        encode_gpu_into(&[1, 2, 3], &[&[0x30; 20]], &mut out).unwrap_err(),
+        Error::BufferTooSmall
     );
     let mut big = [0u8; 64];
-    let n = encode(&[1, 2, 3], &[&[0x30; 20]], &mut big).unwrap();
+    let n = encode_gpu_into(&[1, 2, 3], &[&[0x30; 20]], &mut big).unwrap();
     assert_eq!(n, 9 + 3 + 3 + 20);
-    let q = decode(&big[..n]).unwrap();
+    let q = decode_gpu(&big[..n]).unwrap();
     assert_eq!(q.evidence, [1, 2, 3]);
     assert_eq!(q.chain.as_slice(), [&[0x30u8; 20][..]]);
 }

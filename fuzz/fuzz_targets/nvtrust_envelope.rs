@@ -1,6 +1,0 @@
-//! libFuzzer entry point for `aimine_fuzz::nvtrust_envelope`.
-#![no_main]
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    aimine_fuzz::nvtrust_envelope::run(data);
-});
