@@ -84,11 +84,7 @@ fn operations(c: &mut Criterion) {
 /// the real TDX quote with its collateral. Skipped, with a notice, without the vectors.
 fn tee(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
     use aimine_tee::AmdProduct;
-    use aimine_tee::sev::report::SigningKey;
-    use aimine_tee::sev::roots::{AmdRoots, ProductRoots};
-    use aimine_tee::sev::verify::{
-        Endorsement, SevOptions, verify_endorsement, verify_known_endorsement, verify_with_key,
-    };
+    use aimine_tee::sev::{self, AmdRoots, EndorsementStore, ProductRoots, SevOptions, StoreError};
     let (Some(report), Some(vcek)) = (
         aimine_vectors::read_hex("cputee/amd-sev-snp/report_milan.hex"),
         aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der"),
@@ -97,36 +93,45 @@ fn tee(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTim
         return;
     };
     let at = 1_735_689_600;
-    let e = Endorsement {
-        leaf: &vcek,
-        ..Default::default()
-    };
-    // What the registry does per report: decode the product's pinned roots, then verify.
-    let milan = || {
-        let (ark, ask) = aimine_tee::sev::roots::pinned_ders(AmdProduct::Milan);
-        AmdRoots::from_products(vec![
-            ProductRoots::new(AmdProduct::Milan, ark, ask).expect("roots"),
-        ])
-    };
-    // Cold, as the registry does it: the chain read once without its signatures (to learn the
-    // root the cache entry is keyed by), then verified in full.
-    group.bench_function("tee_sev_verify_cold", |b| {
-        b.iter(|| {
-            let roots = milan();
-            let probe =
-                verify_known_endorsement(&e, SigningKey::Vcek, None, &roots, at).expect("vcek");
-            black_box(probe.cache_key(e.leaf));
-            let key = verify_endorsement(&e, SigningKey::Vcek, None, &roots, at).expect("vcek");
-            verify_with_key(black_box(&report), &key, &SevOptions::default()).is_ok()
-        })
-    });
-    group.bench_function("tee_sev_verify_warm", |b| {
-        b.iter(|| {
-            let key =
-                verify_known_endorsement(&e, SigningKey::Vcek, None, &milan(), at).expect("vcek");
-            verify_with_key(black_box(&report), &key, &SevOptions::default()).is_ok()
-        })
-    });
+    /// What the registry does per report: decode the product's pinned roots when asked; the
+    /// VCEK's chain known (warm) or not (cold).
+    struct Milan {
+        known: bool,
+    }
+    impl EndorsementStore for Milan {
+        fn contains(&mut self, _: &[u8; 32]) -> Result<bool, StoreError> {
+            Ok(self.known)
+        }
+        fn insert(&mut self, _: [u8; 32]) -> Result<(), StoreError> {
+            Ok(())
+        }
+        fn roots(&mut self, _: Option<AmdProduct>) -> Result<AmdRoots, aimine_tee::Error> {
+            let (ark, ask) = sev::pinned_ders(AmdProduct::Milan);
+            Ok(AmdRoots::from_products(vec![ProductRoots::new(
+                AmdProduct::Milan,
+                ark,
+                ask,
+            )?]))
+        }
+    }
+    let certs = [vcek.as_slice()];
+    for (id, known) in [
+        ("tee_sev_verify_cold", false),
+        ("tee_sev_verify_warm", true),
+    ] {
+        group.bench_function(id, |b| {
+            b.iter(|| {
+                sev::verify(
+                    black_box(&report),
+                    &certs,
+                    at,
+                    &SevOptions::default(),
+                    &mut Milan { known },
+                )
+                .is_ok()
+            })
+        });
+    }
     if let (Some(quote), Some(json)) = (
         aimine_vectors::read("cputee/intel-dcap/tdx_quote"),
         aimine_vectors::read("cputee/intel-dcap/tdx_quote_collateral.json"),

@@ -1020,17 +1020,13 @@ pub fn cpu_bench() -> PrecompileBench {
         let mut data = [0u8; 64];
         data[..32].copy_from_slice(&nonce);
         data[32..].copy_from_slice(&second);
-        let e = kit.endorsement_of(chip);
         let fields = ReportFields {
             chip,
             report_data: data,
             ..ReportFields::default()
         };
-        aimine_envelope::encode_sev_snp(
-            &kit.report(&fields),
-            &[e.leaf, e.intermediate.expect("ask"), e.ark.expect("ark")],
-        )
-        .expect("envelope")
+        aimine_envelope::encode_sev_snp(&kit.report(&fields), &kit.certs_of(chip))
+            .expect("envelope")
     };
     // Chip 0 mines already (its VCEK is cached); chip 1 was never seen.
     let warm = sev(0, [0; 32]);

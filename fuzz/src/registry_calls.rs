@@ -125,9 +125,8 @@ fn cpu(chip: usize, set: Option<usize>, b: Binding) -> Vec<u8> {
                 policy: 0x30000,
                 ..ReportFields::default()
             };
-            let e = k.sev.endorsement_of(chip);
-            let certs = [e.leaf, e.intermediate.expect("ask"), e.ark.expect("ark")];
-            let report = encode_sev_snp(&k.sev.report(&fields), &certs).expect("envelope");
+            let report =
+                encode_sev_snp(&k.sev.report(&fields), &k.sev.certs_of(chip)).expect("envelope");
             if parts.is_empty() {
                 report
             } else {

@@ -76,12 +76,7 @@ pub fn intel_collateral(name: &str) -> Option<Vec<u8>> {
 fn envelope_seeds() -> Vec<Vec<u8>> {
     use aimine_tee::testkit::{ReportFields, SevKit};
     let kit = SevKit::milan();
-    let e = kit.endorsement();
-    let certs = [
-        e.leaf,
-        e.intermediate.unwrap_or_default(),
-        e.ark.unwrap_or_default(),
-    ];
+    let certs = kit.certs();
     let mut seeds = Vec::new();
     let sev = aimine_envelope::encode_sev_snp(&kit.report(&ReportFields::default()), &certs)
         .expect("kit envelope");

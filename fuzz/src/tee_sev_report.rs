@@ -1,16 +1,14 @@
 //! Fuzz target `tee_sev_report`: the SEV-SNP report reader, AMD certificate reader and report
-//! verifier on any bytes. Never panics; a report accepted under the genuine Milan VCEK signs
-//! exactly the genuine report's signed bytes (nothing else verifies), and whatever parses reads
-//! every field.
+//! verifier on any bytes, through aimine-tee's public entry points. Never panics; a report
+//! accepted under the genuine Milan VCEK signs exactly the genuine report's signed bytes (nothing
+//! else verifies), and whatever parses reads every field.
 
 use std::sync::OnceLock;
 
-use aimine_tee::error::Role;
-use aimine_tee::sev::cert::AmdCert;
-use aimine_tee::sev::report::{Report, SIGNED_LEN, SigningKey};
-use aimine_tee::sev::roots::AmdRoots;
-use aimine_tee::sev::verify::{
-    EndorsedKey, Endorsement, SevOptions, verify_endorsement, verify_with_key,
+use aimine_tee::AmdProduct;
+use aimine_tee::sev::{
+    self, AmdRoots, EndorsementStore, ProductRoots, Report, SIGNED_LEN, SevOptions, StoreError,
+    TcbParts,
 };
 
 /// 2025-01-01, inside the genuine VCEK's validity.
@@ -18,7 +16,12 @@ const AT: u64 = 1_735_689_600;
 
 struct Genuine {
     report: Vec<u8>,
-    key: EndorsedKey,
+    vcek: Vec<u8>,
+}
+
+fn pinned() -> &'static AmdRoots {
+    static R: OnceLock<AmdRoots> = OnceLock::new();
+    R.get_or_init(|| AmdRoots::pinned().expect("pinned roots"))
 }
 
 fn genuine() -> Option<&'static Genuine> {
@@ -26,15 +29,54 @@ fn genuine() -> Option<&'static Genuine> {
     G.get_or_init(|| {
         let report = aimine_vectors::read_hex("cputee/amd-sev-snp/report_milan.hex")?;
         let vcek = aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der")?;
-        let roots = AmdRoots::pinned().expect("pinned roots");
-        let e = Endorsement {
-            leaf: &vcek,
-            ..Default::default()
-        };
-        let key = verify_endorsement(&e, SigningKey::Vcek, None, &roots, AT).expect("genuine VCEK");
-        Some(Genuine { report, key })
+        // The genuine pair verifies, its chain checked in full.
+        sev::verify(
+            &report,
+            &[&vcek],
+            AT,
+            &SevOptions::default(),
+            &mut Pinned::new(false, None),
+        )
+        .expect("genuine report");
+        Some(Genuine { report, vcek })
     })
     .as_ref()
+}
+
+/// AMD's pinned roots; every chain taken as known (`known`: its RSA signatures skipped, so any
+/// input reaches the checks after them cheaply) or as never seen; `stored` the VCEK kept for
+/// every chip.
+struct Pinned {
+    known: bool,
+    stored: Option<&'static [u8]>,
+}
+
+impl Pinned {
+    fn new(known: bool, stored: Option<&'static [u8]>) -> Pinned {
+        Pinned { known, stored }
+    }
+}
+
+impl EndorsementStore for Pinned {
+    fn contains(&mut self, _: &[u8; 32]) -> Result<bool, StoreError> {
+        Ok(self.known)
+    }
+
+    fn insert(&mut self, _: [u8; 32]) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn roots(&mut self, _: Option<AmdProduct>) -> Result<AmdRoots, aimine_tee::Error> {
+        Ok(pinned().clone())
+    }
+
+    fn stored_endorsement(
+        &mut self,
+        _: &[u8; 64],
+        _: &TcbParts,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.stored.map(<[u8]>::to_vec))
+    }
 }
 
 /// Runs one input.
@@ -48,27 +90,25 @@ pub fn run(data: &[u8]) {
             r.signature_r(),
         );
     }
-    for role in [Role::Ark, Role::Endorsement] {
-        if let Ok(c) = AmdCert::from_der(data, role) {
-            let _ = (
-                c.tcb(),
-                c.hwid(),
-                c.product_name(),
-                c.as_issuer().is_ok(),
-                c.p384_key().is_ok(),
-            );
-        }
-    }
+    // The bytes as an ARK and ASK, and as a VCEK submitted alone (its signature checked).
+    let _ = ProductRoots::new(AmdProduct::Milan, data, data).is_ok();
+    let _ = sev::verify_vcek(data, AT, &mut Pinned::new(false, None));
     let Some(g) = genuine() else { return };
     let options = SevOptions {
         allow_debug: true,
         max_vmpl: 3,
     };
-    if verify_with_key(data, &g.key, &options).is_ok() {
-        assert_eq!(
-            data.get(..SIGNED_LEN),
-            g.report.get(..SIGNED_LEN),
-            "only the genuine signed bytes verify"
-        );
+    // The bytes as a report under the genuine VCEK, carried or stored, its chain known.
+    let mut known = Pinned::new(true, Some(&g.vcek));
+    for certs in [&[g.vcek.as_slice()][..], &[]] {
+        if sev::verify(data, certs, AT, &options, &mut known).is_ok() {
+            assert_eq!(
+                data.get(..SIGNED_LEN),
+                g.report.get(..SIGNED_LEN),
+                "only the genuine signed bytes verify"
+            );
+        }
     }
+    // The bytes as the genuine report's VCEK, its chain taken as known: every other check runs.
+    let _ = sev::verify(&g.report, &[data], AT, &options, &mut known);
 }

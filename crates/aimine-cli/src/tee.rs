@@ -3,9 +3,7 @@
 use std::path::Path;
 
 use aimine_tee::intel::{INTEL_SGX_ROOT_CA, IntelOptions};
-use aimine_tee::sev::report::{REPORT_LEN, Report};
-use aimine_tee::sev::roots::AmdRoots;
-use aimine_tee::sev::verify::{Endorsement, SevOptions};
+use aimine_tee::sev::{AmdRoots, FixedRoots, REPORT_LEN, Report, SevOptions};
 use aimine_tee::{Attestation, Kind, Measurements, TcbPolicy};
 use serde_json::{Map, Value, json};
 
@@ -118,7 +116,7 @@ fn measurements_json(m: &Measurements) -> Value {
             id_key_digest,
         } => json!({
             "measurement": h(measurement), "host_data": h(host_data), "policy": format!("{policy:#x}"),
-            "debug": policy & aimine_tee::sev::report::POLICY_DEBUG != 0, "vmpl": vmpl, "guest_svn": guest_svn,
+            "debug": policy & aimine_tee::sev::POLICY_DEBUG != 0, "vmpl": vmpl, "guest_svn": guest_svn,
             "family_id": h(family_id), "image_id": h(image_id), "id_key_digest": h(id_key_digest),
         }),
     }
@@ -219,18 +217,16 @@ pub fn verify(a: &TeeVerifyArgs) -> Result<Outcome, CliError> {
             None if !carried.is_empty() => carried,
             None => return Err("an SEV-SNP report needs --vcek CERT".into()),
         };
-        let leaf = certs.first().ok_or("--vcek: no certificate")?;
-        let endorsement = Endorsement {
-            leaf,
-            intermediate: certs.get(1).map(Vec::as_slice),
-            ark: certs.get(2).map(Vec::as_slice),
-        };
+        if certs.is_empty() {
+            return Err("--vcek: no certificate".into());
+        }
+        let certs: Vec<&[u8]> = certs.iter().map(Vec::as_slice).collect();
         let roots = AmdRoots::pinned().map_err(|e| e.to_string())?;
         let options = SevOptions {
             allow_debug: a.allow_debug,
             ..SevOptions::default()
         };
-        aimine_tee::sev::verify::verify_report(&bytes, &endorsement, &roots, at, &options)
+        aimine_tee::sev::verify(&bytes, &certs, at, &options, &mut FixedRoots::new(&roots))
     } else {
         let collateral = match (&a.collateral, carried_collateral) {
             (Some(path), _) => {

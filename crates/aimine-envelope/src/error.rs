@@ -40,6 +40,13 @@ pub enum Error {
     BadPartCount(u8),
     /// A composite part of the wrong kind (the first must be a CPU quote, the rest GPUs).
     BadPartKind(Kind),
+    /// An envelope of another kind where one kind was asked for ([`crate::decode_gpu`]).
+    WrongKind {
+        /// The kind asked for.
+        expected: Kind,
+        /// The kind the envelope names.
+        found: Kind,
+    },
     /// Bytes after the last field.
     TrailingBytes,
     /// The output buffer is too small (encoding only).
@@ -72,6 +79,9 @@ impl fmt::Display for Error {
                 crate::MAX_GPUS
             ),
             Error::BadPartKind(k) => write!(f, "composite envelope part of kind {k}"),
+            Error::WrongKind { expected, found } => {
+                write!(f, "a {found} envelope where a {expected} one was expected")
+            }
             Error::TrailingBytes => f.write_str("bytes after the envelope"),
             Error::BufferTooSmall => f.write_str("output buffer too small"),
         }

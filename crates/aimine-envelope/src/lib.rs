@@ -131,12 +131,19 @@ pub fn decode(bytes: &[u8]) -> Result<Envelope<'_>, Error> {
 /// Decodes a GPU envelope (kind 1) only: what aimine-nvtrust's evidence comes in.
 ///
 /// # Errors
-/// As [`decode`], and [`Error::BadPartKind`] for an envelope of another kind.
+/// As [`decode`], and [`Error::WrongKind`] for an envelope of another kind (refused from its
+/// header, before its body is read).
 pub fn decode_gpu(bytes: &[u8]) -> Result<GpuQuote<'_>, Error> {
-    match decode(bytes)? {
-        Envelope::Gpu(q) => Ok(q),
-        other => Err(Error::BadPartKind(other.kind())),
+    let (kind, mut r) = header(bytes)?;
+    if kind != Kind::Gpu {
+        return Err(Error::WrongKind {
+            expected: Kind::Gpu,
+            found: kind,
+        });
     }
+    let quote = gpu::body(&mut r)?;
+    r.finish()?;
+    Ok(quote)
 }
 
 /// A composite body: the CPU part, then the GPU parts, each a whole envelope of its own.

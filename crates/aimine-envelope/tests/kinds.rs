@@ -71,7 +71,13 @@ fn the_gpu_kind_round_trips_and_decode_gpu_refuses_other_kinds() {
     assert_eq!(q, decode_gpu(&env).unwrap());
     strict(&env);
     let cpu = encode_sev_snp(&[0; 1184], &[]).unwrap();
-    assert_eq!(decode_gpu(&cpu), Err(Error::BadPartKind(Kind::SevSnp)));
+    assert_eq!(
+        decode_gpu(&cpu),
+        Err(Error::WrongKind {
+            expected: Kind::Gpu,
+            found: Kind::SevSnp
+        })
+    );
 }
 
 #[test]

@@ -43,17 +43,12 @@ fn world() -> (World, SevKit) {
 }
 
 fn sev(kit: &SevKit, chip: usize, data: [u8; 64]) -> Vec<u8> {
-    let e = kit.endorsement_of(chip);
     let fields = ReportFields {
         chip,
         report_data: data,
         ..ReportFields::default()
     };
-    encode_sev_snp(
-        &kit.report(&fields),
-        &[e.leaf, e.intermediate.unwrap(), e.ark.unwrap()],
-    )
-    .unwrap()
+    encode_sev_snp(&kit.report(&fields), &kit.certs_of(chip)).unwrap()
 }
 
 /// The nonce of a quote `submitter` sends for `miner` now.

@@ -144,7 +144,7 @@ impl AmdTcbFloor {
     }
 
     /// Whether `tcb` is at or above the floor in every component.
-    pub fn admits(&self, tcb: &aimine_tee::sev::report::TcbParts) -> bool {
+    pub fn admits(&self, tcb: &aimine_tee::sev::TcbParts) -> bool {
         tcb.bootloader >= self.bootloader
             && tcb.tee >= self.tee
             && tcb.snp >= self.snp

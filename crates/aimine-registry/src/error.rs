@@ -152,7 +152,13 @@ impl From<aimine_envelope::Error> for Error {
 
 impl From<aimine_tee::Error> for Error {
     fn from(e: aimine_tee::Error) -> Error {
-        Error::CpuQuote(e.check())
+        match e {
+            // The state refused (out of gas, say): not a verdict on the evidence.
+            aimine_tee::Error::Store => Error::Store,
+            // An SEV-SNP report carrying no VCEK, none stored for its chip and TCB.
+            aimine_tee::Error::EndorsementMissing => Error::CollateralMissing,
+            e => Error::CpuQuote(e.check()),
+        }
     }
 }
 

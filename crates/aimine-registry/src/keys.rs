@@ -109,9 +109,9 @@ pub fn array_base(slot: u64) -> Word {
 }
 
 /// `mapping(bytes32 endorsementKey => bool)`: AMD endorsement keys whose chain verified once,
-/// keyed by SHA-256 of the leaf's DER and of the keys it chained to (ARK, then ASK or ASVK:
-/// aimine-tee's endorsement cache key); later reports under the same root skip
-/// the RSA check.
+/// keyed by SHA-256 of the leaf's DER and of the keys it chained to (ARK, then ASK or ASVK: the
+/// key `aimine_tee::sev::verify` asks its `EndorsementStore` for); later reports under the same
+/// root skip the RSA check.
 pub const VCEKS: u64 = 32;
 /// `mapping(bytes32 sessionId => bytes32[])`: the GPUs of a composite session (length, then ids).
 pub const SESSION_GPUS: u64 = 33;

@@ -6,7 +6,7 @@
 //! - Names are 1 to [`MAX_NAME_LEN`] bytes of UTF-8; metadata at most [`MAX_METADATA_LEN`] bytes
 //!   and only its keccak256 is stored (the metadata itself goes into the event log).
 //! - An execution proof is the ABI encoding of `(bytes32 session_id, bytes signature)`; it holds
-//!   when the model is active, the session is active, attested (not expired), its GPU not
+//!   when the model is active, the session is active, attested (not expired), no device it counts
 //!   revoked, its tier at least the model's minimum, and `signature` is the session key's
 //!   ML-DSA signature (empty context) of [`execution_message`].
 

@@ -329,10 +329,8 @@ fn a_vcek_cached_under_a_removed_root_is_checked_again() {
         policy: 0x30000,
         ..aimine_tee::testkit::ReportFields::default()
     };
-    let e = kit.endorsement_of(0);
-    let again =
-        aimine_envelope::encode_sev_snp(&kit.report(&fields), &[e.leaf, e.intermediate.unwrap()])
-            .unwrap();
+    let [vcek, ask, _] = kit.certs_of(0);
+    let again = aimine_envelope::encode_sev_snp(&kit.report(&fields), &[vcek, ask]).unwrap();
     let err = start(&mut w, T + 60, &MINER, &again).unwrap_err();
     assert!(
         matches!(err, Error::CpuQuote(aimine_tee::Check::Chain)),
@@ -351,7 +349,7 @@ fn an_amd_guest_below_the_product_tcb_floor_is_refused() {
     let reported = w.call(T, |r| r.appraise_quote(&q, None)).unwrap();
     assert_eq!(reported.tier, TrustTier::Confidential);
     let raw = kit_report(&q);
-    let report = aimine_tee::sev::report::Report::parse(&raw).unwrap();
+    let report = aimine_tee::sev::Report::parse(&raw).unwrap();
     let tcb = report.reported_tcb().parts(false);
     // A floor equal to the guest's TCB admits it; one SNP version above refuses it.
     let at = AmdTcbFloor {

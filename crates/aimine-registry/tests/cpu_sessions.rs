@@ -151,7 +151,7 @@ fn an_unknown_amd_root_is_refused_and_a_tampered_report_too() {
             1,
             AmdProduct::Milan,
             ark,
-            aimine_tee::sev::roots::MILAN_ASK
+            aimine_tee::sev::pinned_ders(AmdProduct::Milan).1
         )),
         Err(Error::BadParam)
     );
@@ -465,9 +465,7 @@ fn a_submitted_vcek_serves_reports_that_carry_no_certificate() {
         (a.kind, a.tier, a.compute_units),
         (Kind::SevSnp, TrustTier::Confidential, 100)
     );
-    let chip = aimine_tee::sev::report::Report::parse(&report)
-        .unwrap()
-        .chip_id();
+    let chip = aimine_tee::sev::Report::parse(&report).unwrap().chip_id();
     assert_eq!(a.gpu_id, <[u8; 32]>::from(Sha256::digest(chip)));
     // The real report's nonce is its own: a different expected nonce fails.
     assert_eq!(

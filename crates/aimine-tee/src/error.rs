@@ -10,7 +10,8 @@ pub enum Check {
     /// The bytes are a report or quote of a supported kind and version.
     Format,
     /// The collateral (Intel TCB info, QE identity, CRLs) is well formed, signed by Intel and
-    /// valid at the verification time.
+    /// valid at the verification time; an SEV-SNP report that carries no VCEK has one kept for
+    /// it (and the store that keeps collateral answers).
     Collateral,
     /// Each certificate is signed by its issuer up to a pinned root and valid at the time.
     Chain,
@@ -136,6 +137,17 @@ pub enum Error {
     },
     /// The report's chip id is masked: it cannot identify a platform.
     ChipIdMasked,
+    /// An SEV-SNP report came with more certificates than its chain has (VCEK or VLEK, ASK or
+    /// ASVK, ARK: at most 3).
+    CertCount {
+        /// The number given.
+        count: usize,
+    },
+    /// An SEV-SNP report came with no certificate and none is kept for its chip and TCB.
+    EndorsementMissing,
+    /// The caller's store of roots, endorsements and verified chains could not answer (out of
+    /// gas, a failed database). Not a verdict on the evidence.
+    Store,
     /// A certificate is not the DER X.509 AMD issues.
     CertMalformed {
         /// Which certificate.
@@ -198,6 +210,8 @@ pub enum Error {
         /// When it becomes valid (Unix seconds).
         issued: u64,
     },
+    /// The report's TCB is below the floor policy sets for its product.
+    TcbBelowFloor,
     /// The platform's TCB is revoked.
     TcbRevoked,
     /// An advisory the policy bans applies to the platform.
@@ -228,7 +242,10 @@ impl Error {
             | Error::ReportAlgorithm { .. }
             | Error::ReportSigningKey { .. }
             | Error::ChipIdMasked
+            | Error::CertCount { .. }
             | Error::IntelUnsupported => Check::Format,
+            // The collateral of a report: its endorsement, and the store that keeps it.
+            Error::EndorsementMissing | Error::Store => Check::Collateral,
             Error::CertMalformed { .. }
             | Error::UnknownProduct
             | Error::ProductMismatch
@@ -241,7 +258,8 @@ impl Error {
             Error::DebugGuest | Error::Vmpl { .. } => Check::GuestPolicy,
             Error::Dcap { check, .. } => *check,
             Error::CollateralNotYetValid { .. } => Check::Collateral,
-            Error::TcbRevoked
+            Error::TcbBelowFloor
+            | Error::TcbRevoked
             | Error::AdvisoryBanned { .. }
             | Error::OutOfDateGraceOver { .. }
             | Error::StaleCollateralGraceOver { .. }
@@ -275,6 +293,17 @@ impl fmt::Display for Error {
                 )
             }
             Error::ChipIdMasked => f.write_str("the report's chip id is masked"),
+            Error::CertCount { count } => write!(
+                f,
+                "an SEV-SNP report comes with at most 3 certificates (VCEK or VLEK, ASK or \
+                 ASVK, ARK), not {count}"
+            ),
+            Error::EndorsementMissing => f.write_str(
+                "the report carries no VCEK or VLEK and none is kept for its chip and TCB",
+            ),
+            Error::Store => {
+                f.write_str("the store of roots, endorsements and verified chains could not answer")
+            }
             Error::CertMalformed { role, what } => write!(f, "the {role} certificate: {what}"),
             Error::UnknownProduct => {
                 f.write_str("the certificate chain matches no pinned AMD product (ARK/ASK)")
@@ -319,6 +348,9 @@ impl fmt::Display for Error {
             Error::Dcap { check, message } => write!(f, "Intel DCAP ({check}): {message}"),
             Error::CollateralNotYetValid { issued } => {
                 write!(f, "the collateral is only valid from {issued}")
+            }
+            Error::TcbBelowFloor => {
+                f.write_str("the report's TCB is below the floor set for its product")
             }
             Error::TcbRevoked => f.write_str("the platform's TCB is revoked"),
             Error::AdvisoryBanned { id } => write!(f, "advisory {id} is banned by policy"),

@@ -8,9 +8,11 @@
 //! - [`intel`] (feature `intel`, default): SGX v3, TDX v4 and v5 quotes through dcap-qvl against
 //!   Intel's collateral and the pinned Intel SGX Root CA, TCB status and advisories read
 //!   explicitly, stale collateral graded rather than fatal.
-//! - [`sev`]: SEV-SNP reports (versions 2–5; Milan, Genoa, Turin): ECDSA P-384 under the VCEK or
-//!   VLEK, the VCEK chain by RSASSA-PSS SHA-384 to AMD's ARK/ASK pinned per product, the VCEK's
-//!   TCB and hardware id equal to the report's, no debug guest, VMPL 0.
+//! - [`sev`]: SEV-SNP reports (versions 2–5; Milan, Genoa, Turin) in one call,
+//!   [`verify_sev_snp`]: ECDSA P-384 under the VCEK or VLEK, the VCEK chain by RSASSA-PSS
+//!   SHA-384 to AMD's ARK/ASK pinned per product (skipped for a chain the caller's
+//!   [`EndorsementStore`] verified before), the VCEK's TCB and hardware id equal to the
+//!   report's, the caller's TCB floor, no debug guest, VMPL 0.
 //! - [`policy`]: the graded TCB policy.
 //!
 //! ## Platform ids
@@ -25,7 +27,7 @@
 //!   VCEK. A guest that masks its chip id (MASK_CHIP_ID) is refused: it names no platform.
 //!
 //! ```
-//! use aimine_tee::{Check, sev::report::Report};
+//! use aimine_tee::{Check, sev::Report};
 //! // Anything that is not a report is refused with the check that failed.
 //! let err = Report::parse(&[0u8; 100]).unwrap_err();
 //! assert_eq!(err.check(), Check::Format);
@@ -48,3 +50,4 @@ pub mod time;
 pub use attestation::{AmdProduct, Attestation, Kind, Measurements, Product, Tcb, TcbStatus};
 pub use error::{Check, Error};
 pub use policy::{Grade, GradeReason, TcbPolicy};
+pub use sev::{EndorsementStore, SevOptions, verify as verify_sev_snp, verify_vcek};

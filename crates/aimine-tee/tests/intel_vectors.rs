@@ -346,7 +346,7 @@ fn another_root_refuses_everything() {
     let Some((quote, collateral)) = load("tdx_quote") else {
         return;
     };
-    let other = aimine_tee::sev::roots::MILAN_ARK;
+    let other = aimine_tee::sev::pinned_ders(aimine_tee::AmdProduct::Milan).0;
     let err = verify_quote(&quote, &collateral, other, AT, &IntelOptions::default()).unwrap_err();
     assert_ne!(err.check(), Check::TcbPolicy, "{err}");
 }
@@ -431,9 +431,13 @@ fn collateral_verifies_on_its_own_and_every_part_matters() {
     assert_eq!(refused(&swapped).check(), Check::Collateral);
     // Another root, and a time before Intel's signing certificates.
     assert_eq!(
-        verify_collateral(&c, aimine_tee::sev::roots::MILAN_ARK, AT)
-            .unwrap_err()
-            .check(),
+        verify_collateral(
+            &c,
+            aimine_tee::sev::pinned_ders(aimine_tee::AmdProduct::Milan).0,
+            AT
+        )
+        .unwrap_err()
+        .check(),
         Check::Chain
     );
     assert_eq!(

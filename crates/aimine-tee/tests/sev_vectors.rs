@@ -9,12 +9,12 @@
 )]
 
 use aimine_tee::error::Role;
-use aimine_tee::sev::report::{Report, SIGNED_LEN, SigningKey};
-use aimine_tee::sev::roots::{self, AmdRoots, ProductRoots};
-use aimine_tee::sev::verify::{
-    Endorsement, SevOptions, verify_endorsement, verify_report, verify_with_key,
+use aimine_tee::sev::{
+    self, AmdRoots, EndorsementStore, FixedRoots, ProductRoots, Report, SIGNED_LEN, SevOptions,
+    SigningKey, StoreError, TcbParts, pinned_ders,
 };
-use aimine_tee::{AmdProduct, Check, Error, Kind, Measurements, Product, TcbStatus};
+use aimine_tee::testkit::{KIT_TIME, ReportFields, SevKit};
+use aimine_tee::{AmdProduct, Attestation, Check, Error, Kind, Measurements, Product, TcbStatus};
 use aimine_tiers::TrustTier;
 use base64::Engine;
 
@@ -64,42 +64,35 @@ fn load() -> Option<Milan> {
     })
 }
 
-fn endorsement<'a>(leaf: &'a [u8], chain: &'a [Vec<u8>]) -> Endorsement<'a> {
-    Endorsement {
-        leaf,
-        intermediate: Some(&chain[0]),
-        ark: Some(&chain[1]),
-    }
+/// The leaf, then the chain (ASK, ARK).
+fn certs<'a>(leaf: &'a [u8], chain: &'a [Vec<u8>]) -> Vec<&'a [u8]> {
+    let mut out = vec![leaf];
+    out.extend(chain.iter().map(Vec::as_slice));
+    out
+}
+
+/// Verifies under `roots` with nothing cached.
+fn verify_under(
+    report: &[u8],
+    certs: &[&[u8]],
+    roots: &AmdRoots,
+    time: u64,
+    options: &SevOptions,
+) -> Result<Attestation, Error> {
+    sev::verify(report, certs, time, options, &mut FixedRoots::new(roots))
 }
 
 #[test]
-fn pinned_roots_are_amds_and_self_consistent() {
-    let roots = AmdRoots::pinned().unwrap();
-    assert_eq!(roots.products().len(), 3);
-    for p in roots.products() {
-        // Each ASK is signed by its ARK, each ARK by itself: checked here once, not per report.
-        p.check_signatures().unwrap();
-        let name = p.product.name();
-        assert_eq!(p.ark().common_name(), format!("ARK-{name}").as_bytes());
-        assert_eq!(p.ask().common_name(), format!("SEV-{name}").as_bytes());
-    }
-    // Another product's ARK does not sign this ASK.
-    let milan = roots.get(AmdProduct::Milan).unwrap();
-    let turin = roots.get(AmdProduct::Turin).unwrap();
-    assert_eq!(
-        milan.ask().check_signed_by(turin.ark_issuer()),
-        Err(Error::CertSignature { role: Role::Ask })
-    );
+fn the_vectors_chains_are_the_pinned_roots() {
     let Some(m) = load() else { return };
     // The vectors' chains are the pinned certificates, byte for byte.
-    assert_eq!(
-        m.chain,
-        vec![roots::MILAN_ASK.to_vec(), roots::MILAN_ARK.to_vec()]
-    );
-    assert_eq!(
-        m.turin_chain,
-        vec![roots::TURIN_ASK.to_vec(), roots::TURIN_ARK.to_vec()]
-    );
+    for (chain, product) in [
+        (&m.chain, AmdProduct::Milan),
+        (&m.turin_chain, AmdProduct::Turin),
+    ] {
+        let (ark, ask) = pinned_ders(product);
+        assert_eq!(*chain, vec![ask.to_vec(), ark.to_vec()], "{product:?}");
+    }
 }
 
 #[test]
@@ -110,14 +103,8 @@ fn milan_report_is_accepted_with_every_field() {
     assert_eq!(report.version(), 2);
     assert_eq!(report.policy(), 0x30000);
     assert_eq!(report.signing_key().unwrap(), SigningKey::Vcek);
-    for e in [
-        endorsement(&m.vcek, &m.chain),
-        Endorsement {
-            leaf: &m.vcek,
-            ..Default::default()
-        },
-    ] {
-        let a = verify_report(&m.report, &e, &roots, AT, &SevOptions::default()).unwrap();
+    for c in [certs(&m.vcek, &m.chain), vec![m.vcek.as_slice()]] {
+        let a = verify_under(&m.report, &c, &roots, AT, &SevOptions::default()).unwrap();
         assert_eq!(a.kind, Kind::SevSnp);
         assert_eq!(a.tier(), TrustTier::Confidential);
         assert_eq!(a.version, 2);
@@ -146,21 +133,16 @@ fn milan_report_is_accepted_with_every_field() {
         assert_eq!((policy, vmpl), (0x30000, 0));
     }
     // The reported TCB the VCEK must equal: bootloader 3, TEE 0, SNP 8, microcode 115.
-    let key = verify_endorsement(
-        &endorsement(&m.vcek, &m.chain),
-        SigningKey::Vcek,
-        None,
-        &roots,
-        AT,
-    )
-    .unwrap();
+    let vcek = sev::verify_vcek(&m.vcek, AT, &mut FixedRoots::new(&roots)).unwrap();
+    assert_eq!(vcek.product, AmdProduct::Milan);
+    assert_eq!(vcek.chip_id, report.chip_id());
     assert_eq!(
         (
-            key.tcb.bootloader,
-            key.tcb.tee,
-            key.tcb.snp,
-            key.tcb.microcode,
-            key.tcb.fmc
+            vcek.tcb.bootloader,
+            vcek.tcb.tee,
+            vcek.tcb.snp,
+            vcek.tcb.microcode,
+            vcek.tcb.fmc
         ),
         (3, 0, 8, 115, None)
     );
@@ -175,20 +157,16 @@ fn milan_report_is_accepted_with_every_field() {
 fn milan_vcek_under_turin_chain_is_refused() {
     let Some(m) = load() else { return };
     let roots = AmdRoots::pinned().unwrap();
-    let err = verify_report(
+    // The VCEK names Milan: only Milan's roots are asked for, and the Turin ARK is none of them.
+    let err = verify_under(
         &m.report,
-        &endorsement(&m.vcek, &m.turin_chain),
+        &certs(&m.vcek, &m.turin_chain),
         &roots,
         AT,
         &SevOptions::default(),
     )
     .unwrap_err();
-    assert_eq!(
-        err,
-        Error::CertSignature {
-            role: Role::Endorsement
-        }
-    );
+    assert_eq!(err, Error::UnknownProduct);
     assert_eq!(err.check(), Check::Chain);
 }
 
@@ -201,6 +179,10 @@ fn times_outside_the_vcek_window_are_refused() {
         not_before: 1_680_549_823,
         not_after: 1_901_474_623,
     };
+    // A cache that knows the chain does not make an expired VCEK valid.
+    let mut warm = FixedRoots::new(&roots);
+    let c = certs(&m.vcek, &m.chain);
+    sev::verify(&m.report, &c, AT, &SevOptions::default(), &mut warm).unwrap();
     for (time, ok) in [
         (1_950_000_000, false),
         (1_901_474_623, true),
@@ -208,17 +190,15 @@ fn times_outside_the_vcek_window_are_refused() {
         (1_680_549_823, true),
         (1_680_549_822, false),
     ] {
-        let r = verify_report(
-            &m.report,
-            &endorsement(&m.vcek, &m.chain),
-            &roots,
-            time,
-            &SevOptions::default(),
-        );
-        if ok {
-            r.unwrap();
-        } else {
-            assert_eq!(r.unwrap_err(), expired, "at {time}");
+        for r in [
+            verify_under(&m.report, &c, &roots, time, &SevOptions::default()),
+            sev::verify(&m.report, &c, time, &SevOptions::default(), &mut warm),
+        ] {
+            if ok {
+                r.unwrap();
+            } else {
+                assert_eq!(r.unwrap_err(), expired, "at {time}");
+            }
         }
     }
 }
@@ -227,30 +207,23 @@ fn times_outside_the_vcek_window_are_refused() {
 fn turin_chain_alone_verifies() {
     let Some(m) = load() else { return };
     let roots = AmdRoots::pinned().unwrap();
-    let key = verify_endorsement(
-        &endorsement(&m.turin_vcek, &m.turin_chain),
-        SigningKey::Vcek,
-        None,
+    // Found by its productName.
+    let vcek = sev::verify_vcek(&m.turin_vcek, AT, &mut FixedRoots::new(&roots)).unwrap();
+    assert_eq!(vcek.product, AmdProduct::Turin);
+    assert!(vcek.tcb.fmc.is_some(), "Turin VCEKs carry FMC");
+    // Its 8-byte hwID, zero-padded as a report's CHIP_ID.
+    assert!(vcek.chip_id[..8].iter().any(|&b| b != 0));
+    assert!(vcek.chip_id[8..].iter().all(|&b| b == 0));
+    // The chain verifies with its ASK and ARK too, but the Milan report does not verify under
+    // it (another chip, another product).
+    let err = verify_under(
+        &m.report,
+        &certs(&m.turin_vcek, &m.turin_chain),
         &roots,
         AT,
+        &SevOptions::default(),
     )
-    .unwrap();
-    assert_eq!(key.product, AmdProduct::Turin);
-    assert!(key.tcb.fmc.is_some(), "Turin VCEKs carry FMC");
-    assert_eq!(key.hwid.as_ref().unwrap().len(), 8);
-    // Found by its productName when no chain is given, too.
-    let bare = Endorsement {
-        leaf: &m.turin_vcek,
-        ..Default::default()
-    };
-    assert_eq!(
-        verify_endorsement(&bare, SigningKey::Vcek, None, &roots, AT)
-            .unwrap()
-            .product,
-        AmdProduct::Turin
-    );
-    // And the Milan report does not verify under it (another chip, another product).
-    let err = verify_with_key(&m.report, &key, &SevOptions::default()).unwrap_err();
+    .unwrap_err();
     assert_eq!(err, Error::ReportSignature);
 }
 
@@ -258,24 +231,20 @@ fn turin_chain_alone_verifies() {
 fn every_signed_byte_and_signature_byte_matters() {
     let Some(m) = load() else { return };
     let roots = AmdRoots::pinned().unwrap();
-    let key = verify_endorsement(
-        &endorsement(&m.vcek, &m.chain),
-        SigningKey::Vcek,
-        None,
-        &roots,
-        AT,
-    )
-    .unwrap();
     let options = SevOptions {
         allow_debug: true,
         max_vmpl: 3,
     };
+    // The chain is verified once; then each report costs its own checks only.
+    let mut warm = FixedRoots::new(&roots);
+    let c = [m.vcek.as_slice()];
+    sev::verify(&m.report, &c, AT, &options, &mut warm).unwrap();
     let mut refused = 0;
     // Bytes 0x000..0x2A0 and the 144 signature bytes (r and s with their padding).
     for i in (0..SIGNED_LEN).chain(0x2A0..0x2A0 + 144) {
         let mut bad = m.report.clone();
         bad[i] ^= 0x01;
-        let err = verify_with_key(&bad, &key, &options).unwrap_err();
+        let err = sev::verify(&bad, &c, AT, &options, &mut warm).unwrap_err();
         assert!(
             matches!(err.check(), Check::Format | Check::Signature | Check::Chain),
             "byte {i:#x}: {err}"
@@ -286,7 +255,7 @@ fn every_signed_byte_and_signature_byte_matters() {
     // The reserved tail after the signature is not signed; nothing reads it.
     let mut tail = m.report.clone();
     tail[0x4A0 - 1] ^= 1;
-    verify_with_key(&tail, &key, &options).unwrap();
+    sev::verify(&tail, &c, AT, &options, &mut warm).unwrap();
 }
 
 #[test]
@@ -308,9 +277,9 @@ fn chain_mutations_are_refused() {
     let Some(m) = load() else { return };
     let roots = AmdRoots::pinned().unwrap();
     let run = |vcek: &[u8], chain: &[Vec<u8>]| {
-        verify_report(
+        verify_under(
             &m.report,
-            &endorsement(vcek, chain),
+            &certs(vcek, chain),
             &roots,
             AT,
             &SevOptions::default(),
@@ -355,20 +324,20 @@ fn chain_mutations_are_refused() {
 
 #[test]
 fn guest_policy_debug_and_vmpl() {
-    let Some(m) = load() else { return };
-    let roots = AmdRoots::pinned().unwrap();
-    let key = verify_endorsement(
-        &endorsement(&m.vcek, &m.chain),
-        SigningKey::Vcek,
-        None,
-        &roots,
-        AT,
-    )
-    .unwrap();
-    // The genuine report runs debug off at VMPL 0; the test kit forges the other cases.
-    let a = verify_with_key(&m.report, &key, &SevOptions::default()).unwrap();
-    assert_eq!(a.kind, Kind::SevSnp);
-    let kit = aimine_tee::testkit::SevKit::milan();
+    if let Some(m) = load() {
+        // The genuine report runs debug off at VMPL 0; the test kit forges the other cases.
+        let roots = AmdRoots::pinned().unwrap();
+        let a = verify_under(
+            &m.report,
+            &certs(&m.vcek, &m.chain),
+            &roots,
+            AT,
+            &SevOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(a.kind, Kind::SevSnp);
+    }
+    let kit = SevKit::milan();
     let roots = kit.roots();
     for (policy, vmpl, options, expected) in [
         (0x30000u64, 0u32, SevOptions::default(), None),
@@ -403,18 +372,12 @@ fn guest_policy_debug_and_vmpl() {
             None,
         ),
     ] {
-        let forged = kit.report(&aimine_tee::testkit::ReportFields {
+        let forged = kit.report(&ReportFields {
             policy,
             vmpl,
             ..Default::default()
         });
-        let r = verify_report(
-            &forged,
-            &kit.endorsement(),
-            &roots,
-            aimine_tee::testkit::KIT_TIME,
-            &options,
-        );
+        let r = verify_under(&forged, &kit.certs(), &roots, KIT_TIME, &options);
         match expected {
             None => assert_eq!(r.unwrap().kind, Kind::SevSnp),
             Some(e) => assert_eq!(r.unwrap_err(), e),
@@ -425,10 +388,337 @@ fn guest_policy_debug_and_vmpl() {
 #[test]
 fn product_roots_decode_any_amd_pair() {
     for product in AmdProduct::ALL {
-        let (ark, ask) = roots::pinned_ders(product);
+        let (ark, ask) = pinned_ders(product);
         ProductRoots::new(product, ark, ask)
             .unwrap()
             .check_signatures()
             .unwrap();
     }
+}
+
+// ----- the store the verification asks --------------------------------------------------------
+
+/// A store that records what it is asked and answers as told.
+struct Recorder {
+    roots: AmdRoots,
+    /// What `contains` answers.
+    known: Result<bool, StoreError>,
+    /// What `insert` answers.
+    inserted: Result<(), StoreError>,
+    /// What `stored_endorsement` answers.
+    stored: Result<Option<Vec<u8>>, StoreError>,
+    /// What `admits` answers.
+    admits: bool,
+    asked_roots: Vec<Option<AmdProduct>>,
+    asked_contains: Vec<[u8; 32]>,
+    asked_insert: Vec<[u8; 32]>,
+    asked_stored: Vec<([u8; 64], TcbParts)>,
+    asked_admits: Vec<(AmdProduct, TcbParts)>,
+}
+
+impl Recorder {
+    fn new(roots: AmdRoots) -> Recorder {
+        Recorder {
+            roots,
+            known: Ok(false),
+            inserted: Ok(()),
+            stored: Ok(None),
+            admits: true,
+            asked_roots: Vec::new(),
+            asked_contains: Vec::new(),
+            asked_insert: Vec::new(),
+            asked_stored: Vec::new(),
+            asked_admits: Vec::new(),
+        }
+    }
+}
+
+impl EndorsementStore for Recorder {
+    fn contains(&mut self, key: &[u8; 32]) -> Result<bool, StoreError> {
+        self.asked_contains.push(*key);
+        self.known
+    }
+
+    fn insert(&mut self, key: [u8; 32]) -> Result<(), StoreError> {
+        self.asked_insert.push(key);
+        self.inserted
+    }
+
+    fn roots(&mut self, product: Option<AmdProduct>) -> Result<AmdRoots, Error> {
+        self.asked_roots.push(product);
+        Ok(self.roots.clone())
+    }
+
+    fn stored_endorsement(
+        &mut self,
+        chip_id: &[u8; 64],
+        tcb: &TcbParts,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        self.asked_stored.push((*chip_id, *tcb));
+        self.stored.clone()
+    }
+
+    fn admits(&mut self, product: AmdProduct, tcb: &TcbParts) -> Result<bool, StoreError> {
+        self.asked_admits.push((product, *tcb));
+        Ok(self.admits)
+    }
+}
+
+/// The kit's VCEK of chip 0 with one bit of its RSA signature flipped: it verifies only where
+/// its signature is not checked.
+fn broken_vcek(kit: &SevKit) -> Vec<u8> {
+    let mut vcek = kit.vcek(0).to_vec();
+    let last = vcek.len() - 1;
+    vcek[last] ^= 1;
+    vcek
+}
+
+fn kit_report(kit: &SevKit) -> Vec<u8> {
+    kit.report(&ReportFields {
+        version: 3, // with CPUID: Milan
+        ..ReportFields::default()
+    })
+}
+
+/// The kit's TCB as its VCEKs name it.
+const KIT_TCB: TcbParts = TcbParts {
+    fmc: None,
+    bootloader: 3,
+    tee: 0,
+    snp: 8,
+    microcode: 115,
+};
+
+#[test]
+fn a_cold_chain_is_checked_then_remembered_and_the_store_asked_once_each() {
+    let kit = SevKit::milan();
+    let mut store = Recorder::new(kit.roots());
+    let report = kit_report(&kit);
+    let a = sev::verify(
+        &report,
+        &kit.certs(),
+        KIT_TIME,
+        &SevOptions::default(),
+        &mut store,
+    )
+    .unwrap();
+    assert_eq!(a.product, Product::Amd(AmdProduct::Milan));
+    assert_eq!(store.asked_roots, [Some(AmdProduct::Milan)]);
+    assert_eq!(store.asked_contains.len(), 1);
+    // The key asked for is the key remembered, and the one a VCEK submitted alone remembers:
+    // the pinned ASK carried or not, the chain is the same.
+    assert_eq!(store.asked_insert, store.asked_contains);
+    assert_eq!(store.asked_admits, [(AmdProduct::Milan, KIT_TCB)]);
+    assert!(
+        store.asked_stored.is_empty(),
+        "a carried VCEK is not looked up"
+    );
+    let mut alone = Recorder::new(kit.roots());
+    let vcek = sev::verify_vcek(kit.vcek(0), KIT_TIME, &mut alone).unwrap();
+    assert_eq!(
+        (vcek.product, vcek.chip_id, vcek.tcb),
+        (AmdProduct::Milan, [1; 64], KIT_TCB)
+    );
+    assert_eq!(alone.asked_insert, store.asked_insert);
+    assert!(
+        alone.asked_contains.is_empty(),
+        "a submitted VCEK is always checked"
+    );
+    // The key is SHA-256 of the leaf's DER and of the keys it chained to (the ARK's, then the
+    // pinned ASK's): the bytes chains already store.
+    let spki = |der: &[u8]| {
+        use der::{Decode, Encode};
+        x509_cert::Certificate::from_der(der)
+            .unwrap()
+            .tbs_certificate()
+            .subject_public_key_info()
+            .to_der()
+            .unwrap()
+    };
+    let (ark, ask) = kit.chain();
+    let sha = |parts: &[&[u8]]| -> [u8; 32] {
+        let mut h = <sha2::Sha256 as sha2::Digest>::new();
+        for p in parts {
+            sha2::Digest::update(&mut h, p);
+        }
+        sha2::Digest::finalize(h).into()
+    };
+    let chain = sha(&[&spki(ark), &spki(ask)]);
+    assert_eq!(store.asked_insert, [sha(&[kit.vcek(0), &chain])]);
+}
+
+#[test]
+fn a_cached_chain_skips_its_rsa_signatures_and_nothing_else() {
+    let kit = SevKit::milan();
+    let report = kit_report(&kit);
+    let broken = broken_vcek(&kit);
+    let certs = [broken.as_slice(), kit.chain().1, kit.chain().0];
+    // Unknown: the signature is checked, and fails; nothing is remembered.
+    let mut cold = Recorder::new(kit.roots());
+    assert_eq!(
+        sev::verify(&report, &certs, KIT_TIME, &SevOptions::default(), &mut cold),
+        Err(Error::CertSignature {
+            role: Role::Endorsement
+        })
+    );
+    assert_eq!(cold.asked_contains.len(), 1);
+    assert!(cold.asked_insert.is_empty());
+    assert!(cold.asked_admits.is_empty());
+    // Known: the signature is not checked (the broken one passes), nothing is remembered again.
+    let mut warm = Recorder::new(kit.roots());
+    warm.known = Ok(true);
+    let a = sev::verify(&report, &certs, KIT_TIME, &SevOptions::default(), &mut warm).unwrap();
+    assert_eq!(a.kind, Kind::SevSnp);
+    assert_eq!(warm.asked_contains, cold.asked_contains);
+    assert!(warm.asked_insert.is_empty());
+    // Everything else still is: the time, and the report's own signature.
+    assert!(matches!(
+        sev::verify(
+            &report,
+            &certs,
+            4_000_000_000,
+            &SevOptions::default(),
+            &mut warm
+        ),
+        Err(Error::CertTime { .. })
+    ));
+    let mut tampered = report.clone();
+    tampered[0x90] ^= 1;
+    assert_eq!(
+        sev::verify(
+            &tampered,
+            &certs,
+            KIT_TIME,
+            &SevOptions::default(),
+            &mut warm
+        ),
+        Err(Error::ReportSignature)
+    );
+}
+
+#[test]
+fn a_store_that_cannot_answer_fails_the_verification() {
+    let kit = SevKit::milan();
+    let report = kit_report(&kit);
+    let broken = broken_vcek(&kit);
+    // A failed read is never taken for a known chain: neither the genuine VCEK nor one whose
+    // signature does not verify gets through.
+    for leaf in [kit.vcek(0), broken.as_slice()] {
+        let mut store = Recorder::new(kit.roots());
+        store.known = Err(StoreError);
+        let err = sev::verify(
+            &report,
+            &[leaf],
+            KIT_TIME,
+            &SevOptions::default(),
+            &mut store,
+        )
+        .unwrap_err();
+        assert_eq!(err, Error::Store);
+        assert_eq!(err.check(), Check::Collateral);
+        assert!(store.asked_insert.is_empty());
+        assert!(store.asked_admits.is_empty());
+    }
+    // A failed write fails too, for a report and for a VCEK alone.
+    let mut store = Recorder::new(kit.roots());
+    store.inserted = Err(StoreError);
+    assert_eq!(
+        sev::verify(
+            &report,
+            &kit.certs(),
+            KIT_TIME,
+            &SevOptions::default(),
+            &mut store
+        ),
+        Err(Error::Store)
+    );
+    assert_eq!(
+        sev::verify_vcek(kit.vcek(0), KIT_TIME, &mut store),
+        Err(Error::Store)
+    );
+}
+
+#[test]
+fn a_report_without_certificates_uses_the_stored_vcek() {
+    let kit = SevKit::milan();
+    let report = kit_report(&kit);
+    let mut store = Recorder::new(kit.roots());
+    store.stored = Ok(Some(kit.vcek(0).to_vec()));
+    let a = sev::verify(&report, &[], KIT_TIME, &SevOptions::default(), &mut store).unwrap();
+    assert_eq!(
+        a.platform_id,
+        <[u8; 32]>::from(<sha2::Sha256 as sha2::Digest>::digest([1u8; 64]))
+    );
+    // Asked for by the report's chip id and reported TCB, once.
+    assert_eq!(store.asked_stored, [([1u8; 64], KIT_TCB)]);
+    // None kept: missing, not a verdict on the chain; a store that fails: a store error.
+    let mut store = Recorder::new(kit.roots());
+    assert_eq!(
+        sev::verify(&report, &[], KIT_TIME, &SevOptions::default(), &mut store),
+        Err(Error::EndorsementMissing)
+    );
+    assert!(store.asked_roots.is_empty());
+    store.stored = Err(StoreError);
+    assert_eq!(
+        sev::verify(&report, &[], KIT_TIME, &SevOptions::default(), &mut store),
+        Err(Error::Store)
+    );
+    // Another chip's VCEK kept under this one's id does not sign its reports.
+    let mut store = Recorder::new(kit.roots());
+    store.stored = Ok(Some(kit.vcek(1).to_vec()));
+    assert_eq!(
+        sev::verify(&report, &[], KIT_TIME, &SevOptions::default(), &mut store),
+        Err(Error::ReportSignature)
+    );
+}
+
+#[test]
+fn the_tcb_floor_is_asked_after_the_chain_and_before_the_report_signature() {
+    let kit = SevKit::milan();
+    let mut tampered = kit_report(&kit);
+    tampered[0x90] ^= 1;
+    let mut store = Recorder::new(kit.roots());
+    store.admits = false;
+    let err = sev::verify(
+        &tampered,
+        &kit.certs(),
+        KIT_TIME,
+        &SevOptions::default(),
+        &mut store,
+    )
+    .unwrap_err();
+    assert_eq!(err, Error::TcbBelowFloor);
+    assert_eq!(err.check(), Check::TcbPolicy);
+    // The chain was verified (and remembered) before the floor was asked.
+    assert_eq!(store.asked_insert.len(), 1);
+    store.admits = true;
+    assert_eq!(
+        sev::verify(
+            &tampered,
+            &kit.certs(),
+            KIT_TIME,
+            &SevOptions::default(),
+            &mut store
+        ),
+        Err(Error::ReportSignature)
+    );
+}
+
+#[test]
+fn more_certificates_than_a_chain_has_are_refused() {
+    let kit = SevKit::milan();
+    let report = kit_report(&kit);
+    let [vcek, ask, ark] = kit.certs();
+    let mut store = Recorder::new(kit.roots());
+    let err = sev::verify(
+        &report,
+        &[vcek, ask, ark, ark],
+        KIT_TIME,
+        &SevOptions::default(),
+        &mut store,
+    )
+    .unwrap_err();
+    assert_eq!(err, Error::CertCount { count: 4 });
+    assert_eq!(err.check(), Check::Format);
+    assert!(store.asked_roots.is_empty());
 }

@@ -11,7 +11,7 @@ use crate::{Hardware, TrustTier};
 /// kind byte of a session record (aimine-registry); [`Kind::Stake`] (0) is the Public tier's
 /// stake, which has no envelope. aimine-tee's attestations are always one of the three CPU
 /// kinds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum Kind {
     /// A Public-tier stake: no hardware quote.

@@ -305,51 +305,6 @@ pub mod nvidia {
     pub fn devices(sets: &[Set]) -> Vec<Device> {
         sets.iter().filter_map(device).collect()
     }
-
-    /// Every device of an attestation-SDK evidence JSON file (`nvidia/<file>`), with its `arch`.
-    ///
-    /// # Panics
-    /// As [`crate::read_json`], and for a file not shaped like the SDK's output.
-    pub fn sdk_json(file: &str) -> Option<Vec<(String, Device)>> {
-        use base64::Engine;
-        let doc = crate::read_json(&format!("nvidia/{file}"))?;
-        let b64 = base64::engine::general_purpose::STANDARD;
-        let text = |item: &serde_json::Value, key: &str| -> String {
-            item[key]
-                .as_str()
-                .unwrap_or_else(|| panic!("{file}: no {key}"))
-                .to_string()
-        };
-        let items = doc.as_array().expect("an SDK evidence file is an array");
-        Some(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    let evidence = b64.decode(text(item, "evidence")).expect("base64 evidence");
-                    let pem = b64.decode(text(item, "certificate")).expect("base64 chain");
-                    let pem = String::from_utf8(pem).expect("PEM is text");
-                    let device = Device {
-                        name: format!("{file}[{i}]"),
-                        evidence,
-                        chain: crate::pem_chain(&pem),
-                        nonce: crate::nonce(&text(item, "nonce")),
-                    };
-                    (text(item, "arch"), device)
-                })
-                .collect(),
-        )
-    }
-
-    /// NVIDIA's device-identity root (`nvidia/roots/verifier_device_root.pem`) as DER.
-    ///
-    /// # Panics
-    /// As [`crate::read`].
-    pub fn root_der() -> Option<Vec<u8>> {
-        let pem = crate::read("nvidia/roots/verifier_device_root.pem")?;
-        let pem = String::from_utf8(pem).expect("PEM is text");
-        crate::pem_chain(&pem).into_iter().next()
-    }
 }
 
 /// The mission folder (`ComputeProvider.sol`): `AIMINE_MISSION` if set, else `mission/` beside

@@ -1,7 +1,7 @@
 //! Evidence that later quotes may leave out, supplied by anyone because its vendor signed it:
 //! Intel collateral (per FMSPC and TEE type) and AMD VCEKs (per chip and TCB).
 
-use aimine_tee::sev::verify::Endorsement;
+use super::sev::StoredEndorsements;
 use alloc::vec::Vec;
 use sha2::{Digest, Sha256};
 
@@ -108,38 +108,20 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     /// # Errors
     /// [`Error::CpuQuote`] (chain), store errors.
     pub fn submit_vcek(&mut self, vcek: &[u8]) -> Result<Word, Error> {
-        let named =
-            aimine_tee::sev::cert::AmdCert::from_der(vcek, aimine_tee::error::Role::Endorsement)?
-                .product_name()
-                .and_then(aimine_tee::sev::verify::product_of_name);
+        // Its RSA check is paid before it is decoded; its roots pair by pair, as a report's.
         self.store.meter(Work::AmdEndorsement)?;
-        let roots = self.amd_roots(named)?;
-        let endorsement = Endorsement {
-            leaf: vcek,
-            intermediate: None,
-            ark: None,
+        let now = self.env.timestamp;
+        let mut store = StoredEndorsements {
+            store: &mut *self.store,
+            read_only: false,
         };
-        let key = aimine_tee::sev::verify::verify_endorsement(
-            &endorsement,
-            aimine_tee::sev::report::SigningKey::Vcek,
-            None,
-            &roots,
-            self.env.timestamp,
-        )?;
-        let mut chip = [0u8; 64];
-        let hwid = key.hwid.as_deref().unwrap_or(&[]);
-        chip.get_mut(..hwid.len())
-            .ok_or(Error::BadParam)?
-            .copy_from_slice(hwid);
-        let chip_key = vcek_key(&chip, &key.tcb);
+        // Verified, and its chain remembered as verified.
+        let key = aimine_tee::sev::verify_vcek(vcek, now, &mut store)?;
+        let chip_key = vcek_key(&key.chip_id, &key.tcb);
         blob::store(
             self.store,
             &keys::mapping(keys::VCEK_BY_CHIP, &chip_key),
             vcek,
-        )?;
-        self.store.store(
-            &keys::mapping(keys::VCEKS, &key.cache_key(vcek)),
-            word::from_bool(true),
         )?;
         self.events.emit(Event::VcekSubmitted { chip_key });
         Ok(chip_key)
@@ -156,7 +138,7 @@ pub fn collateral_key(fmspc: &[u8; 6], tdx: bool) -> Word {
 
 /// The key of a VCEK: SHA-256 of the chip id (64 bytes; Turin's 8, zero-padded) and the TCB
 /// components it was issued for (bootloader, TEE, SNP, microcode, FMC or 0).
-pub fn vcek_key(chip_id: &[u8; 64], tcb: &aimine_tee::sev::report::TcbParts) -> Word {
+pub fn vcek_key(chip_id: &[u8; 64], tcb: &aimine_tee::sev::TcbParts) -> Word {
     let mut h = Sha256::new();
     h.update(chip_id);
     h.update([

@@ -54,7 +54,11 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             let units_param = match att.kind {
                 Kind::Tdx => Param::TdxComputeUnits,
                 Kind::Sgx => Param::SgxComputeUnits,
-                _ => Param::SevSnpComputeUnits,
+                Kind::SevSnp => Param::SevSnpComputeUnits,
+                // aimine-tee attests CPU kinds only.
+                Kind::Stake | Kind::Gpu | Kind::Composite => {
+                    return Err(Error::CpuQuote(Check::Format));
+                }
             };
             return Ok(Appraisal {
                 kind: cpu.kind(),

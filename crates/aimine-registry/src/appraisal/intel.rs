@@ -32,6 +32,10 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         now: u64,
         allow_debug: bool,
     ) -> Result<Attestation, Error> {
+        // The decoder names only TDX or SGX here; anything else is no Intel quote.
+        if !matches!(kind, Kind::Tdx | Kind::Sgx) {
+            return Err(Error::CpuQuote(Check::Format));
+        }
         let tdx = kind == Kind::Tdx;
         // dcap-qvl's work (and the collateral's decoding) is paid before any of it runs.
         self.store.meter(Work::IntelQuote)?;

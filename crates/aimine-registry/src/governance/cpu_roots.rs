@@ -2,7 +2,7 @@
 //! beside Intel's pinned SGX Root CA (a test kit's), and banned Intel advisories.
 
 use aimine_tee::AmdProduct;
-use aimine_tee::sev::roots::ProductRoots;
+use aimine_tee::sev::ProductRoots;
 use sha2::{Digest, Sha256};
 
 use crate::env::Address;

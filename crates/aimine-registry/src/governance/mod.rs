@@ -133,7 +133,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         Ok(())
     }
 
-    /// Whether a GPU is revoked.
+    /// Whether a device (a GPU or a CPU platform) is revoked.
     ///
     /// # Errors
     /// A store error.

@@ -29,14 +29,6 @@ pub struct Devices {
 }
 
 impl Devices {
-    /// A session that counts one device.
-    pub fn single(own: Word) -> Devices {
-        Devices {
-            own,
-            bound: Vec::new(),
-        }
-    }
-
     /// Every device counted, the own device first.
     pub fn iter(&self) -> impl Iterator<Item = &Word> {
         core::iter::once(&self.own).chain(self.bound.iter())

@@ -4,7 +4,7 @@
 //! Every path that starts, refreshes, settles or ends a session goes through this module and
 //! through [`Devices`], the devices a session counts: a device is counted by at most one active
 //! session, as its own device or as a bound GPU of a composite one. The module's files:
-//! - [`nonce`](crate::session_nonce): the formulas tooling follows (session nonce, ids, the
+//! - `nonce`: the formulas tooling follows (session nonce, ids, the
 //!   heartbeat message);
 //! - `record`: the stored [`Session`];
 //! - `devices`: [`Devices`], the counting rule;

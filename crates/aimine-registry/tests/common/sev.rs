@@ -46,9 +46,7 @@ pub fn sev(kit: &SevKit, chip: usize, data: [u8; 64], policy: u64) -> Vec<u8> {
         policy,
         ..ReportFields::default()
     };
-    let e = kit.endorsement_of(chip);
-    let certs = [e.leaf, e.intermediate.unwrap(), e.ark.unwrap()];
-    encode_sev_snp(&kit.report(&fields), &certs).unwrap()
+    encode_sev_snp(&kit.report(&fields), &kit.certs_of(chip)).unwrap()
 }
 
 /// Report data: the nonce, then the second half.

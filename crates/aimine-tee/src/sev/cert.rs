@@ -16,7 +16,7 @@ use crate::error::{Error, Role};
 use crate::sev::report::TcbParts;
 
 /// The largest certificate accepted, in bytes (AMD's are under 2 KiB).
-pub const MAX_CERT_LEN: usize = 4096;
+pub(crate) const MAX_CERT_LEN: usize = 4096;
 
 /// The one signature algorithm AMD uses, as its certificates encode it: RSASSA-PSS with SHA-384,
 /// MGF1-SHA-384, salt 48, trailer 1 (encoded explicitly).
@@ -55,7 +55,7 @@ const OID_HWID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.370
 
 /// A parsed AMD certificate: the fields a chain check needs, extracted once.
 #[derive(Clone, Debug)]
-pub struct AmdCert {
+pub(crate) struct AmdCert {
     role: Role,
     tbs: Vec<u8>,
     signature: Vec<u8>,
@@ -80,7 +80,7 @@ impl AmdCert {
     ///
     /// # Errors
     /// [`Error::CertMalformed`] naming what is wrong.
-    pub fn from_der(der: &[u8], role: Role) -> Result<AmdCert, Error> {
+    pub(crate) fn from_der(der: &[u8], role: Role) -> Result<AmdCert, Error> {
         if der.len() > MAX_CERT_LEN {
             return Err(malformed(role, "longer than 4096 bytes"));
         }
@@ -181,40 +181,32 @@ impl AmdCert {
         Ok(())
     }
 
-    /// The role it was parsed in.
-    pub fn role(&self) -> Role {
-        self.role
-    }
     /// The encoded issuer name.
-    pub fn issuer(&self) -> &[u8] {
+    pub(crate) fn issuer(&self) -> &[u8] {
         &self.issuer
     }
-    /// The encoded subject name.
-    pub fn subject(&self) -> &[u8] {
-        &self.subject
-    }
     /// The subject's common name (`ARK-Milan`, `SEV-Milan`, `SEV-VCEK`, `SEV-VLEK`, …).
-    pub fn common_name(&self) -> &[u8] {
+    pub(crate) fn common_name(&self) -> &[u8] {
         &self.common_name
     }
     /// notBefore and notAfter, Unix seconds.
-    pub fn validity(&self) -> (u64, u64) {
+    pub(crate) fn validity(&self) -> (u64, u64) {
         (self.not_before, self.not_after)
     }
     /// The encoded SubjectPublicKeyInfo (AMD pins roots by it).
-    pub fn spki(&self) -> &[u8] {
+    pub(crate) fn spki(&self) -> &[u8] {
         &self.spki
     }
     /// The VCEK's productName extension (`Milan-B0`, `Turin`, …).
-    pub fn product_name(&self) -> Option<&[u8]> {
+    pub(crate) fn product_name(&self) -> Option<&[u8]> {
         self.product_name.as_deref()
     }
     /// The VCEK's TCB extensions, when all four mandatory ones are present.
-    pub fn tcb(&self) -> Option<TcbParts> {
+    pub(crate) fn tcb(&self) -> Option<TcbParts> {
         self.tcb
     }
     /// The VCEK's hwID extension (64 bytes; 8 on Turin).
-    pub fn hwid(&self) -> Option<&[u8]> {
+    pub(crate) fn hwid(&self) -> Option<&[u8]> {
         self.hwid.as_deref()
     }
 
@@ -222,7 +214,7 @@ impl AmdCert {
     ///
     /// # Errors
     /// [`Error::CertTime`].
-    pub fn check_time(&self, time: u64) -> Result<(), Error> {
+    pub(crate) fn check_time(&self, time: u64) -> Result<(), Error> {
         if time < self.not_before || time > self.not_after {
             return Err(Error::CertTime {
                 role: self.role,
@@ -238,7 +230,7 @@ impl AmdCert {
     /// # Errors
     /// [`Error::IssuerMismatch`], or [`Error::CertSignature`] (also when the issuer's key is not
     /// RSA).
-    pub fn check_signed_by(&self, issuer: &RsaIssuer) -> Result<(), Error> {
+    pub(crate) fn check_signed_by(&self, issuer: &RsaIssuer) -> Result<(), Error> {
         // The signature first: a certificate from another product fails as "not signed by".
         let signature = rsa::pss::Signature::try_from(self.signature.as_slice())
             .map_err(|_| Error::CertSignature { role: self.role })?;
@@ -256,7 +248,7 @@ impl AmdCert {
     ///
     /// # Errors
     /// [`Error::CertMalformed`] when the key is not RSA.
-    pub fn as_issuer(&self) -> Result<RsaIssuer, Error> {
+    pub(crate) fn as_issuer(&self) -> Result<RsaIssuer, Error> {
         let key = RsaPublicKey::from_public_key_der(&self.spki)
             .map_err(|_| malformed(self.role, "key is not RSA"))?;
         Ok(RsaIssuer {
@@ -269,7 +261,7 @@ impl AmdCert {
     ///
     /// # Errors
     /// [`Error::CertMalformed`] when the key is not an EC P-384 key.
-    pub fn p384_key(&self) -> Result<p384::ecdsa::VerifyingKey, Error> {
+    pub(crate) fn p384_key(&self) -> Result<p384::ecdsa::VerifyingKey, Error> {
         use p384::pkcs8::DecodePublicKey as _;
         p384::ecdsa::VerifyingKey::from_public_key_der(&self.spki)
             .map_err(|_| malformed(self.role, "key is not EC P-384"))
@@ -278,14 +270,14 @@ impl AmdCert {
 
 /// An issuer ready to verify: its subject name and RSA-PSS key, decoded once.
 #[derive(Clone, Debug)]
-pub struct RsaIssuer {
+pub(crate) struct RsaIssuer {
     subject: Vec<u8>,
     key: rsa::pss::VerifyingKey<Sha384>,
 }
 
 impl RsaIssuer {
     /// The issuer's encoded subject name.
-    pub fn subject(&self) -> &[u8] {
+    pub(crate) fn subject(&self) -> &[u8] {
         &self.subject
     }
 }

@@ -8,15 +8,13 @@ pub const REPORT_LEN: usize = 0x4A0;
 /// The end of the signed region: the signature covers bytes `0x000..0x2A0`.
 pub const SIGNED_LEN: usize = 0x2A0;
 /// The oldest report version accepted (version 2 is the first with a stable layout).
-pub const MIN_VERSION: u32 = 2;
+const MIN_VERSION: u32 = 2;
 /// The newest report version whose layout this reader knows.
-pub const MAX_VERSION: u32 = 5;
+const MAX_VERSION: u32 = 5;
 /// SIGNATURE_ALGO value for ECDSA P-384 with SHA-384, the only one defined.
-pub const ECDSA_P384_SHA384: u32 = 1;
+const ECDSA_P384_SHA384: u32 = 1;
 /// Guest policy bit: the guest may be debugged (its memory is readable by the host).
 pub const POLICY_DEBUG: u64 = 1 << 19;
-/// Guest policy bit 17 is reserved and must be set.
-pub const POLICY_RESERVED_ONE: u64 = 1 << 17;
 
 /// Which key signed the report (the KEY_INFO field's SIGNING_KEY bits).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

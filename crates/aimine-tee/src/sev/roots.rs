@@ -13,17 +13,17 @@ use crate::error::{Error, Role};
 use crate::sev::cert::{AmdCert, RsaIssuer};
 
 /// AMD's Milan ARK (`ARK-Milan`), DER.
-pub const MILAN_ARK: &[u8] = include_bytes!("../../roots/amd/milan_ark.der");
+const MILAN_ARK: &[u8] = include_bytes!("../../roots/amd/milan_ark.der");
 /// AMD's Milan ASK (`SEV-Milan`), DER.
-pub const MILAN_ASK: &[u8] = include_bytes!("../../roots/amd/milan_ask.der");
+const MILAN_ASK: &[u8] = include_bytes!("../../roots/amd/milan_ask.der");
 /// AMD's Genoa ARK (`ARK-Genoa`), DER.
-pub const GENOA_ARK: &[u8] = include_bytes!("../../roots/amd/genoa_ark.der");
+const GENOA_ARK: &[u8] = include_bytes!("../../roots/amd/genoa_ark.der");
 /// AMD's Genoa ASK (`SEV-Genoa`), DER.
-pub const GENOA_ASK: &[u8] = include_bytes!("../../roots/amd/genoa_ask.der");
+const GENOA_ASK: &[u8] = include_bytes!("../../roots/amd/genoa_ask.der");
 /// AMD's Turin ARK (`ARK-Turin`), DER.
-pub const TURIN_ARK: &[u8] = include_bytes!("../../roots/amd/turin_ark.der");
+const TURIN_ARK: &[u8] = include_bytes!("../../roots/amd/turin_ark.der");
 /// AMD's Turin ASK (`SEV-Turin`), DER.
-pub const TURIN_ASK: &[u8] = include_bytes!("../../roots/amd/turin_ask.der");
+const TURIN_ASK: &[u8] = include_bytes!("../../roots/amd/turin_ask.der");
 
 /// The pinned ARK and ASK DER of a product.
 pub const fn pinned_ders(product: AmdProduct) -> (&'static [u8], &'static [u8]) {
@@ -74,19 +74,19 @@ impl ProductRoots {
     }
 
     /// The ARK.
-    pub fn ark(&self) -> &AmdCert {
+    pub(crate) fn ark(&self) -> &AmdCert {
         &self.ark
     }
     /// The ASK.
-    pub fn ask(&self) -> &AmdCert {
+    pub(crate) fn ask(&self) -> &AmdCert {
         &self.ask
     }
     /// The ARK as an issuer (of the ASK and ASVKs).
-    pub fn ark_issuer(&self) -> &RsaIssuer {
+    pub(crate) fn ark_issuer(&self) -> &RsaIssuer {
         &self.ark_issuer
     }
     /// The ASK as an issuer (of VCEKs).
-    pub fn ask_issuer(&self) -> &RsaIssuer {
+    pub(crate) fn ask_issuer(&self) -> &RsaIssuer {
         &self.ask_issuer
     }
 }
@@ -116,23 +116,80 @@ impl AmdRoots {
         AmdRoots { products }
     }
 
+    /// The roots of `product` only, or all of them for `None`.
+    pub(crate) fn only(&self, product: Option<AmdProduct>) -> AmdRoots {
+        AmdRoots {
+            products: self
+                .products
+                .iter()
+                .filter(|p| product.is_none_or(|o| o == p.product))
+                .cloned()
+                .collect(),
+        }
+    }
+
     /// The trusted products.
-    pub fn products(&self) -> &[ProductRoots] {
+    #[cfg(test)]
+    pub(crate) fn products(&self) -> &[ProductRoots] {
         &self.products
     }
 
     /// The roots of `product`, if trusted.
-    pub fn get(&self, product: AmdProduct) -> Option<&ProductRoots> {
+    pub(crate) fn get(&self, product: AmdProduct) -> Option<&ProductRoots> {
         self.products.iter().find(|p| p.product == product)
     }
 
     /// The product whose ASK has this public key.
-    pub fn by_ask_key(&self, spki: &[u8]) -> Option<&ProductRoots> {
+    pub(crate) fn by_ask_key(&self, spki: &[u8]) -> Option<&ProductRoots> {
         self.products.iter().find(|p| p.ask.spki() == spki)
     }
 
     /// The product whose ARK has this public key.
-    pub fn by_ark_key(&self, spki: &[u8]) -> Option<&ProductRoots> {
+    pub(crate) fn by_ark_key(&self, spki: &[u8]) -> Option<&ProductRoots> {
         self.products.iter().find(|p| p.ark.spki() == spki)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+
+    #[test]
+    fn pinned_roots_are_amds_and_self_consistent() {
+        let roots = AmdRoots::pinned().unwrap();
+        assert_eq!(roots.products().len(), 3);
+        for p in roots.products() {
+            // Each ASK is signed by its ARK, each ARK by itself: checked here once, not per
+            // report.
+            p.check_signatures().unwrap();
+            let name = p.product.name();
+            assert_eq!(
+                p.ark().common_name(),
+                alloc::format!("ARK-{name}").as_bytes()
+            );
+            assert_eq!(
+                p.ask().common_name(),
+                alloc::format!("SEV-{name}").as_bytes()
+            );
+        }
+        // Another product's ARK does not sign this ASK.
+        let milan = roots.get(AmdProduct::Milan).unwrap();
+        let turin = roots.get(AmdProduct::Turin).unwrap();
+        assert_eq!(
+            milan.ask().check_signed_by(turin.ark_issuer()),
+            Err(Error::CertSignature { role: Role::Ask })
+        );
+    }
+
+    #[test]
+    fn only_keeps_the_product_asked_for() {
+        let roots = AmdRoots::pinned().unwrap();
+        let turin = roots.only(Some(AmdProduct::Turin));
+        assert_eq!(turin.products().len(), 1);
+        assert!(turin.get(AmdProduct::Turin).is_some());
+        assert!(turin.get(AmdProduct::Milan).is_none());
+        assert_eq!(roots.only(None).products().len(), 3);
     }
 }

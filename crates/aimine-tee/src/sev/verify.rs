@@ -1,5 +1,7 @@
 //! Verifying an SEV-SNP report: the endorsement chain to a pinned product, the report's
-//! signature, the TCB and hardware id the endorsement binds, and the guest policy.
+//! signature, the TCB and hardware id the endorsement binds, and the guest policy — in one call,
+//! [`verify`], that asks its caller (an [`EndorsementStore`]) for what it keeps: trusted roots,
+//! stored VCEKs, chains verified before, a TCB floor. [`verify_vcek`] checks a VCEK alone.
 
 use alloc::vec::Vec;
 
@@ -9,9 +11,12 @@ use sha2::{Digest, Sha256};
 
 use crate::attestation::{AmdProduct, Attestation, Kind, Measurements, Product, Tcb, TcbStatus};
 use crate::error::{Error, Role, TcbComponent};
-use crate::sev::cert::AmdCert;
+use crate::sev::cert::{AmdCert, RsaIssuer};
 use crate::sev::report::{Report, SigningKey, TcbParts};
-use crate::sev::roots::{AmdRoots, ProductRoots};
+use crate::sev::roots::AmdRoots;
+
+/// The most certificates a report may come with: its VCEK or VLEK, the ASK or ASVK, the ARK.
+pub const MAX_CERTS: usize = 3;
 
 /// What the verifier accepts of a guest.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -24,20 +29,119 @@ pub struct SevOptions {
     pub max_vmpl: u32,
 }
 
-/// The certificates that endorse a report: the VCEK (or VLEK), and optionally the intermediate
-/// (ASK, or the ASVK a VLEK needs) and the ARK as AMD's KDS serves them.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Endorsement<'a> {
-    /// The VCEK or VLEK, DER.
-    pub leaf: &'a [u8],
-    /// The ASK (for a VCEK; optional, the pinned one is used) or ASVK (for a VLEK; required).
-    pub intermediate: Option<&'a [u8]>,
-    /// The ARK (optional; it must be a pinned one).
-    pub ark: Option<&'a [u8]>,
+/// An [`EndorsementStore`] could not read or write (a metered store out of gas, a failed
+/// database). The verification then fails with [`Error::Store`]: a store that cannot answer is
+/// never taken for one that knows the chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoreError;
+
+impl From<StoreError> for Error {
+    fn from(_: StoreError) -> Error {
+        Error::Store
+    }
+}
+
+/// What [`verify`] and [`verify_vcek`] ask of their caller, each at most once per call: the
+/// trusted roots, once the product is known; a stored endorsement, for a report that carries
+/// none; the cache of chains verified before; a TCB floor. Every method takes `&mut self`, so a
+/// store backed by metered state (EVM storage) can charge for what it is asked.
+///
+/// The cache has the shape of aimine-nvtrust's `LinkStore`. Its key is SHA-256 of the leaf's DER
+/// and of SHA-256 of what the leaf chained to (the product's ARK key, then the pinned ASK's key,
+/// or the whole certificate of an ASK or ASVK the report carries): an entry speaks for one leaf
+/// under one root only, so once that root is no longer trusted the leaf is checked (and refused)
+/// again. It is asked for before the chain's RSA signatures are checked, and remembered after
+/// they verify.
+pub trait EndorsementStore {
+    /// Whether the chain under this cache key verified before: then its RSA signatures are not
+    /// checked again (everything else is). Asked only once the chain's names, validity and
+    /// extensions passed, just before its signatures would be checked, so a metered store can
+    /// charge for that check when it answers `false`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store cannot answer: the verification fails with
+    /// [`Error::Store`], never skipping the check.
+    fn contains(&mut self, key: &[u8; 32]) -> Result<bool, StoreError>;
+
+    /// Remembers a chain whose signatures just verified (a read-only store may ignore it).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store cannot write; the verification fails with it.
+    fn insert(&mut self, key: [u8; 32]) -> Result<(), StoreError>;
+
+    /// The trusted roots of `product`, or of every product when `None` (neither the leaf's
+    /// productName nor the report's CPUID names one). Asked once, after the leaf is decoded.
+    ///
+    /// # Errors
+    /// [`Error::Store`] when the store cannot answer, or the error of a root that does not
+    /// decode; the verification fails with it.
+    fn roots(&mut self, product: Option<AmdProduct>) -> Result<AmdRoots, Error>;
+
+    /// The endorsement (VCEK DER) kept for this chip and reported TCB, asked only for a report
+    /// that carries no certificate. `None` when there is none (the default): the verification
+    /// fails with [`Error::EndorsementMissing`].
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store cannot answer.
+    fn stored_endorsement(
+        &mut self,
+        chip_id: &[u8; 64],
+        tcb: &TcbParts,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let _ = (chip_id, tcb);
+        Ok(None)
+    }
+
+    /// Whether policy admits a guest of `product` at reported TCB `tcb` (a floor per product).
+    /// Asked once the chain verified, before the report's signature is checked; `false` fails
+    /// the verification with [`Error::TcbBelowFloor`]. The default admits every TCB.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store cannot answer.
+    fn admits(&mut self, product: AmdProduct, tcb: &TcbParts) -> Result<bool, StoreError> {
+        let _ = (product, tcb);
+        Ok(true)
+    }
+}
+
+/// Fixed roots and a cache in memory: no stored endorsements, no TCB floor. What an off-chain
+/// verifier needs: the first report of a chain checks its signatures, later ones under the same
+/// store skip them.
+#[derive(Clone, Debug)]
+pub struct FixedRoots<'r> {
+    roots: &'r AmdRoots,
+    known: Vec<[u8; 32]>,
+}
+
+impl<'r> FixedRoots<'r> {
+    /// Trusts `roots`, with an empty cache.
+    pub fn new(roots: &'r AmdRoots) -> FixedRoots<'r> {
+        FixedRoots {
+            roots,
+            known: Vec::new(),
+        }
+    }
+}
+
+impl EndorsementStore for FixedRoots<'_> {
+    fn contains(&mut self, key: &[u8; 32]) -> Result<bool, StoreError> {
+        Ok(self.known.contains(key))
+    }
+
+    fn insert(&mut self, key: [u8; 32]) -> Result<(), StoreError> {
+        if !self.known.contains(&key) {
+            self.known.push(key);
+        }
+        Ok(())
+    }
+
+    fn roots(&mut self, product: Option<AmdProduct>) -> Result<AmdRoots, Error> {
+        Ok(self.roots.only(product))
+    }
 }
 
 /// The product a CPUID family and model belong to (report version 3 and later).
-pub fn product_of_cpuid(family: u8, model: u8) -> Option<AmdProduct> {
+fn product_of_cpuid(family: u8, model: u8) -> Option<AmdProduct> {
     match (family, model) {
         (0x19, 0x00..=0x0F) => Some(AmdProduct::Milan),
         (0x19, 0x10..=0x1F | 0xA0..=0xAF) => Some(AmdProduct::Genoa),
@@ -47,40 +151,39 @@ pub fn product_of_cpuid(family: u8, model: u8) -> Option<AmdProduct> {
 }
 
 /// The product a VCEK's productName extension names (`Milan-B0` → Milan).
-pub fn product_of_name(name: &[u8]) -> Option<AmdProduct> {
+fn product_of_name(name: &[u8]) -> Option<AmdProduct> {
     AmdProduct::ALL
         .into_iter()
         .find(|p| name.starts_with(p.name().as_bytes()))
 }
 
-/// A verified endorsement key, with what its certificate binds. Cache it per chip and TCB: a
-/// warm verification then costs only the report's ECDSA check ([`verify_with_key`]).
+/// A verified endorsement key, with what its certificate binds.
 #[derive(Clone, Debug)]
-pub struct EndorsedKey {
+pub(crate) struct EndorsedKey {
     /// The product whose roots endorsed it.
-    pub product: AmdProduct,
+    pub(crate) product: AmdProduct,
     /// VCEK or VLEK.
-    pub kind: SigningKey,
+    pub(crate) kind: SigningKey,
     /// The ECDSA P-384 key.
-    pub key: p384::ecdsa::VerifyingKey,
+    pub(crate) key: p384::ecdsa::VerifyingKey,
     /// The TCB the certificate was issued for.
-    pub tcb: TcbParts,
+    pub(crate) tcb: TcbParts,
     /// The hardware id (VCEK only).
-    pub hwid: Option<Vec<u8>>,
+    pub(crate) hwid: Option<Vec<u8>>,
     /// The end of the chain's validity (Unix seconds).
-    pub valid_until: u64,
+    pub(crate) valid_until: u64,
     /// SHA-256 of what the leaf was checked under: the product's ARK key, then the issuer — the
     /// pinned ASK's key, or the whole certificate of an ASK or ASVK the endorsement carries. Two
     /// chains ending in different roots never share it, even where the roots' names are equal
     /// (a test kit's roots mimic AMD's), nor do two certificates of one intermediate key.
-    pub chain: [u8; 32],
+    pub(crate) chain: [u8; 32],
 }
 
 impl EndorsedKey {
     /// The key under which a chain caches this endorsement as verified: SHA-256 of the leaf's
     /// DER and [`EndorsedKey::chain`]. A cached entry then speaks for one leaf under one root
     /// only: once that root is no longer trusted, the leaf is checked (and refused) again.
-    pub fn cache_key(&self, leaf_der: &[u8]) -> [u8; 32] {
+    pub(crate) fn cache_key(&self, leaf_der: &[u8]) -> [u8; 32] {
         let mut h = Sha256::new();
         h.update(leaf_der);
         h.update(self.chain);
@@ -88,46 +191,41 @@ impl EndorsedKey {
     }
 }
 
-/// Verifies an endorsement chain at `time` and returns the key it endorses, for a report signed
-/// by `kind`. `hint` names the product when the chain does not (a report's CPUID).
-///
-/// # Errors
-/// A [`Check::Chain`](crate::Check::Chain) error.
-pub fn verify_endorsement(
-    endorsement: &Endorsement<'_>,
-    kind: SigningKey,
-    hint: Option<AmdProduct>,
-    roots: &AmdRoots,
-    time: u64,
-) -> Result<EndorsedKey, Error> {
-    endorse(endorsement, kind, hint, roots, time, true)
+/// A chain whose every check but its RSA signatures passed: the key it endorses, and the
+/// signatures left to check should the cache not know it.
+struct Chain<'r> {
+    key: EndorsedKey,
+    /// An intermediate the endorsement carries other than the pinned ASK (one AMD re-issued, or
+    /// a VLEK's ASVK): signed by the product's ARK.
+    intermediate: Option<AmdCert>,
+    /// The product's ARK, as the intermediate's issuer.
+    ark_issuer: &'r RsaIssuer,
+    /// The leaf's issuer: the pinned ASK, or the intermediate.
+    issuer: RsaIssuer,
 }
 
-/// [`verify_endorsement`] for a leaf whose chain the caller verified before (a chain caches the
-/// SHA-256 of verified VCEK DER): every check but the RSA signatures, which are what a cache
-/// saves — names, product, validity at `time`, extensions and key are still read and checked.
-///
-/// # Errors
-/// As [`verify_endorsement`], less the signature failures.
-pub fn verify_known_endorsement(
-    endorsement: &Endorsement<'_>,
-    kind: SigningKey,
-    hint: Option<AmdProduct>,
-    roots: &AmdRoots,
-    time: u64,
-) -> Result<EndorsedKey, Error> {
-    endorse(endorsement, kind, hint, roots, time, false)
+impl Chain<'_> {
+    /// The RSASSA-PSS signatures: the intermediate's under the ARK, then the leaf's.
+    fn check_signatures(&self, leaf: &AmdCert) -> Result<(), Error> {
+        if let Some(intermediate) = &self.intermediate {
+            intermediate.check_signed_by(self.ark_issuer)?;
+        }
+        leaf.check_signed_by(&self.issuer)
+    }
 }
 
-fn endorse(
-    endorsement: &Endorsement<'_>,
+/// Every check of the chain from `leaf` (the certificate a report signed by `kind` needs) to a
+/// product of `roots` but the RSA signatures: names, product, validity at `time`, extensions and
+/// key. `hint` names the product when the chain does not (a report's CPUID).
+fn read_chain<'r>(
+    leaf: &AmdCert,
+    intermediate_der: Option<&[u8]>,
+    ark_der: Option<&[u8]>,
     kind: SigningKey,
     hint: Option<AmdProduct>,
-    roots: &AmdRoots,
+    roots: &'r AmdRoots,
     time: u64,
-    check_signatures: bool,
-) -> Result<EndorsedKey, Error> {
-    let leaf = AmdCert::from_der(endorsement.leaf, Role::Endorsement)?;
+) -> Result<Chain<'r>, Error> {
     let expected_cn: &[u8] = match kind {
         SigningKey::Vcek => b"SEV-VCEK",
         SigningKey::Vlek => b"SEV-VLEK",
@@ -137,11 +235,10 @@ fn endorse(
     }
     let named = leaf.product_name().and_then(product_of_name);
     // The product: by the ARK or intermediate given (compared by key), else by name or CPUID.
-    let given_ark = endorsement
-        .ark
+    let given_ark = ark_der
         .map(|der| AmdCert::from_der(der, Role::Ark))
         .transpose()?;
-    let mut product: Option<&ProductRoots> = match &given_ark {
+    let mut product = match &given_ark {
         Some(ark) => Some(roots.by_ark_key(ark.spki()).ok_or(Error::UnknownProduct)?),
         None => None,
     };
@@ -149,8 +246,7 @@ fn endorse(
         SigningKey::Vcek => Role::Ask,
         SigningKey::Vlek => Role::Asvk,
     };
-    let intermediate = endorsement
-        .intermediate
+    let intermediate = intermediate_der
         .map(|der| AmdCert::from_der(der, intermediate_role))
         .transpose()?;
     if let (None, Some(ask), SigningKey::Vcek) = (product, &intermediate, kind) {
@@ -166,33 +262,27 @@ fn endorse(
     let mut valid_until = leaf.validity().1;
     let mut chain = Sha256::new();
     chain.update(product.ark().spki());
-    let issuer = match (kind, intermediate) {
+    let (issuer, intermediate) = match (kind, intermediate) {
         (SigningKey::Vcek, Some(ask)) if ask.spki() != product.ask().spki() => {
             // An ASK other than the pinned one (AMD re-issued it): it must chain to the ARK.
-            if check_signatures {
-                ask.check_signed_by(product.ark_issuer())?;
-            }
             ask.check_time(time)?;
             valid_until = valid_until.min(ask.validity().1);
             // The certificate itself, not only its key: a cached entry then vouches for this
             // ASK's validity too, not for another certificate of the same key.
-            chain.update(endorsement.intermediate.unwrap_or_default());
-            ask.as_issuer()?
+            chain.update(intermediate_der.unwrap_or_default());
+            (ask.as_issuer()?, Some(ask))
         }
         (SigningKey::Vcek, _) => {
             product.ask().check_time(time)?;
             valid_until = valid_until.min(product.ask().validity().1);
             chain.update(product.ask().spki());
-            product.ask_issuer().clone()
+            (product.ask_issuer().clone(), None)
         }
         (SigningKey::Vlek, Some(asvk)) => {
-            if check_signatures {
-                asvk.check_signed_by(product.ark_issuer())?;
-            }
             asvk.check_time(time)?;
             valid_until = valid_until.min(asvk.validity().1);
-            chain.update(endorsement.intermediate.unwrap_or_default());
-            asvk.as_issuer()?
+            chain.update(intermediate_der.unwrap_or_default());
+            (asvk.as_issuer()?, Some(asvk))
         }
         (SigningKey::Vlek, None) => {
             return Err(Error::CertMalformed {
@@ -201,9 +291,7 @@ fn endorse(
             });
         }
     };
-    if check_signatures {
-        leaf.check_signed_by(&issuer)?;
-    } else if leaf.issuer() != issuer.subject() {
+    if leaf.issuer() != issuer.subject() {
         return Err(Error::IssuerMismatch {
             role: Role::Endorsement,
         });
@@ -233,47 +321,145 @@ fn endorse(
         ),
         SigningKey::Vlek => None,
     };
-    Ok(EndorsedKey {
-        product: product.product,
-        kind,
-        key: leaf.p384_key()?,
-        tcb,
-        hwid,
-        valid_until,
-        chain: chain.finalize().into(),
+    Ok(Chain {
+        key: EndorsedKey {
+            product: product.product,
+            kind,
+            key: leaf.p384_key()?,
+            tcb,
+            hwid,
+            valid_until,
+            chain: chain.finalize().into(),
+        },
+        intermediate,
+        ark_issuer: product.ark_issuer(),
+        issuer,
     })
 }
 
-/// Verifies an SEV-SNP report with its endorsement at `time` (Unix seconds, from the block).
+/// Verifies an SEV-SNP report at `time` (Unix seconds, from the block) with the certificates it
+/// comes with — none, or its VCEK or VLEK, then optionally the ASK (a VLEK's ASVK, required
+/// for a VLEK) and the ARK as AMD's KDS serves them — and returns what it attests.
+///
+/// In order: the report's format; the leaf (the first certificate, else the one `store` keeps
+/// for the report's chip id and reported TCB); the roots `store` trusts for the product the leaf
+/// names (productName), else the report's CPUID names, else every product; every check of the
+/// chain but its RSA signatures; the signatures, unless `store` knows the chain's cache key
+/// (then remembered); the TCB floor `store` sets for the product; the report's ECDSA P-384
+/// signature under the leaf's key; the report's TCB and chip id against the leaf's; the guest
+/// policy (`options`). The report and the leaf are each decoded once.
 ///
 /// # Errors
-/// The first failed check: format, chain, signature, TCB, guest policy.
-pub fn verify_report(
+/// The first failed check: format (also more than [`MAX_CERTS`] certificates), chain,
+/// signature, TCB, guest policy; [`Error::EndorsementMissing`] when no leaf is carried nor
+/// stored; [`Error::TcbBelowFloor`]; [`Error::Store`] when `store` cannot answer.
+pub fn verify(
     report: &[u8],
-    endorsement: &Endorsement<'_>,
-    roots: &AmdRoots,
+    certs: &[&[u8]],
     time: u64,
     options: &SevOptions,
+    store: &mut (impl EndorsementStore + ?Sized),
 ) -> Result<Attestation, Error> {
     let parsed = Report::parse(report)?;
     let kind = parsed.signing_key()?;
     let hint = parsed.cpuid().and_then(|(f, m, _)| product_of_cpuid(f, m));
-    let key = verify_endorsement(endorsement, kind, hint, roots, time)?;
-    verify_with_key(report, &key, options)
+    if certs.len() > MAX_CERTS {
+        return Err(Error::CertCount { count: certs.len() });
+    }
+    // No certificate carried: the one kept for this chip and TCB.
+    let stored;
+    let leaf_der = match certs.first() {
+        Some(leaf) => *leaf,
+        None => {
+            let turin = hint.is_some_and(AmdProduct::turin_layout);
+            let parts = parsed.reported_tcb().parts(turin);
+            stored = store
+                .stored_endorsement(&parsed.chip_id(), &parts)?
+                .ok_or(Error::EndorsementMissing)?;
+            stored.as_slice()
+        }
+    };
+    let leaf = AmdCert::from_der(leaf_der, Role::Endorsement)?;
+    let roots = store.roots(leaf.product_name().and_then(product_of_name).or(hint))?;
+    let chain = read_chain(
+        &leaf,
+        certs.get(1).copied(),
+        certs.get(2).copied(),
+        kind,
+        hint,
+        &roots,
+        time,
+    )?;
+    // The cache speaks for this leaf under this root only.
+    let cache_key = chain.key.cache_key(leaf_der);
+    if !store.contains(&cache_key)? {
+        chain.check_signatures(&leaf)?;
+        store.insert(cache_key)?;
+    }
+    let key = chain.key;
+    let reported = parsed.reported_tcb().parts(key.product.turin_layout());
+    if !store.admits(key.product, &reported)? {
+        return Err(Error::TcbBelowFloor);
+    }
+    check_report(&parsed, &key, options)
 }
 
-/// Verifies an SEV-SNP report under an already verified endorsement key (a cached VCEK). The
-/// key's validity was checked when it was endorsed; callers caching keys must re-endorse after
-/// [`EndorsedKey::valid_until`].
+/// A VCEK verified alone: what it binds, for a chain that keeps VCEKs so reports may carry none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifiedVcek {
+    /// The product whose roots endorsed it.
+    pub product: AmdProduct,
+    /// Its hardware id as a report's CHIP_ID: 64 bytes (Turin's 8, zero-padded).
+    pub chip_id: [u8; 64],
+    /// The TCB it was issued for.
+    pub tcb: TcbParts,
+    /// The end of its chain's validity (Unix seconds).
+    pub valid_until: u64,
+}
+
+/// Verifies a VCEK (DER) alone at `time`, under the pinned ASK of the product it names (the
+/// roots `store` trusts for that product, or for every product when it names none), always
+/// checking its RSA signature; its chain's cache key is then remembered in `store`, so a report
+/// it signs later skips the check. The VCEK is decoded once.
 ///
 /// # Errors
-/// The first failed check: format, product, signature, TCB, guest policy.
-pub fn verify_with_key(
-    report: &[u8],
+/// A [`Check::Chain`](crate::Check::Chain) error, or [`Error::Store`] when `store` cannot
+/// answer.
+pub fn verify_vcek(
+    vcek: &[u8],
+    time: u64,
+    store: &mut (impl EndorsementStore + ?Sized),
+) -> Result<VerifiedVcek, Error> {
+    let leaf = AmdCert::from_der(vcek, Role::Endorsement)?;
+    let roots = store.roots(leaf.product_name().and_then(product_of_name))?;
+    let chain = read_chain(&leaf, None, None, SigningKey::Vcek, None, &roots, time)?;
+    chain.check_signatures(&leaf)?;
+    store.insert(chain.key.cache_key(vcek))?;
+    let key = chain.key;
+    let mut chip_id = [0u8; 64];
+    let hwid = key.hwid.as_deref().unwrap_or_default();
+    chip_id
+        .get_mut(..hwid.len())
+        .ok_or(Error::CertMalformed {
+            role: Role::Endorsement,
+            what: "hwID extension is longer than a chip id",
+        })?
+        .copy_from_slice(hwid);
+    Ok(VerifiedVcek {
+        product: key.product,
+        chip_id,
+        tcb: key.tcb,
+        valid_until: key.valid_until,
+    })
+}
+
+/// The report's own checks under an endorsed key: its signature, then its TCB and chip id
+/// against the key's certificate, then the guest policy.
+fn check_report(
+    parsed: &Report<'_>,
     key: &EndorsedKey,
     options: &SevOptions,
 ) -> Result<Attestation, Error> {
-    let parsed = Report::parse(report)?;
     if parsed.signing_key()? != key.kind {
         return Err(Error::EndorsementKind);
     }

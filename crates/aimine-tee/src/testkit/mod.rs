@@ -19,9 +19,7 @@ use p384::ecdsa::{Signature, SigningKey};
 use p384::pkcs8::DecodePrivateKey;
 
 use crate::attestation::AmdProduct;
-use crate::sev::report::{REPORT_LEN, SIGNED_LEN};
-use crate::sev::roots::{AmdRoots, ProductRoots};
-use crate::sev::verify::Endorsement;
+use crate::sev::{AmdRoots, ProductRoots, REPORT_LEN, SIGNED_LEN};
 
 /// A time inside every test-kit certificate's validity (2027-01-15).
 pub const KIT_TIME: u64 = 1_800_000_000;
@@ -115,18 +113,14 @@ impl SevKit {
         VCEKS.get(chip).copied().unwrap_or(VCEKS[0])
     }
 
-    /// The endorsement of chip 0, with the full chain.
-    pub fn endorsement(&self) -> Endorsement<'static> {
-        self.endorsement_of(0)
+    /// The certificates of chip 0: its VCEK, the ASK, the ARK (what a report comes with).
+    pub fn certs(&self) -> [&'static [u8]; 3] {
+        self.certs_of(0)
     }
 
-    /// The endorsement of chip `chip`, with the full chain.
-    pub fn endorsement_of(&self, chip: usize) -> Endorsement<'static> {
-        Endorsement {
-            leaf: self.vcek(chip),
-            intermediate: Some(ASK),
-            ark: Some(ARK),
-        }
+    /// The certificates of chip `chip`: its VCEK, the ASK, the ARK.
+    pub fn certs_of(&self, chip: usize) -> [&'static [u8]; 3] {
+        [self.vcek(chip), ASK, ARK]
     }
 
     /// A report with `fields`, signed by chip `fields.chip`'s VCEK.
