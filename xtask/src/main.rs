@@ -103,6 +103,7 @@ fn ci() -> Result {
 
 /// The library crates, which must build without std.
 const LIBRARY_CRATES: &[&str] = &[
+    "aimine-time",
     "aimine-mldsa",
     "aimine-nvtrust",
     "aimine-tee",

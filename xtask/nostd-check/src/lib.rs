@@ -15,6 +15,7 @@ pub use aimine_nvtrust as nvtrust;
 pub use aimine_registry as registry;
 pub use aimine_tee as tee;
 pub use aimine_tiers as tiers;
+pub use aimine_time as time;
 #[cfg(feature = "std-canary")]
 pub use hex as canary;
 
