@@ -967,11 +967,7 @@ fn intel_envelope(name: &str) -> Option<Vec<u8>> {
     let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).ok()?).ok()?;
     let col = aimine_envelope::IntelCollateral::from_dcap(&c);
     aimine_envelope::encode_intel(
-        if name.starts_with("tdx") {
-            aimine_envelope::Kind::Tdx
-        } else {
-            aimine_envelope::Kind::Sgx
-        },
+        aimine_envelope::Kind::intel(name.starts_with("tdx")),
         &quote,
         Some(&col),
     )

@@ -103,11 +103,7 @@ fn envelope_seeds() -> Vec<Vec<u8>> {
         let col = intel_collateral(name).and_then(|c| {
             let fields = aimine_envelope::decode_collateral(&c).ok()?;
             aimine_envelope::encode_intel(
-                if name.starts_with("tdx") {
-                    aimine_envelope::Kind::Tdx
-                } else {
-                    aimine_envelope::Kind::Sgx
-                },
+                aimine_envelope::Kind::intel(name.starts_with("tdx")),
                 &quote,
                 Some(&fields),
             )

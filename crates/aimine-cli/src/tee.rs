@@ -300,11 +300,7 @@ pub fn cpu_envelope(a: &crate::args::BuildArgs) -> Result<Option<Vec<u8>>, CliEr
             .as_ref()
             .map(aimine_envelope::IntelCollateral::from_dcap);
         let env = aimine_envelope::encode_intel(
-            if tdx {
-                aimine_envelope::Kind::Tdx
-            } else {
-                aimine_envelope::Kind::Sgx
-            },
+            aimine_envelope::Kind::intel(tdx),
             &quote,
             fields.as_ref(),
         )

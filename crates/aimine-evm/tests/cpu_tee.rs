@@ -199,18 +199,7 @@ fn intel(name: &str) -> Option<Vec<u8>> {
     let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
     let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).unwrap()).unwrap();
     let col = IntelCollateral::from_dcap(&c);
-    Some(
-        encode_intel(
-            if name.starts_with("tdx") {
-                Kind::Tdx
-            } else {
-                Kind::Sgx
-            },
-            &quote,
-            Some(&col),
-        )
-        .unwrap(),
-    )
+    Some(encode_intel(Kind::intel(name.starts_with("tdx")), &quote, Some(&col)).unwrap())
 }
 
 #[test]

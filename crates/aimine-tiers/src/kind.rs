@@ -57,6 +57,11 @@ impl Kind {
         }
     }
 
+    /// The Intel DCAP kind: [`Kind::Tdx`] for a TDX quote, else [`Kind::Sgx`].
+    pub const fn intel(tdx: bool) -> Kind {
+        if tdx { Kind::Tdx } else { Kind::Sgx }
+    }
+
     /// Whether this kind is a CPU TEE's own evidence (TDX, SGX or SEV-SNP).
     pub const fn is_cpu(self) -> bool {
         matches!(self, Kind::Tdx | Kind::Sgx | Kind::SevSnp)
@@ -114,6 +119,10 @@ mod tests {
         assert_eq!(Kind::from_u8(0xFF), None);
         assert_eq!(Kind::Gpu.as_u8(), 1);
         assert_eq!(Kind::Composite.as_u8(), 5);
+        assert_eq!(
+            (Kind::intel(true), Kind::intel(false)),
+            (Kind::Tdx, Kind::Sgx)
+        );
     }
 
     #[test]

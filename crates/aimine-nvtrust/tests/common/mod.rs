@@ -20,23 +20,10 @@ pub const NONCE_5BB2: &str = "5bb22e377702d4e1e8215a903ba094826b9ac7f731dee1fe81
 pub const NONCE_27A3: &str = "27a328247bf7935c993341cf587be6f05986ccce4fe7ba2c54100bd616a58f66";
 pub const NONCE_E97B: &str = "e97b23a1718095a0e9e35edca810768c70a6a5a389b705e753b197912bc11576";
 
-/// One device's evidence and chain.
-pub struct Device {
-    pub name: String,
-    pub evidence: Vec<u8>,
-    pub chain: Vec<Vec<u8>>,
-    pub nonce: [u8; 32],
-}
-
-impl Device {
-    pub fn chain_refs(&self) -> Vec<&[u8]> {
-        self.chain.iter().map(Vec::as_slice).collect()
-    }
-}
-
-pub fn nonce(hex_text: &str) -> [u8; 32] {
-    hex::decode(hex_text).unwrap().try_into().unwrap()
-}
+// One device's evidence, chain and nonce: aimine-vectors' loader type. Its chain is decoded here
+// with aimine-nvtrust's own PEM reader, which these tests exercise.
+pub use aimine_vectors::nonce;
+pub use aimine_vectors::nvidia::Device;
 
 pub use aimine_vectors::nvidia::{
     BLACKWELL_575, HOPPER_535, HOPPER_550, HOPPER_570, HOPPER_580, HOPPER_INVALID_SIGNATURE, LS10,
