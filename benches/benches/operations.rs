@@ -6,7 +6,9 @@ use std::hint::black_box;
 
 use aimine_benches::{GROUP, ecrecover_fixture, mldsa_fixture, nvtrust_fixture};
 use aimine_mldsa::Level;
-use aimine_nvtrust::{LinkCache, LinkStore, NoCache, TrustAnchor, UnixTime, verify_evidence_with};
+use aimine_nvtrust::{
+    Evidence, LinkCache, LinkStore, NoCache, TrustAnchor, UnixTime, verify_evidence_with,
+};
 
 /// Decodes a GPU quote (aimine-envelope) and verifies it (aimine-nvtrust): what a verifier of
 /// `bytes teeQuote` does.
@@ -18,7 +20,8 @@ fn verify_quote(
     cache: &mut dyn LinkStore,
 ) -> bool {
     aimine_envelope::decode_gpu(quote).is_ok_and(|q| {
-        verify_evidence_with(q.evidence, &q.chain, nonce, anchors, time, cache).is_ok()
+        Evidence::parse(q.evidence)
+            .is_ok_and(|ev| verify_evidence_with(ev, &q.chain, nonce, anchors, time, cache).is_ok())
     })
 }
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -131,13 +131,13 @@ pub const CERTIFICATE_SIGNATURE_GAS: u64 =
 /// validity; when the vectors are absent, a forged one under a test root. Returns (quote, nonce,
 /// anchor certificate DER, unix time, whether it is real).
 pub fn nvtrust_fixture() -> (Vec<u8>, [u8; 32], Vec<u8>, u64, bool) {
-    use aimine_nvtrust::known::KNOWN_CERTS;
+    use aimine_nvtrust::KNOWN_CERTS;
     let at = 1_749_601_858;
     let real = (|| {
         let evidence =
             aimine_vectors::read_hex("nvidia/hopper-550.90.07/hopperAttestationReport.txt")?;
         let pem = aimine_vectors::read("nvidia/hopper-550.90.07/hopperCertChain.txt")?;
-        let chain = aimine_nvtrust::pem::decode_chain(std::str::from_utf8(&pem).ok()?).ok()?;
+        let chain = aimine_nvtrust::decode_pem_chain(std::str::from_utf8(&pem).ok()?).ok()?;
         let quote = aimine_envelope::testkit::envelope_of(&evidence, &chain)?;
         let nonce: [u8; 32] = *aimine_nvtrust::Evidence::parse(&evidence).ok()?.nonce();
         Some((quote, nonce, KNOWN_CERTS[0].der.to_vec(), at, true))
@@ -263,7 +263,7 @@ mod tests {
         let mut cache = aimine_nvtrust::NoCache;
         let q = aimine_envelope::decode_gpu(&quote).expect("envelope");
         let gpu = aimine_nvtrust::verify_evidence_with(
-            q.evidence,
+            aimine_nvtrust::Evidence::parse(q.evidence).expect("evidence"),
             &q.chain,
             &nonce,
             &[anchor],

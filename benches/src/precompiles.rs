@@ -99,7 +99,7 @@ fn tx<C: SolCall>(net: &mut Devnet, from: Address, to: Address, call: &C) -> C::
 /// A real quote (an NVIDIA vector set as an envelope) if the vectors are here.
 fn real_quote(set: &aimine_vectors::nvidia::Set) -> Option<Vec<u8>> {
     let (evidence, pem) = aimine_vectors::nvidia::load(set)?;
-    let chain = aimine_nvtrust::pem::decode_chain(&pem).ok()?;
+    let chain = aimine_nvtrust::decode_pem_chain(&pem).ok()?;
     aimine_envelope::testkit::envelope_of(&evidence, &chain)
 }
 
@@ -109,7 +109,7 @@ fn store_links(net: &mut Devnet, quote: &[u8]) {
     let decoded = aimine_envelope::decode_gpu(quote).expect("envelope");
     for pair in decoded.chain.windows(2) {
         let parent = aimine_nvtrust::Certificate::from_der(pair[1]).expect("cert");
-        let link = aimine_nvtrust::cache::link_key(pair[0], parent.public_key());
+        let link = aimine_nvtrust::link_key(pair[0], parent.public_key());
         let slot = keys::mapping(keys::LINKS, &link);
         use revm::context_interface::ContextTr;
         net.evm

@@ -4,7 +4,7 @@
 use core::fmt::Write as _;
 
 use aimine_nvtrust::Evidence;
-use aimine_nvtrust::evidence::SIGNATURE_LEN;
+use aimine_nvtrust::SIGNATURE_LEN;
 
 /// Runs one input.
 pub fn run(data: &[u8]) {

@@ -9,7 +9,7 @@ fn devices() -> Vec<(Vec<u8>, Vec<Vec<u8>>)> {
         .iter()
         .filter_map(|set| {
             let (evidence, pem) = aimine_vectors::nvidia::load(set)?;
-            let chain = aimine_nvtrust::pem::decode_chain(&pem).ok()?;
+            let chain = aimine_nvtrust::decode_pem_chain(&pem).ok()?;
             Some((evidence, chain))
         })
         .collect()

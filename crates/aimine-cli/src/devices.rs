@@ -42,7 +42,7 @@ pub fn load(files: &[std::path::PathBuf]) -> Result<Vec<Device>, CliError> {
                 })?;
                 let text = std::str::from_utf8(&bytes).map_err(|_| format!("{label}: not text"))?;
                 d.chain =
-                    aimine_nvtrust::pem::decode_chain(text).map_err(|e| format!("{label}: {e}"))?;
+                    aimine_nvtrust::decode_pem_chain(text).map_err(|e| format!("{label}: {e}"))?;
                 devices.push(d);
             }
             Kind::Envelope(raw) => {
@@ -153,7 +153,7 @@ fn from_json(label: &str, bytes: &[u8]) -> Result<Vec<Device>, CliError> {
             let pem = String::from_utf8(pem)
                 .map_err(|_| format!("{here}: certificate is not PEM text"))?;
             let chain =
-                aimine_nvtrust::pem::decode_chain(&pem).map_err(|e| format!("{here}: {e}"))?;
+                aimine_nvtrust::decode_pem_chain(&pem).map_err(|e| format!("{here}: {e}"))?;
             let nonce = match item.get("nonce").and_then(serde_json::Value::as_str) {
                 Some(n) => Some(parse_nonce(n).map_err(|e| format!("{here}: {e}"))?),
                 None => None,
@@ -186,7 +186,7 @@ pub fn load_root(path: &Path) -> Result<Vec<u8>, CliError> {
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     let mut certs =
-        aimine_nvtrust::pem::decode_chain(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        aimine_nvtrust::decode_pem_chain(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     if certs.len() != 1 {
         return Err(format!(
             "{}: expected one certificate, found {}",

@@ -1,10 +1,8 @@
 //! `aimine quote inspect | verify | build`.
 
-use aimine_nvtrust::opaque::Nvdec0Status;
-use aimine_nvtrust::trust_anchor::NVIDIA_DEVICE_IDENTITY_CA;
 use aimine_nvtrust::{
-    Architecture, Certificate, Evidence, LinkCache, OpaqueType, TrustAnchor, UnixTime, known,
-    verify_evidence_with,
+    Architecture, Certificate, Error, Evidence, KnownCert, LinkCache, NVIDIA_DEVICE_IDENTITY_CA,
+    Nvdec0Status, OpaqueType, TrustAnchor, UnixTime, verify_evidence_with,
 };
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -47,21 +45,15 @@ pub fn verify(a: &QuoteVerifyArgs) -> Result<Outcome, CliError> {
     for d in &devices {
         let chain: Vec<&[u8]> = d.chain.iter().map(Vec::as_slice).collect();
         // The nonce to expect: --nonce, else the one an SDK JSON names, else the evidence's own.
-        let (expected, nonce_checked) = match (nonce_arg, d.nonce) {
-            (Some(n), _) | (None, Some(n)) => (n, true),
-            (None, None) => match Evidence::parse(&d.evidence) {
-                Ok(ev) => (*ev.nonce(), false),
-                Err(_) => ([0; 32], false),
-            },
+        let parsed = Evidence::parse(&d.evidence).map_err(Error::from);
+        let (expected, nonce_checked) = match (nonce_arg, d.nonce, &parsed) {
+            (Some(n), _, _) | (None, Some(n), _) => (n, true),
+            (None, None, Ok(ev)) => (*ev.nonce(), false),
+            (None, None, Err(_)) => ([0; 32], false),
         };
-        let result = verify_evidence_with(
-            &d.evidence,
-            &chain,
-            &expected,
-            &[anchor],
-            UnixTime(time),
-            &mut cache,
-        );
+        let result = parsed.and_then(|ev| {
+            verify_evidence_with(ev, &chain, &expected, &[anchor], UnixTime(time), &mut cache)
+        });
         let mut out = Map::new();
         out.insert("device".into(), json!(d.label));
         match &result {
@@ -363,7 +355,7 @@ fn describe_cert(index: usize, der: &[u8], cert: Option<&Certificate<'_>>) -> Va
         "ca": c.basic_constraints().map(|b| b.ca),
         "key_usage": c.key_usage().map(|k| format!("{k:#06x}")),
         "fwid": c.fwid().map(hex::encode),
-        "known": known::find(der).map(|k| k.name),
+        "known": KnownCert::find(der).map(|k| k.name),
         "sha256": hex::encode(Sha256::digest(der)),
     })
 }

@@ -24,7 +24,7 @@ fn certificates(path: &Path) -> Result<Vec<Vec<u8>>, CliError> {
     let raw = std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     match std::str::from_utf8(&raw) {
         Ok(text) if text.contains("-----BEGIN") => {
-            aimine_nvtrust::pem::decode_chain(text).map_err(|e| format!("{}: {e}", path.display()))
+            aimine_nvtrust::decode_pem_chain(text).map_err(|e| format!("{}: {e}", path.display()))
         }
         _ => Ok(vec![raw]),
     }

@@ -5,7 +5,7 @@
 //! count      1   number of certificates, leaf first (1..=8)
 //! each certificate:
 //!   tag      1   0 = inline: u16 length, then the DER (at most 4 KiB)
-//!                1 = known:  u8 number in aimine-nvtrust's known::KNOWN_CERTS
+//!                1 = known:  u8 number in aimine-nvtrust's KNOWN_CERTS
 //! ```
 //!
 //! Certificates NVIDIA shares across devices are referenced by number instead of carried: a
@@ -13,7 +13,7 @@
 //! two device certificates inline, three references. The references themselves (which number
 //! is which certificate) belong to aimine-nvtrust.
 
-use aimine_nvtrust::{MAX_CERT_LEN, MAX_CHAIN_LEN, MAX_EVIDENCE_LEN, known};
+use aimine_nvtrust::{KnownCert, MAX_CERT_LEN, MAX_CHAIN_LEN, MAX_EVIDENCE_LEN};
 use heapless::Vec;
 
 use crate::reader::{Reader, Writer};
@@ -55,7 +55,7 @@ pub(crate) fn body<'a>(r: &mut Reader<'a>) -> Result<GpuQuote<'a>, Error> {
             }
             CERT_KNOWN => {
                 let id = r.u8("certificate number")?;
-                known::by_id(id)
+                KnownCert::by_id(id)
                     .ok_or(Error::UnknownKnownCertificate(id))?
                     .der
             }
@@ -76,7 +76,7 @@ pub fn encoded_gpu_len(evidence: &[u8], chain: &[&[u8]]) -> Result<usize, Error>
     check_inputs(evidence, chain)?;
     let certs = chain
         .iter()
-        .map(|der| match known::find(der) {
+        .map(|der| match KnownCert::find(der) {
             Some(_) => 2,
             None => 3usize.saturating_add(der.len()),
         })
@@ -105,7 +105,7 @@ pub fn encode_gpu_into(evidence: &[u8], chain: &[&[u8]], out: &mut [u8]) -> Resu
     let count = u8::try_from(chain.len()).map_err(|_| Error::BadCertificateCount(u8::MAX))?;
     w.put(&[count])?;
     for der in chain {
-        match known::find(der) {
+        match KnownCert::find(der) {
             Some(k) => w.put(&[CERT_KNOWN, k.id])?,
             None => {
                 let len = u16::try_from(der.len()).map_err(|_| Error::BadCertificateLength)?;

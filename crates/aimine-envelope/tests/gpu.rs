@@ -9,8 +9,8 @@
 )]
 
 use aimine_envelope::{Error, decode, decode_gpu, encode_gpu, encode_gpu_into, encoded_gpu_len};
-use aimine_nvtrust::trust_anchor::NVIDIA_DEVICE_IDENTITY_CA;
-use aimine_nvtrust::{NoCache, UnixTime, verify_evidence, verify_evidence_with};
+use aimine_nvtrust::NVIDIA_DEVICE_IDENTITY_CA;
+use aimine_nvtrust::{Evidence, NoCache, UnixTime, verify_evidence, verify_evidence_with};
 use aimine_vectors::nvidia::{
     BLACKWELL_575, CAPTURED_AT, Device, HOPPER_550, HOPPER_INVALID_SIGNATURE, LS10, devices as load,
 };
@@ -47,7 +47,7 @@ fn real_quotes_round_trip_and_verify_the_same() {
         assert_eq!(q.len(), 9 + d.evidence.len() + inline + 3 * 2, "{}", d.name);
         let direct = verify_evidence(&d.evidence, &d.chain_refs(), &d.nonce, AT);
         let enveloped = verify_evidence_with(
-            decoded.evidence,
+            Evidence::parse(decoded.evidence).unwrap(),
             &decoded.chain,
             &d.nonce,
             &[NVIDIA_DEVICE_IDENTITY_CA],

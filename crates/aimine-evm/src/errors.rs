@@ -5,7 +5,7 @@
 
 use alloc::vec::Vec;
 
-use aimine_nvtrust::Check;
+use aimine_nvtrust::GpuCheck;
 use aimine_registry::Error;
 use alloy_sol_types::SolError;
 use revm_primitives::{FixedBytes, U256};
@@ -13,16 +13,16 @@ use revm_primitives::{FixedBytes, U256};
 use crate::abi::{IAIMining as M, IModelRegistry as R};
 
 /// The number `QuoteRejected(uint8 check)` carries for each nvtrust check.
-pub const fn check_code(check: Check) -> u8 {
+pub const fn check_code(check: GpuCheck) -> u8 {
     match check {
-        Check::Format => 1,
-        Check::Chain => 2,
-        Check::Root => 3,
-        Check::Signature => 4,
-        Check::Nonce => 5,
-        Check::Fwid => 6,
-        Check::Version => 7,
-        Check::Measurements => 8,
+        GpuCheck::Format => 1,
+        GpuCheck::Chain => 2,
+        GpuCheck::Root => 3,
+        GpuCheck::Signature => 4,
+        GpuCheck::Nonce => 5,
+        GpuCheck::Fwid => 6,
+        GpuCheck::Version => 7,
+        GpuCheck::Measurements => 8,
     }
 }
 

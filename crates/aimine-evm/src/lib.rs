@@ -46,6 +46,7 @@
 //! tests and benches.
 #![no_std]
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 extern crate alloc;
 pub mod abi;
 pub mod address;

@@ -102,7 +102,7 @@ fn compute_provider_refuses_tampered_unbound_and_replayed_quotes() {
     let rejected = IAIMining::QuoteRejected::abi_decode(&direct.output()).unwrap();
     assert_eq!(
         rejected.check,
-        aimine_evm::errors::check_code(aimine_nvtrust::Check::Signature)
+        aimine_evm::errors::check_code(aimine_nvtrust::GpuCheck::Signature)
     );
 
     // Unbound: a genuine quote bound to another miner passes NV_TRUST but not the session nonce.
@@ -193,6 +193,6 @@ fn compute_provider_refuses_tampered_unbound_and_replayed_quotes() {
     let rejected = IAIMining::QuoteRejected::abi_decode(&data).unwrap();
     assert_eq!(
         rejected.check,
-        aimine_evm::errors::check_code(aimine_nvtrust::Check::Root)
+        aimine_evm::errors::check_code(aimine_nvtrust::GpuCheck::Root)
     );
 }

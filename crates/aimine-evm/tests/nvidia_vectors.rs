@@ -14,7 +14,7 @@ mod common;
 use aimine_evm::abi::{IAIMining, INVTrust};
 use aimine_evm::address::{AI_MINING, NV_TRUST};
 use aimine_evm::errors::check_code;
-use aimine_nvtrust::Check;
+use aimine_nvtrust::GpuCheck;
 use aimine_vectors::nvidia::{
     BLACKWELL_575, HOPPER_535, HOPPER_550, HOPPER_570, HOPPER_580, HOPPER_INVALID_SIGNATURE, LS10,
     LS10_INVALID_SIGNATURE,
@@ -95,7 +95,7 @@ fn hopper_is_level_3_and_blackwell_level_4_with_the_device_key_as_gpu_id() {
             let e = IAIMining::QuoteRejected::abi_decode(&r.output()).unwrap();
             assert_eq!(
                 e.check,
-                aimine_evm::errors::check_code(aimine_nvtrust::Check::Fwid)
+                aimine_evm::errors::check_code(aimine_nvtrust::GpuCheck::Fwid)
             );
             assert!(!verifies(&mut w, &quote));
             require_fwid(&mut w, false);
@@ -146,7 +146,7 @@ fn hopper_is_level_3_and_blackwell_level_4_with_the_device_key_as_gpu_id() {
             INVTrust::QuoteRejected::abi_decode(&r.output())
                 .unwrap()
                 .check,
-            check_code(Check::Nonce)
+            check_code(GpuCheck::Nonce)
         );
     }
 }
@@ -165,7 +165,7 @@ fn tampered_and_invalid_evidence_is_false_and_parse_names_the_check() {
             INVTrust::QuoteRejected::abi_decode(&r.output())
                 .unwrap()
                 .check,
-            check_code(Check::Signature)
+            check_code(GpuCheck::Signature)
         );
     }
     for set in [HOPPER_550, BLACKWELL_575] {
@@ -205,7 +205,7 @@ fn a_contract_decodes_the_failed_check_from_the_custom_error() {
         )
     };
     assert_eq!(check(&mut w, &good), 0);
-    assert_eq!(check(&mut w, &bad), check_code(Check::Signature));
+    assert_eq!(check(&mut w, &bad), check_code(GpuCheck::Signature));
 }
 
 #[test]
@@ -232,6 +232,6 @@ fn real_evidence_is_refused_before_its_certificates_were_issued() {
         INVTrust::QuoteRejected::abi_decode(&r.output())
             .unwrap()
             .check,
-        check_code(Check::Chain)
+        check_code(GpuCheck::Chain)
     );
 }

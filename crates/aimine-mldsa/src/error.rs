@@ -7,7 +7,8 @@ use crate::Level;
 /// Why an ML-DSA verification did not succeed.
 ///
 /// The variants are ordered as the checks run: lengths first (cheap, and telling a caller which
-/// argument is malformed), then key decoding, then the signature equation itself.
+/// argument is malformed), then key decoding, then the signature equation itself. FIPS 204 fixes
+/// these checks, so the enum is exhaustive on purpose: callers may match every variant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Error {
     /// The public key length matches no parameter set, or not the requested one.

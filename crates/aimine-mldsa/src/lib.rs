@@ -18,6 +18,7 @@
 //! ```
 #![no_std]
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 mod error;
 mod level;

@@ -4,6 +4,7 @@ use core::fmt;
 
 /// A malformed SPDM evidence structure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FormatError {
     /// The evidence ends inside `field`.
     Truncated {
@@ -97,6 +98,7 @@ impl fmt::Display for FormatError {
 
 /// A certificate that does not parse, or that this verifier does not accept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CertError {
     /// Not well-formed DER.
     BadDer,
@@ -138,6 +140,7 @@ impl fmt::Display for CertError {
 
 /// Why evidence, a chain or a policy check was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Error {
     /// The evidence is malformed.
     Format(FormatError),
@@ -216,8 +219,12 @@ pub enum Error {
 }
 
 /// The name of the check that failed, as the CLI and precompiles report it.
+///
+/// Deliberately not `#[non_exhaustive]`: the precompiles map each check to a consensus error
+/// code with an exhaustive `match`, so a new check must fail to compile there rather than fall
+/// into a catch-all code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Check {
+pub enum GpuCheck {
     /// Malformed evidence or certificate.
     Format,
     /// The certificate chain (issuer, CA, path, signature, validity).
@@ -236,24 +243,24 @@ pub enum Check {
     Measurements,
 }
 
-impl Check {
+impl GpuCheck {
     /// The check's short name: `format`, `chain`, `root`, `signature`, `nonce`, `fwid`, `version`,
     /// `measurements`.
     pub const fn name(self) -> &'static str {
         match self {
-            Check::Format => "format",
-            Check::Chain => "chain",
-            Check::Root => "root",
-            Check::Signature => "signature",
-            Check::Nonce => "nonce",
-            Check::Fwid => "fwid",
-            Check::Version => "version",
-            Check::Measurements => "measurements",
+            GpuCheck::Format => "format",
+            GpuCheck::Chain => "chain",
+            GpuCheck::Root => "root",
+            GpuCheck::Signature => "signature",
+            GpuCheck::Nonce => "nonce",
+            GpuCheck::Fwid => "fwid",
+            GpuCheck::Version => "version",
+            GpuCheck::Measurements => "measurements",
         }
     }
 }
 
-impl fmt::Display for Check {
+impl fmt::Display for GpuCheck {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
@@ -261,9 +268,9 @@ impl fmt::Display for Check {
 
 impl Error {
     /// Which check this error belongs to.
-    pub const fn check(&self) -> Check {
+    pub const fn check(&self) -> GpuCheck {
         match self {
-            Error::Format(_) | Error::Certificate { .. } | Error::EmptyChain => Check::Format,
+            Error::Format(_) | Error::Certificate { .. } | Error::EmptyChain => GpuCheck::Format,
             Error::ChainTooLong { .. }
             | Error::IssuerMismatch { .. }
             | Error::NotCa { .. }
@@ -271,17 +278,17 @@ impl Error {
             | Error::LeafCannotSign
             | Error::BadCertSignature { .. }
             | Error::Expired { .. }
-            | Error::LinkStore => Check::Chain,
-            Error::UntrustedRoot => Check::Root,
-            Error::BadEvidenceSignature => Check::Signature,
-            Error::NonceMismatch => Check::Nonce,
+            | Error::LinkStore => GpuCheck::Chain,
+            Error::UntrustedRoot => GpuCheck::Root,
+            Error::BadEvidenceSignature => GpuCheck::Signature,
+            Error::NonceMismatch => GpuCheck::Nonce,
             Error::FwidMismatch | Error::FwidMissingInCertificate | Error::FwidNotReported => {
-                Check::Fwid
+                GpuCheck::Fwid
             }
-            Error::UnsupportedOpaqueVersion(_) | Error::UnknownArchitecture => Check::Version,
+            Error::UnsupportedOpaqueVersion(_) | Error::UnknownArchitecture => GpuCheck::Version,
             Error::MeasurementMismatch { .. }
             | Error::MeasurementMissing { .. }
-            | Error::NoGoldenSet => Check::Measurements,
+            | Error::NoGoldenSet => GpuCheck::Measurements,
         }
     }
 }

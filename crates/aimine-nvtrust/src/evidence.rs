@@ -26,13 +26,13 @@ pub const NONCE_LEN: usize = 32;
 /// Length of the ECDSA P-384 signature that ends the evidence (r ‖ s, big-endian).
 pub const SIGNATURE_LEN: usize = 96;
 /// The SPDM version byte this verifier accepts (1.1).
-pub const SPDM_VERSION_1_1: u8 = 0x11;
+pub(crate) const SPDM_VERSION_1_1: u8 = 0x11;
 /// SPDM request code GET_MEASUREMENTS.
-pub const GET_MEASUREMENTS: u8 = 0xE0;
+pub(crate) const GET_MEASUREMENTS: u8 = 0xE0;
 /// SPDM response code MEASUREMENTS.
-pub const MEASUREMENTS: u8 = 0x60;
+pub(crate) const MEASUREMENTS: u8 = 0x60;
 /// The measurement-specification byte of DMTF measurements.
-pub const DMTF_SPEC: u8 = 0x01;
+pub(crate) const DMTF_SPEC: u8 = 0x01;
 /// The largest evidence accepted (real evidence is about 4 KiB). Bounds the work per call.
 pub const MAX_EVIDENCE_LEN: usize = 32 * 1024;
 

@@ -64,23 +64,28 @@ pub const KNOWN_CERTS: [KnownCert; 6] = [
     },
 ];
 
-/// The known certificate with exactly these DER bytes.
-pub fn find(der: &[u8]) -> Option<&'static KnownCert> {
-    KNOWN_CERTS.iter().find(|k| k.der == der)
-}
+impl KnownCert {
+    /// The known certificate with exactly these DER bytes.
+    pub fn find(der: &[u8]) -> Option<&'static KnownCert> {
+        KNOWN_CERTS.iter().find(|k| k.der == der)
+    }
 
-/// The known certificate with this number.
-pub fn by_id(id: u8) -> Option<&'static KnownCert> {
-    KNOWN_CERTS.get(usize::from(id))
-}
+    /// The known certificate with this number.
+    pub fn by_id(id: u8) -> Option<&'static KnownCert> {
+        KNOWN_CERTS.get(usize::from(id))
+    }
 
-/// Whether `child_der` is a known certificate whose known issuer holds `parent_key`: a link the
-/// tests verified once, so verifiers need not again.
-pub fn is_known_link(child_der: &[u8], parent_key: &[u8]) -> bool {
-    let Some(issuer) = find(child_der).and_then(|k| k.issued_by).and_then(by_id) else {
-        return false;
-    };
-    issuer.public_key.as_slice() == parent_key
+    /// Whether `child_der` is a known certificate whose known issuer holds `parent_key`: a link
+    /// the tests verified once, so verifiers need not again.
+    pub fn is_known_link(child_der: &[u8], parent_key: &[u8]) -> bool {
+        let Some(issuer) = KnownCert::find(child_der)
+            .and_then(|k| k.issued_by)
+            .and_then(KnownCert::by_id)
+        else {
+            return false;
+        };
+        issuer.public_key.as_slice() == parent_key
+    }
 }
 
 /// CN=NVIDIA Device Identity CA, O=NVIDIA (the root, self-signed).

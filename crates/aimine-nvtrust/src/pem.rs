@@ -4,6 +4,7 @@ use alloc::vec::Vec;
 
 /// Why a PEM chain could not be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PemError {
     /// No `-----BEGIN CERTIFICATE-----` block.
     NoCertificates,
@@ -32,7 +33,7 @@ const END: &str = "-----END CERTIFICATE-----";
 ///
 /// # Errors
 /// [`PemError`] when there is no block or one is malformed.
-pub fn decode_chain(text: &str) -> Result<Vec<Vec<u8>>, PemError> {
+pub fn decode_pem_chain(text: &str) -> Result<Vec<Vec<u8>>, PemError> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find(BEGIN) {

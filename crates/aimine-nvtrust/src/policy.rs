@@ -125,7 +125,7 @@ impl<'e, 'a> MeasurementCheck<'e, 'a> {
 /// # Errors
 /// [`Error::NoGoldenSet`] when none matches (a chain may then decide by policy), otherwise as
 /// [`check_measurements`].
-pub fn appraise(evidence: &Evidence<'_>, sets: &[GoldenSet<'_>]) -> Result<(), Error> {
+pub fn appraise_measurements(evidence: &Evidence<'_>, sets: &[GoldenSet<'_>]) -> Result<(), Error> {
     let opaque = evidence.opaque();
     let driver = opaque.driver_version();
     let version = opaque.vbios_version();

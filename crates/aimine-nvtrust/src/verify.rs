@@ -139,13 +139,14 @@ impl<'a> VerifiedGpu<'a> {
     }
 }
 
-/// Verifies NVIDIA evidence against NVIDIA's Device Identity CA.
+/// Verifies NVIDIA evidence against NVIDIA's Device Identity CA, with no link cache: the
+/// one-call form for a verifier that holds raw bytes and no state.
 ///
 /// `chain` is DER, leaf first (the device's own copy of the root may end it); `expected_nonce`
 /// the challenge the verifier issued; `time` the block timestamp.
 ///
 /// # Errors
-/// The first failed check (see [`crate::Check`]).
+/// The first failed check (see [`crate::GpuCheck`]), the evidence's format first.
 pub fn verify_evidence<'a>(
     evidence: &'a [u8],
     chain: &[&[u8]],
@@ -153,7 +154,7 @@ pub fn verify_evidence<'a>(
     time: UnixTime,
 ) -> Result<VerifiedGpu<'a>, Error> {
     verify_evidence_with(
-        evidence,
+        Evidence::parse(evidence)?,
         chain,
         expected_nonce,
         &[NVIDIA_DEVICE_IDENTITY_CA],
@@ -162,31 +163,16 @@ pub fn verify_evidence<'a>(
     )
 }
 
-/// [`verify_evidence`] with caller-chosen trust anchors (tests, or a future NVIDIA root) and a
-/// cache of verified chain links (a [`crate::cache::LinkCache`] the caller keeps between calls,
-/// or [`NoCache`]).
+/// Verifies evidence the caller has parsed ([`Evidence::parse`], to read its nonce or fields
+/// first) against caller-chosen trust anchors (tests, or a future NVIDIA root), with a store of
+/// verified chain links kept between calls (a [`crate::LinkCache`], chain storage, or
+/// [`NoCache`]).
 ///
 /// # Errors
-/// The first failed check, in this order: format (evidence, then certificates), nonce, chain and
-/// root, architecture, signature, FWID, opaque-data version.
+/// The first failed check, in this order: format (certificates), nonce, chain and root,
+/// architecture, signature, FWID, opaque-data version; [`Error::LinkStore`] when `cache` cannot
+/// answer.
 pub fn verify_evidence_with<'a>(
-    evidence: &'a [u8],
-    chain: &[&[u8]],
-    expected_nonce: &[u8; NONCE_LEN],
-    anchors: &[TrustAnchor<'_>],
-    time: UnixTime,
-    cache: &mut dyn LinkStore,
-) -> Result<VerifiedGpu<'a>, Error> {
-    let parsed = Evidence::parse(evidence)?;
-    verify_parsed_evidence(parsed, chain, expected_nonce, anchors, time, cache)
-}
-
-/// [`verify_evidence_with`] for evidence the caller already parsed (to read its nonce first,
-/// say), so it is not parsed twice.
-///
-/// # Errors
-/// As [`verify_evidence_with`], without the evidence format check.
-pub fn verify_parsed_evidence<'a>(
     parsed: Evidence<'a>,
     chain: &[&[u8]],
     expected_nonce: &[u8; NONCE_LEN],

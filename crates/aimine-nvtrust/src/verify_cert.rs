@@ -2,9 +2,9 @@
 
 use heapless::Vec;
 
-use crate::cache::{LinkStore, NoCache, link_key};
+use crate::cache::{LinkStore, link_key};
 use crate::cert::KU_DIGITAL_SIGNATURE;
-use crate::{Certificate, Error, TrustAnchor, UnixTime, known, signed_data};
+use crate::{Certificate, Error, KnownCert, TrustAnchor, UnixTime, signed_data};
 
 /// The longest chain accepted (NVIDIA's have 5 certificates, the last a copy of the root).
 pub const MAX_CHAIN_LEN: usize = 8;
@@ -31,7 +31,9 @@ impl<'a> VerifiedChain<'a> {
 ///
 /// # Errors
 /// [`Error::EmptyChain`], [`Error::ChainTooLong`] or [`Error::Certificate`].
-pub fn parse_chain<'a>(chain: &[&'a [u8]]) -> Result<Vec<Certificate<'a>, MAX_CHAIN_LEN>, Error> {
+pub(crate) fn parse_chain<'a>(
+    chain: &[&'a [u8]],
+) -> Result<Vec<Certificate<'a>, MAX_CHAIN_LEN>, Error> {
     if chain.is_empty() {
         return Err(Error::EmptyChain);
     }
@@ -49,7 +51,8 @@ pub fn parse_chain<'a>(chain: &[&'a [u8]]) -> Result<Vec<Certificate<'a>, MAX_CH
     Ok(certs)
 }
 
-/// Verifies a chain (DER, leaf first) at `time` against `anchors`.
+/// Verifies a chain (DER, leaf first) at `time` against `anchors`, skipping link signatures that
+/// `cache` has seen verify (pass [`crate::NoCache`] to verify every one).
 ///
 /// For every certificate: valid at `time`. For every link child → parent: the child's issuer is
 /// the parent's subject, the parent may sign certificates (a CA, keyCertSign), its path-length
@@ -59,20 +62,9 @@ pub fn parse_chain<'a>(chain: &[&'a [u8]]) -> Result<Vec<Certificate<'a>, MAX_CH
 /// or is issued and signed by one.
 ///
 /// # Errors
-/// The first failed check, as an [`Error`] of [`crate::Check::Format`], `Chain` or `Root`.
+/// The first failed check, as an [`Error`] of [`crate::GpuCheck::Format`], `Chain` or `Root`;
+/// [`Error::LinkStore`] when `cache` cannot answer.
 pub fn verify_chain<'a>(
-    chain: &[&'a [u8]],
-    anchors: &[TrustAnchor<'_>],
-    time: UnixTime,
-) -> Result<VerifiedChain<'a>, Error> {
-    verify_chain_cached(chain, anchors, time, &mut NoCache)
-}
-
-/// [`verify_chain`], skipping link signatures that `cache` has seen verify (see [`crate::cache`]).
-///
-/// # Errors
-/// As [`verify_chain`].
-pub fn verify_chain_cached<'a>(
     chain: &[&'a [u8]],
     anchors: &[TrustAnchor<'_>],
     time: UnixTime,
@@ -83,11 +75,11 @@ pub fn verify_chain_cached<'a>(
     Ok(VerifiedChain { certs })
 }
 
-/// [`verify_chain_cached`] over already parsed certificates.
+/// [`verify_chain`] over already parsed certificates.
 ///
 /// # Errors
 /// As [`verify_chain`].
-pub fn verify_parsed(
+pub(crate) fn verify_parsed(
     certs: &[Certificate<'_>],
     anchors: &[TrustAnchor<'_>],
     time: UnixTime,
@@ -165,7 +157,7 @@ fn signature_holds(
     parent_key: &[u8],
     cache: &mut dyn LinkStore,
 ) -> Result<bool, Error> {
-    if known::is_known_link(child.der(), parent_key) {
+    if KnownCert::is_known_link(child.der(), parent_key) {
         return Ok(true);
     }
     let link = link_key(child.der(), parent_key);

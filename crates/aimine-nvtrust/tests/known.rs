@@ -10,9 +10,9 @@
 
 mod common;
 
-use aimine_nvtrust::known::{KNOWN_CERTS, find, is_known_link};
-use aimine_nvtrust::trust_anchor::NVIDIA_DEVICE_IDENTITY_CA;
+use aimine_nvtrust::NVIDIA_DEVICE_IDENTITY_CA;
 use aimine_nvtrust::{Certificate, UnixTime};
+use aimine_nvtrust::{KNOWN_CERTS, KnownCert};
 use p384::ecdsa::signature::Verifier;
 use p384::ecdsa::{Signature, VerifyingKey};
 
@@ -45,13 +45,13 @@ fn known_links_verify() {
             issuer.name
         );
         if k.issued_by.is_some() {
-            assert!(is_known_link(k.der, parent.public_key()));
+            assert!(KnownCert::is_known_link(k.der, parent.public_key()));
         }
         // Never a known link under any other key.
         for other in KNOWN_CERTS.iter().filter(|o| o.id != issuer.id) {
             let key = Certificate::from_der(other.der).unwrap();
             assert!(
-                !is_known_link(k.der, key.public_key()),
+                !KnownCert::is_known_link(k.der, key.public_key()),
                 "{} under {}",
                 k.name,
                 other.name
@@ -87,10 +87,14 @@ fn every_vector_chain_uses_known_intermediates_only() {
             return;
         };
         let file = set.chain;
-        let chain = aimine_nvtrust::pem::decode_chain(&pem).unwrap();
+        let chain = aimine_nvtrust::decode_pem_chain(&pem).unwrap();
         assert_eq!(chain.len(), 5, "{file}");
         for (i, der) in chain.iter().enumerate() {
-            assert_eq!(find(der).is_some(), i >= 2, "{file} certificate {i}");
+            assert_eq!(
+                KnownCert::find(der).is_some(),
+                i >= 2,
+                "{file} certificate {i}"
+            );
         }
     }
 }

@@ -9,7 +9,7 @@
 
 mod common;
 
-use aimine_nvtrust::opaque::Nvdec0Status;
+use aimine_nvtrust::Nvdec0Status;
 use aimine_nvtrust::{Architecture, Error, FeatureFlag, VerifiedGpu, verify_evidence};
 use common::*;
 

@@ -9,12 +9,12 @@
 
 mod common;
 
-use aimine_nvtrust::evidence::{NONCE_LEN, REQUEST_LEN};
-use aimine_nvtrust::trust_anchor::NVIDIA_DEVICE_IDENTITY_CA;
+use aimine_nvtrust::NVIDIA_DEVICE_IDENTITY_CA;
 use aimine_nvtrust::{
-    Check, Error, FormatError, LinkCache, NoCache, TrustAnchor, UnixTime, verify_evidence,
-    verify_evidence_with,
+    Error, Evidence, FormatError, GpuCheck, LinkCache, NoCache, TrustAnchor, UnixTime,
+    verify_evidence, verify_evidence_with,
 };
+use aimine_nvtrust::{NONCE_LEN, REQUEST_LEN};
 use common::*;
 
 fn genuine() -> Vec<Device> {
@@ -31,18 +31,28 @@ fn every_single_byte_change_is_rejected() {
         let chain = d.chain_refs();
         let mut cache = LinkCache::<8>::new();
         let anchors = [NVIDIA_DEVICE_IDENTITY_CA];
-        verify_evidence_with(&d.evidence, &chain, &d.nonce, &anchors, AT, &mut cache).unwrap();
+        verify_evidence_with(
+            Evidence::parse(&d.evidence).unwrap(),
+            &chain,
+            &d.nonce,
+            &anchors,
+            AT,
+            &mut cache,
+        )
+        .unwrap();
         let nonce_range = 4..4 + NONCE_LEN;
         let (mut format, mut signature, mut nonce) = (0, 0, 0);
         for offset in 0..d.evidence.len() {
             let mut bad = d.evidence.clone();
             bad[offset] ^= 0x01;
-            let err = verify_evidence_with(&bad, &chain, &d.nonce, &anchors, AT, &mut cache)
+            let err = Evidence::parse(&bad)
+                .map_err(Error::from)
+                .and_then(|ev| verify_evidence_with(ev, &chain, &d.nonce, &anchors, AT, &mut cache))
                 .expect_err(&format!("{}: flip at {offset} accepted", d.name));
             match err.check() {
-                Check::Nonce if nonce_range.contains(&offset) => nonce += 1,
-                Check::Format if !nonce_range.contains(&offset) => format += 1,
-                Check::Signature if offset >= REQUEST_LEN => signature += 1,
+                GpuCheck::Nonce if nonce_range.contains(&offset) => nonce += 1,
+                GpuCheck::Format if !nonce_range.contains(&offset) => format += 1,
+                GpuCheck::Signature if offset >= REQUEST_LEN => signature += 1,
                 _ => panic!("{}: flip at {offset} gave {err:?}", d.name),
             }
         }
@@ -73,7 +83,7 @@ fn every_truncation_and_extension_is_a_format_error() {
             let err = verify_evidence(&d.evidence[..len], &chain, &d.nonce, AT).unwrap_err();
             assert_eq!(
                 err.check(),
-                Check::Format,
+                GpuCheck::Format,
                 "{}: truncated to {len}: {err:?}",
                 d.name
             );
@@ -104,7 +114,7 @@ fn certificates_swapped_with_another_devices_are_rejected() {
                 chain[i] = &b.chain[i];
                 let err = verify_evidence(&a.evidence, &chain, &a.nonce, AT).unwrap_err();
                 assert!(
-                    matches!(err.check(), Check::Chain | Check::Root),
+                    matches!(err.check(), GpuCheck::Chain | GpuCheck::Root),
                     "{} with {}'s certificate {i}: {err:?}",
                     a.name,
                     b.name
@@ -135,13 +145,20 @@ fn a_foreign_root_a_wrong_nonce_and_a_wrong_time_are_rejected() {
         return;
     };
     let rim_root =
-        aimine_nvtrust::pem::decode_chain(std::str::from_utf8(&rim_root).unwrap()).unwrap();
+        aimine_nvtrust::decode_pem_chain(std::str::from_utf8(&rim_root).unwrap()).unwrap();
     let foreign = TrustAnchor::from_cert_der(&rim_root[0]).unwrap();
     for d in genuine() {
         let chain = d.chain_refs();
         assert_eq!(
-            verify_evidence_with(&d.evidence, &chain, &d.nonce, &[foreign], AT, &mut NoCache)
-                .unwrap_err(),
+            verify_evidence_with(
+                Evidence::parse(&d.evidence).unwrap(),
+                &chain,
+                &d.nonce,
+                &[foreign],
+                AT,
+                &mut NoCache
+            )
+            .unwrap_err(),
             Error::UntrustedRoot,
             "{}",
             d.name
@@ -174,7 +191,7 @@ fn a_foreign_root_a_wrong_nonce_and_a_wrong_time_are_rejected() {
             verify_evidence(&d.evidence, &reversed, &d.nonce, AT)
                 .unwrap_err()
                 .check(),
-            Check::Chain
+            GpuCheck::Chain
         );
         // Certificates after the anchor are refused, not ignored.
         let mut longer = chain.clone();
@@ -207,12 +224,12 @@ fn every_certificate_byte_flip_is_rejected() {
             assert!(
                 matches!(
                     err.check(),
-                    Check::Format
-                        | Check::Chain
-                        | Check::Root
-                        | Check::Signature
-                        | Check::Fwid
-                        | Check::Version
+                    GpuCheck::Format
+                        | GpuCheck::Chain
+                        | GpuCheck::Root
+                        | GpuCheck::Signature
+                        | GpuCheck::Fwid
+                        | GpuCheck::Version
                 ),
                 "{err:?}"
             );

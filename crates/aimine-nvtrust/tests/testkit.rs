@@ -8,12 +8,12 @@
     clippy::arithmetic_side_effects
 )]
 
-use aimine_nvtrust::policy::{GoldenMeasurement, GoldenSet, appraise, check_measurements};
 use aimine_nvtrust::testkit::{ForgeOptions, ForgedDevice, TestPki};
 use aimine_nvtrust::{
     Architecture, Error, Evidence, LinkCache, LinkStore, NoCache, UnixTime, verify_evidence,
     verify_evidence_with,
 };
+use aimine_nvtrust::{GoldenMeasurement, GoldenSet, appraise_measurements, check_measurements};
 
 const NOW: UnixTime = UnixTime(1_750_000_000);
 const NONCE: [u8; 32] = [7; 32];
@@ -28,15 +28,11 @@ fn check(
     nonce: &[u8; 32],
     at: UnixTime,
 ) -> Result<[u8; 32], Error> {
-    verify_evidence_with(
-        &d.evidence,
-        &d.chain_refs(),
-        nonce,
-        &[pki.anchor()],
-        at,
-        &mut NoCache,
-    )
-    .map(|g| *g.gpu_id())
+    let anchors = [pki.anchor()];
+    Evidence::parse(&d.evidence)
+        .map_err(Error::from)
+        .and_then(|ev| verify_evidence_with(ev, &d.chain_refs(), nonce, &anchors, at, &mut NoCache))
+        .map(|g| *g.gpu_id())
 }
 
 #[test]
@@ -50,7 +46,7 @@ fn forged_devices_of_every_family_verify_under_the_test_root_only() {
         let o = ForgeOptions::new(arch, NONCE);
         let d = pki.forge(&o);
         let gpu = verify_evidence_with(
-            &d.evidence,
+            Evidence::parse(&d.evidence).unwrap(),
             &d.chain_refs(),
             &NONCE,
             &[pki.anchor()],
@@ -150,13 +146,13 @@ fn opaque_version_key_usage_and_nonce_are_enforced() {
         Error::UnsupportedOpaqueVersion(2)
     );
     let mut o = ForgeOptions::new(Architecture::Hopper, NONCE);
-    o.leaf_key_usage = aimine_nvtrust::cert::KU_KEY_CERT_SIGN;
+    o.leaf_key_usage = aimine_nvtrust::KU_KEY_CERT_SIGN;
     assert_eq!(
         check(&pki, &pki.forge(&o), &NONCE, NOW).unwrap_err(),
         Error::LeafCannotSign
     );
     let mut o = ForgeOptions::new(Architecture::Hopper, NONCE);
-    o.ca_key_usage = aimine_nvtrust::cert::KU_DIGITAL_SIGNATURE;
+    o.ca_key_usage = aimine_nvtrust::KU_DIGITAL_SIGNATURE;
     assert_eq!(
         check(&pki, &pki.forge(&o), &NONCE, NOW).unwrap_err(),
         Error::NotCa { index: 1 }
@@ -191,7 +187,7 @@ fn link_cache_skips_verified_links_and_stays_correct() {
     let mut cache = LinkCache::<8>::new();
     let run = |cache: &mut LinkCache<8>, d: &ForgedDevice| {
         verify_evidence_with(
-            &d.evidence,
+            Evidence::parse(&d.evidence).unwrap(),
             &d.chain_refs(),
             &NONCE,
             &[pki.anchor()],
@@ -221,7 +217,7 @@ fn link_cache_skips_verified_links_and_stays_correct() {
     // Expiry is still checked with a warm cache.
     assert!(
         verify_evidence_with(
-            &d.evidence,
+            Evidence::parse(&d.evidence).unwrap(),
             &d.chain_refs(),
             &NONCE,
             &[pki.anchor()],
@@ -238,7 +234,7 @@ fn link_cache_skips_verified_links_and_stays_correct() {
 
 fn run_into(pki: &TestPki, d: &ForgedDevice, store: &mut dyn LinkStore) {
     verify_evidence_with(
-        &d.evidence,
+        Evidence::parse(&d.evidence).unwrap(),
         &d.chain_refs(),
         &NONCE,
         &[pki.anchor()],
@@ -269,18 +265,21 @@ fn golden_measurements_policy() {
         measurements: &golden,
     };
     assert_eq!(check_measurements(&ev, &set), Ok(()));
-    assert_eq!(appraise(&ev, &[set]), Ok(()));
+    assert_eq!(appraise_measurements(&ev, &[set]), Ok(()));
     // The evidence's driver or VBIOS has no set: a distinct error.
     let other_driver = GoldenSet {
         driver_version: Some("535.86.09"),
         ..set
     };
-    assert_eq!(appraise(&ev, &[other_driver]), Err(Error::NoGoldenSet));
+    assert_eq!(
+        appraise_measurements(&ev, &[other_driver]),
+        Err(Error::NoGoldenSet)
+    );
     let other_vbios = GoldenSet {
         vbios_version: Some("96.00.5E.00.01"),
         ..set
     };
-    assert_eq!(appraise(&ev, &[other_vbios, set]), Ok(()));
+    assert_eq!(appraise_measurements(&ev, &[other_vbios, set]), Ok(()));
     // A mismatch names the 0-based index.
     let wrong = [[0x11u8; 48]];
     let mut bad = golden.clone();
@@ -388,7 +387,7 @@ fn a_link_store_that_refuses_fails_the_verification_and_never_skips_a_check() {
     let d = pki.forge(&ForgeOptions::new(Architecture::Hopper, NONCE));
     let verify = |store: &mut Refusing| {
         verify_evidence_with(
-            &d.evidence,
+            Evidence::parse(&d.evidence).unwrap(),
             &d.chain_refs(),
             &NONCE,
             &[pki.anchor()],

@@ -3,6 +3,9 @@
 use core::fmt;
 
 /// Why a registry call was refused. The EVM adapter turns each into a Solidity custom error.
+///
+/// Deliberately not `#[non_exhaustive]`: that mapping is an exhaustive `match` in consensus
+/// code, so a new refusal must fail to compile there until it has its own Solidity error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Error {
     /// The backing store refused a read or write (e.g. out of gas, static call).

@@ -237,7 +237,7 @@ fn composite_quotes_with_missing_extra_reordered_or_unbound_gpus_are_refused() {
     let (other_envs, other_ids) = gpus(&mut w, other_nonce, &[4]);
     let err = try_start(&mut w, &other_ids, &[&other_envs[0]]).unwrap_err();
     assert!(
-        matches!(err, Error::Quote(e) if e.check() == aimine_nvtrust::Check::Nonce),
+        matches!(err, Error::Quote(e) if e.check() == aimine_nvtrust::GpuCheck::Nonce),
         "{err:?}"
     );
     // The right set in the right order works.

@@ -442,7 +442,7 @@ fn state_is_where_solidity_would_put_it() {
     let q = aimine_envelope::decode_gpu(&quote).unwrap();
     let leaf = q.chain[0];
     let device = aimine_nvtrust::Certificate::from_der(q.chain[1]).unwrap();
-    let link = aimine_nvtrust::cache::link_key(leaf, device.public_key());
+    let link = aimine_nvtrust::link_key(leaf, device.public_key());
     assert!(word::to_bool(
         &w.store.load(&keys::mapping(keys::LINKS, &link)).unwrap()
     ));

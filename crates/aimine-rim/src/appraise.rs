@@ -2,8 +2,8 @@
 //! set a chain stores instead of the RIMs.
 
 use aimine_nvtrust::Evidence;
-use aimine_nvtrust::opaque::Nvdec0Status;
-use aimine_nvtrust::policy::NVDEC0_INDEX;
+use aimine_nvtrust::NVDEC0_INDEX;
+use aimine_nvtrust::Nvdec0Status;
 
 use crate::swid::Rim;
 
@@ -89,7 +89,7 @@ fn disjoint(driver: &Rim, vbios: &Rim) -> Result<(), AppraisalError> {
 /// The evidence's VBIOS version as NVIDIA formats it ("96.00.9F.00.01").
 pub fn vbios_text(evidence: &Evidence<'_>) -> Option<String> {
     let version = evidence.opaque().vbios_version()?;
-    let mut buf = [0u8; aimine_nvtrust::opaque::VBIOS_TEXT_LEN];
+    let mut buf = [0u8; aimine_nvtrust::VBIOS_TEXT_LEN];
     Some(version.text(&mut buf).to_string())
 }
 

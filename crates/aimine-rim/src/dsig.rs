@@ -10,6 +10,7 @@
 //! 3. verifies the `KeyInfo` certificates (leaf first) to the pinned root at the caller's time,
 //!    with aimine-nvtrust's chain rules.
 
+use aimine_nvtrust::NoCache;
 use base64::Engine;
 use p384::ecdsa::signature::Verifier;
 use p384::ecdsa::{Signature, VerifyingKey};
@@ -170,7 +171,8 @@ pub fn verify(
 
     // 3. The chain to the pinned root.
     let refs: Vec<&[u8]> = certs.iter().map(Vec::as_slice).collect();
-    let valid_until = aimine_nvtrust::verify_chain(&refs, core::slice::from_ref(anchor), time)
+    let anchors = core::slice::from_ref(anchor);
+    let valid_until = aimine_nvtrust::verify_chain(&refs, anchors, time, &mut NoCache)
         .map_err(Error::Chain)?
         .certificates()
         .iter()

@@ -4,6 +4,7 @@ use core::fmt;
 
 /// Everything that can go wrong reading, verifying or appraising a RIM.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// Not well-formed XML (or a DTD, which RIMs never have), with the parser's message.
     Xml(String),

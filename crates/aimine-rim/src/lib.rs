@@ -14,6 +14,7 @@
 //!
 //! This crate is std (it builds a DOM); on-chain code needs only aimine-nvtrust.
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 pub mod appraise;
 pub mod c14n;

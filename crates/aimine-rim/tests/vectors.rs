@@ -22,7 +22,7 @@ fn read(path: &str) -> Option<Vec<u8>> {
 
 fn root() -> Option<Vec<u8>> {
     let pem = read("roots/verifier_RIM_root.pem")?;
-    let chain = aimine_nvtrust::pem::decode_chain(std::str::from_utf8(&pem).unwrap()).unwrap();
+    let chain = aimine_nvtrust::decode_pem_chain(std::str::from_utf8(&pem).unwrap()).unwrap();
     Some(chain[0].clone())
 }
 

@@ -17,6 +17,7 @@
 //! saturate (see [`reward`]), so that consensus code never silently pays a wrong amount.
 #![no_std]
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 mod error;
 mod hardware;

@@ -13,6 +13,7 @@
 //!
 //! This crate is for tests only (`publish = false`); it is std and may panic.
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 #![allow(clippy::panic, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};

@@ -238,7 +238,7 @@ pub fn expected_reward(seconds: u64, units: u64, tier: aimine_tiers::TrustTier) 
 /// or `None` when the vectors are absent.
 pub fn real_quote(set: &aimine_vectors::nvidia::Set) -> Option<(Vec<u8>, Vec<u8>)> {
     let (evidence, pem) = aimine_vectors::nvidia::load(set)?;
-    let chain = aimine_nvtrust::pem::decode_chain(&pem).unwrap();
+    let chain = aimine_nvtrust::decode_pem_chain(&pem).unwrap();
     let quote = aimine_envelope::testkit::envelope_of(&evidence, &chain).unwrap();
     Some((quote, chain[1].clone()))
 }

@@ -34,7 +34,7 @@ pub use aimine_vectors::nvidia::{
 /// the one in its report.
 pub fn load(set: &Set) -> Option<Device> {
     let (evidence, pem) = aimine_vectors::nvidia::load(set)?;
-    let chain = aimine_nvtrust::pem::decode_chain(&pem).unwrap();
+    let chain = aimine_nvtrust::decode_pem_chain(&pem).unwrap();
     let nonce = if set.nonce.is_empty() {
         *aimine_nvtrust::Evidence::parse(&evidence).unwrap().nonce()
     } else {
@@ -66,7 +66,7 @@ pub fn load_json(file: &str) -> Option<Vec<(String, Device)>> {
                 let evidence = b64.decode(item["evidence"].as_str().unwrap()).unwrap();
                 let pem = b64.decode(item["certificate"].as_str().unwrap()).unwrap();
                 let chain =
-                    aimine_nvtrust::pem::decode_chain(std::str::from_utf8(&pem).unwrap()).unwrap();
+                    aimine_nvtrust::decode_pem_chain(std::str::from_utf8(&pem).unwrap()).unwrap();
                 (
                     item["arch"].as_str().unwrap().to_string(),
                     Device {
@@ -85,7 +85,7 @@ pub fn load_json(file: &str) -> Option<Vec<(String, Device)>> {
 pub fn nvidia_root_der() -> Option<Vec<u8>> {
     let pem = aimine_vectors::read("nvidia/roots/verifier_device_root.pem")?;
     Some(
-        aimine_nvtrust::pem::decode_chain(std::str::from_utf8(&pem).unwrap())
+        aimine_nvtrust::decode_pem_chain(std::str::from_utf8(&pem).unwrap())
             .unwrap()
             .remove(0),
     )

@@ -60,7 +60,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             store: &mut *self.store,
             read_only,
         };
-        aimine_nvtrust::verify_parsed_evidence(evidence, chain, nonce, &anchors, now, &mut links)
+        aimine_nvtrust::verify_evidence_with(evidence, chain, nonce, &anchors, now, &mut links)
             .map_err(|e| match e {
                 // The state refused (out of gas, say): not a verdict on the quote.
                 aimine_nvtrust::Error::LinkStore => Error::Store,

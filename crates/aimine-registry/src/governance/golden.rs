@@ -12,7 +12,7 @@
 //! SKU, keyed by `keccak256(chip_sku ‖ "|" ‖ project_sku)`.
 
 use aimine_nvtrust::Evidence;
-use aimine_nvtrust::policy::MeasurementCheck;
+use aimine_nvtrust::MeasurementCheck;
 use sha3::{Digest, Keccak256};
 
 use crate::Error;
@@ -111,7 +111,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         let opaque = evidence.opaque();
         let driver = opaque.driver_version().unwrap_or_default();
         let version = opaque.vbios_version();
-        let mut buf = [0u8; aimine_nvtrust::opaque::VBIOS_TEXT_LEN];
+        let mut buf = [0u8; aimine_nvtrust::VBIOS_TEXT_LEN];
         let vbios = version.as_ref().map_or("", |v| v.text(&mut buf));
         let count_key = keys::mapping(keys::GOLDEN, &golden_set_key(driver, vbios));
         let count = word::to_u64(&self.state().load(&count_key)?).unwrap_or(0);

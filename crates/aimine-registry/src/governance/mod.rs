@@ -31,7 +31,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             return Err(Error::AlreadyInitialized);
         }
         config.store(self.store)?;
-        self.push_anchor(aimine_nvtrust::trust_anchor::NVIDIA_DEVICE_IDENTITY_CA.public_key)
+        self.push_anchor(aimine_nvtrust::NVIDIA_DEVICE_IDENTITY_CA.public_key)
     }
 
     pub(crate) fn require_admin(&mut self, caller: &Address) -> Result<(), Error> {
