@@ -3,7 +3,7 @@
 use aimine_nvtrust::opaque::Nvdec0Status;
 use aimine_nvtrust::trust_anchor::NVIDIA_DEVICE_IDENTITY_CA;
 use aimine_nvtrust::{
-    Architecture, Certificate, Evidence, LinkCache, OpaqueType, TrustAnchor, UnixTime, known,
+    Architecture, Certificate, Evidence, LinkCache, OpaqueType, TrustAnchor, known,
     verify_evidence_with,
 };
 use serde_json::{Map, Value, json};
@@ -54,14 +54,8 @@ pub fn verify(a: &QuoteVerifyArgs) -> Result<Outcome, CliError> {
                 Err(_) => ([0; 32], false),
             },
         };
-        let result = verify_evidence_with(
-            &d.evidence,
-            &chain,
-            &expected,
-            &[anchor],
-            UnixTime(time),
-            &mut cache,
-        );
+        let result =
+            verify_evidence_with(&d.evidence, &chain, &expected, &[anchor], time, &mut cache);
         let mut out = Map::new();
         out.insert("device".into(), json!(d.label));
         match &result {
@@ -358,8 +352,8 @@ fn describe_cert(index: usize, der: &[u8], cert: Option<&Certificate<'_>>) -> Va
         "index": index,
         "subject_cn": c.subject_common_name(),
         "serial": hex::encode(c.serial()),
-        "not_before": rfc3339::format(c.not_before().as_secs()),
-        "not_after": rfc3339::format(c.not_after().as_secs()),
+        "not_before": rfc3339::format(c.not_before()),
+        "not_after": rfc3339::format(c.not_after()),
         "ca": c.basic_constraints().map(|b| b.ca),
         "key_usage": c.key_usage().map(|k| format!("{k:#06x}")),
         "fwid": c.fwid().map(hex::encode),
