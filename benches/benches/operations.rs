@@ -95,7 +95,7 @@ fn tee(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTim
         eprintln!("NOTICE: CPU TEE vectors absent: no aimine-tee rows");
         return;
     };
-    let at = 1_735_689_600;
+    let at = UnixTime(1_735_689_600);
     /// What the registry does per report: decode the product's pinned roots when asked; the
     /// VCEK's chain known (warm) or not (cold).
     struct Milan {
@@ -147,7 +147,7 @@ fn tee(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTim
                     black_box(&quote),
                     &c,
                     aimine_tee::intel::INTEL_SGX_ROOT_CA,
-                    1_751_500_000,
+                    UnixTime(1_751_500_000),
                     &Default::default(),
                 )
                 .is_ok()

@@ -125,7 +125,7 @@ fn store_links(net: &mut Devnet, quote: &[u8]) {
 /// # Panics
 /// When the setup fails (a bug in aimine, not a measurement).
 pub fn precompile_bench() -> PrecompileBench {
-    let at = 1_749_601_858; // inside the real vectors' validity
+    let at = aimine_evm::UnixTime(1_749_601_858); // inside the real vectors' validity
     let pki = TestPki::new([1; 32]);
     let mut config = ChainConfig::new(CHAIN, ADMIN.into_array());
     let mut anchor = [0u8; 97];
@@ -160,7 +160,7 @@ pub fn precompile_bench() -> PrecompileBench {
     let later = net.time().saturating_add(7 * 86_400 + 60);
     net.set_time(later);
     let quote = |net: &Devnet, device: u32, key: Option<&[u8]>| {
-        let epoch = net.time() / 3_600;
+        let epoch = net.time().as_secs() / 3_600;
         let miner = MINER.into_array();
         let nonce = session_nonce(CHAIN, &miner, &miner, epoch, &key_hash(key));
         let mut o = ForgeOptions::new(Architecture::Hopper, nonce);
@@ -1009,7 +1009,7 @@ pub fn cpu_bench() -> PrecompileBench {
         CHAIN,
         &MINER.into_array(),
         &MINER.into_array(),
-        KIT_TIME / 3_600,
+        KIT_TIME.as_secs() / 3_600,
         &key_hash(None),
     );
     let sev = |chip: usize, second: [u8; 32]| {

@@ -4,9 +4,9 @@
 
 use std::sync::OnceLock;
 
-use aimine_registry::{BlockEnv, Config, Event, MemoryStore, Registry};
+use aimine_registry::{BlockEnv, Config, Event, MemoryStore, Registry, UnixTime};
 
-const AT: u64 = 1_751_500_000;
+const AT: UnixTime = UnixTime(1_751_500_000);
 
 /// The genuine signed texts (TCB info, QE identity) of the vectors' collateral, and the VCEK.
 fn genuine() -> &'static (Vec<Vec<u8>>, Vec<u8>) {
@@ -57,7 +57,7 @@ pub fn run(data: &[u8]) {
     let env = BlockEnv {
         chain_id: 1,
         number: 1,
-        timestamp: 1_735_689_600,
+        timestamp: UnixTime(1_735_689_600),
     };
     let mut r = Registry::new(&mut store, &mut events, env);
     if r.submit_vcek(data).is_ok() {

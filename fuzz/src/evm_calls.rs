@@ -8,7 +8,7 @@ use aimine_evm::address::ALL;
 use aimine_evm::gas::GasSchedule;
 use aimine_evm::host::MemoryHost;
 use aimine_evm::{Call, ChainConfig, Scheme, Status};
-use aimine_registry::BlockEnv;
+use aimine_registry::{BlockEnv, UnixTime};
 use arbitrary::Arbitrary;
 use revm_primitives::{Address, U256};
 
@@ -79,7 +79,7 @@ pub fn run(input: Input) {
             block: BlockEnv {
                 chain_id: 96_369,
                 number: time / 12,
-                timestamp: time,
+                timestamp: UnixTime(time),
             },
         };
         let before = host.clone();

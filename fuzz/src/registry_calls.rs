@@ -22,7 +22,8 @@ use aimine_nvtrust::Architecture;
 use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
 use aimine_registry::word;
 use aimine_registry::{
-    Address, BlockEnv, Config, Error, Event, MemoryStore, Param, Registry, RewardSink, Word,
+    Address, BlockEnv, Config, Error, Event, MemoryStore, Param, Registry, RewardSink, UnixTime,
+    Word,
 };
 use aimine_registry::{key_hash, session_nonce};
 use aimine_tee::AmdProduct;
@@ -33,7 +34,7 @@ use sha2::{Digest, Sha256};
 const ADMIN: Address = [0xAD; 20];
 const CHAIN: u64 = 7;
 /// An epoch start inside both test kits' certificate validity.
-const T0: u64 = KIT_TIME / 3_600 * 3_600;
+const T0: u64 = KIT_TIME.as_secs() / 3_600 * 3_600;
 const DEVICES: u32 = 3;
 const PLATFORMS: usize = 2;
 const PEOPLE: usize = 3;
@@ -252,7 +253,7 @@ pub fn run(input: Input) -> Stats {
     let env = |t: u64| BlockEnv {
         chain_id: CHAIN,
         number: t / 12,
-        timestamp: t,
+        timestamp: UnixTime(t),
     };
     {
         let mut r = Registry::new(&mut store, &mut events, env(now));

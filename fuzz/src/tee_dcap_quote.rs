@@ -7,7 +7,7 @@ use aimine_tee::intel::{
     Collateral, INTEL_SGX_ROOT_CA, IntelOptions, collateral_from_json, verify_quote,
 };
 
-const AT: u64 = 1_751_500_000;
+const AT: aimine_tee::UnixTime = aimine_tee::UnixTime(1_751_500_000);
 
 fn genuine() -> Option<&'static (Vec<u8>, Collateral)> {
     static G: OnceLock<Option<(Vec<u8>, Collateral)>> = OnceLock::new();

@@ -12,7 +12,7 @@ use aimine_tee::sev::{
 };
 
 /// 2025-01-01, inside the genuine VCEK's validity.
-const AT: u64 = 1_735_689_600;
+const AT: aimine_tee::UnixTime = aimine_tee::UnixTime(1_735_689_600);
 
 struct Genuine {
     report: Vec<u8>,

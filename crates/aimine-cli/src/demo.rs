@@ -7,10 +7,10 @@
 use aimine_envelope::testkit::Enveloped;
 use std::time::Instant;
 
-use aimine_evm::ChainConfig;
 use aimine_evm::abi::{IAIMining, IModelRegistry, INVTrust};
 use aimine_evm::address::{AI_MINING, MODEL_REGISTRY, NV_TRUST};
 use aimine_evm::devnet::{Devnet, Receipt, artifacts};
+use aimine_evm::{ChainConfig, UnixTime};
 use aimine_nvtrust::Architecture;
 use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
 use aimine_registry::execution_message;
@@ -36,7 +36,7 @@ sol! {
 
 const CHAIN: u64 = 96_369;
 /// 2026-01-05T00:00:00Z, the start of an epoch.
-const START: u64 = 1_767_571_200;
+const START: UnixTime = UnixTime(1_767_571_200);
 const TOKEN: u128 = 1_000_000_000_000_000_000;
 const ADMIN: Address = address!("00000000000000000000000000000000000000ad");
 const ALICE: Address = address!("00000000000000000000000000000000000a11ce");

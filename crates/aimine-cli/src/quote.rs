@@ -2,7 +2,7 @@
 
 use aimine_nvtrust::{
     Architecture, Certificate, Error, Evidence, KnownCert, LinkCache, NVIDIA_DEVICE_IDENTITY_CA,
-    Nvdec0Status, OpaqueType, TrustAnchor, UnixTime, verify_evidence_with,
+    Nvdec0Status, OpaqueType, TrustAnchor, verify_evidence_with,
 };
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -52,7 +52,7 @@ pub fn verify(a: &QuoteVerifyArgs) -> Result<Outcome, CliError> {
             (None, None, Err(_)) => ([0; 32], false),
         };
         let result = parsed.and_then(|ev| {
-            verify_evidence_with(ev, &chain, &expected, &[anchor], UnixTime(time), &mut cache)
+            verify_evidence_with(ev, &chain, &expected, &[anchor], time, &mut cache)
         });
         let mut out = Map::new();
         out.insert("device".into(), json!(d.label));
@@ -350,8 +350,8 @@ fn describe_cert(index: usize, der: &[u8], cert: Option<&Certificate<'_>>) -> Va
         "index": index,
         "subject_cn": c.subject_common_name(),
         "serial": hex::encode(c.serial()),
-        "not_before": rfc3339::format(c.not_before().as_secs()),
-        "not_after": rfc3339::format(c.not_after().as_secs()),
+        "not_before": rfc3339::format(c.not_before()),
+        "not_after": rfc3339::format(c.not_after()),
         "ca": c.basic_constraints().map(|b| b.ca),
         "key_usage": c.key_usage().map(|k| format!("{k:#06x}")),
         "fwid": c.fwid().map(hex::encode),

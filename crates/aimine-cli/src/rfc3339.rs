@@ -1,13 +1,13 @@
 //! RFC 3339 timestamps (`2025-06-11T00:30:58Z`, `…+02:00`, fractions ignored) on the command
 //! line: aimine-time's one parser and format, and the clock the CLI (off chain) may read.
 
+use aimine_time::UnixTime;
+
 use crate::CliError;
 
-/// Seconds since the epoch of an RFC 3339 date-time (aimine-time's parser, offsets applied).
-pub fn parse(text: &str) -> Result<u64, CliError> {
-    aimine_time::UnixTime::parse_rfc3339(text.trim())
-        .map(aimine_time::UnixTime::as_secs)
-        .map_err(|e| format!("--at: {text:?}: {e}"))
+/// The instant of an RFC 3339 date-time (aimine-time's parser, offsets applied).
+pub fn parse(text: &str) -> Result<UnixTime, CliError> {
+    UnixTime::parse_rfc3339(text.trim()).map_err(|e| format!("--at: {text:?}: {e}"))
 }
 
 #[cfg(test)]
@@ -16,6 +16,7 @@ mod tests {
 
     #[test]
     fn known_instants() {
+        let parse = |t: &str| parse(t).map(UnixTime::as_secs);
         assert_eq!(parse("1970-01-01T00:00:00Z"), Ok(0));
         assert_eq!(parse("2025-06-11T00:30:58Z"), Ok(1_749_601_858));
         assert_eq!(parse("2025-06-11T02:30:58+02:00"), Ok(1_749_601_858));
@@ -44,19 +45,19 @@ mod tests {
 
 /// The `--at` time if given, else the system clock (the CLI runs off chain; the library never
 /// reads a clock).
-pub fn at_or_now(at: Option<&str>) -> Result<u64, CliError> {
+pub fn at_or_now(at: Option<&str>) -> Result<UnixTime, CliError> {
     match at {
         Some(t) => parse(t),
         None => std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
+            .map(|d| UnixTime(d.as_secs()))
             .map_err(|e| format!("system clock before 1970: {e}")),
     }
 }
 
-/// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn format(secs: u64) -> String {
-    aimine_time::UnixTime(secs).to_string()
+/// A time as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn format(time: UnixTime) -> String {
+    time.to_string()
 }
 
 #[cfg(test)]
@@ -66,8 +67,8 @@ mod format_tests {
     #[test]
     fn formats_and_parses_back() {
         for secs in [0u64, 951_825_600, 1_749_601_858, 253_402_300_799] {
-            assert_eq!(parse(&format(secs)), Ok(secs));
+            assert_eq!(parse(&format(UnixTime(secs))), Ok(UnixTime(secs)));
         }
-        assert_eq!(format(1_749_601_858), "2025-06-11T00:30:58Z");
+        assert_eq!(format(UnixTime(1_749_601_858)), "2025-06-11T00:30:58Z");
     }
 }

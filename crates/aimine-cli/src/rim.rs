@@ -24,10 +24,10 @@ fn root(path: Option<&PathBuf>) -> Result<Vec<u8>, CliError> {
 pub fn verify_file(
     path: &Path,
     root: &[u8],
-    time: u64,
+    time: UnixTime,
 ) -> Result<Result<VerifiedRim, aimine_rim::Error>, CliError> {
     let xml = std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-    Ok(aimine_rim::verify(&xml, root, UnixTime(time)))
+    Ok(aimine_rim::verify(&xml, root, time))
 }
 
 /// `aimine rim verify`.
@@ -127,7 +127,7 @@ pub fn golden(a: &RimGoldenArgs) -> Result<Outcome, CliError> {
 /// The RIMs of `quote verify --rim`, verified: (driver, VBIOS) for two, (None, BIOS) for one.
 pub fn load_for_quote(
     paths: &[PathBuf],
-    time: u64,
+    time: UnixTime,
 ) -> Result<Option<(Option<VerifiedRim>, VerifiedRim)>, CliError> {
     let root = aimine_rim::NVIDIA_RIM_ROOT_DER;
     let load = |path: &PathBuf| -> Result<VerifiedRim, CliError> {

@@ -24,6 +24,7 @@ pub fn nonce(a: &NonceArgs) -> Result<Outcome, CliError> {
     }
     let time = rfc3339::at_or_now(a.at.as_deref())?;
     let epoch = time
+        .as_secs()
         .checked_div(a.epoch_seconds)
         .ok_or("--epoch-seconds must be positive")?;
     let key_hash = aimine_registry::key_hash(key.as_deref());
@@ -31,12 +32,12 @@ pub fn nonce(a: &NonceArgs) -> Result<Outcome, CliError> {
     println!("{}", hex::encode(nonce));
     eprintln!(
         "epoch {epoch}: valid for quotes submitted until {}",
-        rfc3339::format(
+        rfc3339::format(aimine_time::UnixTime(
             epoch
                 .saturating_add(2)
                 .saturating_mul(a.epoch_seconds)
                 .saturating_sub(1)
-        )
+        ))
     );
     Ok(Outcome::Valid)
 }

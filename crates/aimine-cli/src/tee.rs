@@ -4,7 +4,7 @@ use std::path::Path;
 
 use aimine_tee::intel::{INTEL_SGX_ROOT_CA, IntelOptions};
 use aimine_tee::sev::{AmdRoots, FixedRoots, REPORT_LEN, Report, SevOptions};
-use aimine_tee::{Attestation, Kind, Measurements, TcbPolicy};
+use aimine_tee::{Attestation, Kind, Measurements, TcbPolicy, UnixTime};
 use serde_json::{Map, Value, json};
 
 use crate::args::{TeeInspectArgs, TeeVerifyArgs};
@@ -31,10 +31,11 @@ fn certificates(path: &Path) -> Result<Vec<Vec<u8>>, CliError> {
 }
 
 /// `--at`: Unix seconds or RFC 3339; default now.
-fn time(at: Option<&str>) -> Result<u64, CliError> {
+fn time(at: Option<&str>) -> Result<UnixTime, CliError> {
     match at {
         Some(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => t
             .parse()
+            .map(UnixTime)
             .map_err(|_| format!("--at: {t} is not a Unix time")),
         other => rfc3339::at_or_now(other),
     }

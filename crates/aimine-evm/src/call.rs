@@ -307,7 +307,7 @@ pub(crate) fn assert_prices_cover_the_floor<I: SolInterface>(
             block: aimine_registry::BlockEnv {
                 chain_id: 1,
                 number: 1,
-                timestamp: 1,
+                timestamp: aimine_registry::UnixTime(1),
             },
         };
         for g in &schedules {
@@ -343,7 +343,7 @@ mod tests {
             block: aimine_registry::BlockEnv {
                 chain_id: 1,
                 number: 1,
-                timestamp: 1,
+                timestamp: aimine_registry::UnixTime(1),
             },
         };
         let finish_with = |host: &mut MemoryHost, e: Error| {
@@ -362,7 +362,7 @@ mod tests {
             Err(Fatal(m)) if m.contains("without Intel support")
         ));
         // Every other registry error is an ordinary revert.
-        let reverted = finish_with(&mut host, Error::CpuQuote(aimine_tee::Check::Format));
+        let reverted = finish_with(&mut host, Error::CpuQuote(aimine_tee::CpuCheck::Format));
         assert!(matches!(reverted, Ok(o) if o.status == crate::host::Status::Revert));
     }
 }

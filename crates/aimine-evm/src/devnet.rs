@@ -22,6 +22,7 @@ use revm::interpreter::interpreter::EthInterpreter;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, Bytes, TxKind, U256};
 
+use crate::UnixTime;
 use crate::genesis::ChainConfig;
 use crate::provider::{AiminePrecompiles, install};
 
@@ -97,7 +98,7 @@ impl Devnet {
     ///
     /// # Errors
     /// An invalid configuration.
-    pub fn new(config: ChainConfig, timestamp: u64) -> Result<Devnet, String> {
+    pub fn new(config: ChainConfig, timestamp: UnixTime) -> Result<Devnet, String> {
         let mut db = DevDb::default();
         install(&mut db, &config).map_err(|e| format!("genesis: {e}"))?;
         let chain_id = config.chain_id;
@@ -109,7 +110,7 @@ impl Devnet {
             })
             .modify_block_chained(|b| {
                 b.number = U256::from(1);
-                b.timestamp = U256::from(timestamp);
+                b.timestamp = U256::from(timestamp.as_secs());
                 b.basefee = 0;
             })
             .build_mainnet()
@@ -118,20 +119,20 @@ impl Devnet {
     }
 
     /// The block time.
-    pub fn time(&self) -> u64 {
-        u64::try_from(self.evm.ctx.block.timestamp).unwrap_or(u64::MAX)
+    pub fn time(&self) -> UnixTime {
+        u64::try_from(self.evm.ctx.block.timestamp).map_or(UnixTime::MAX, UnixTime)
     }
 
     /// Moves to a later block at time `timestamp` (one block per 12 seconds).
-    pub fn set_time(&mut self, timestamp: u64) {
-        let elapsed = timestamp.saturating_sub(self.time());
+    pub fn set_time(&mut self, timestamp: UnixTime) {
+        let elapsed = timestamp.seconds_since(self.time());
         let number = self
             .evm
             .ctx
             .block
             .number
             .saturating_add(U256::from((elapsed / 12).saturating_add(1)));
-        self.evm.ctx.block.timestamp = U256::from(timestamp);
+        self.evm.ctx.block.timestamp = U256::from(timestamp.as_secs());
         self.evm.ctx.block.number = number;
     }
 

@@ -2,6 +2,7 @@
 
 use aimine_registry::EndReason;
 use aimine_registry::Event;
+use aimine_registry::UnixTime;
 use alloy_sol_types::SolEvent;
 use revm_primitives::{Address, B256, Bytes, Log, LogData, U256};
 
@@ -28,7 +29,7 @@ pub fn to_log(event: &Event, address: Address, registration: Option<(&str, &[u8]
             tier,
             computeUnits: compute_units,
             keyHash: B256::from(key_hash),
-            attestationExpiry: attestation_expiry,
+            attestationExpiry: attestation_expiry.as_secs(),
         }
         .encode_log_data(),
         Event::SessionRefreshed {
@@ -40,7 +41,7 @@ pub fn to_log(event: &Event, address: Address, registration: Option<(&str, &[u8]
             sessionId: B256::from(session_id),
             owner: Address::from(owner),
             keyHash: B256::from(key_hash),
-            attestationExpiry: attestation_expiry,
+            attestationExpiry: attestation_expiry.as_secs(),
         }
         .encode_log_data(),
         Event::Heartbeat {
@@ -175,7 +176,8 @@ pub fn to_log(event: &Event, address: Address, registration: Option<(&str, &[u8]
         } => M::StakeChanged {
             staker: Address::from(staker),
             amount: U256::from(amount),
-            unlockAt: unlock_at,
+            // 0: not being withdrawn, as the registry stores it.
+            unlockAt: unlock_at.map_or(0, UnixTime::as_secs),
         }
         .encode_log_data(),
         Event::GoldenSetChanged { set_key, entries } => M::GoldenSetChanged {

@@ -76,7 +76,7 @@ impl ChainConfig {
         let env = BlockEnv {
             chain_id: self.chain_id,
             number: 0,
-            timestamp: 0,
+            timestamp: aimine_registry::UnixTime::EPOCH,
         };
         // A node that could not verify what this chain accepts must not start it.
         if self.registry.intel_quotes && !aimine_registry::INTEL_SUPPORTED {

@@ -65,6 +65,7 @@ pub mod nvtrust;
 #[cfg(feature = "revm")]
 pub mod provider;
 
+pub use aimine_registry::UnixTime;
 pub use genesis::ChainConfig;
 pub use host::{Call, Fatal, Host, Outcome, Scheme, Status};
 #[cfg(feature = "revm")]

@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 
 use aimine_registry::word;
-use aimine_registry::{Error, Param, lux};
+use aimine_registry::{Error, Param, UnixTime, lux};
 use alloy_sol_types::SolCall;
 use revm_primitives::{Address, B256, Bytes, U256};
 
@@ -201,9 +201,9 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
                 tier: s.tier.as_u8(),
                 computeUnits: s.compute_units,
                 keyHash: B256::from(s.key_hash),
-                start: s.start,
-                lastHeartbeat: s.last_heartbeat,
-                attestationExpiry: s.attestation_expiry,
+                start: s.start.as_secs(),
+                lastHeartbeat: s.last_heartbeat.as_secs(),
+                attestationExpiry: s.attestation_expiry.as_secs(),
                 heartbeats: s.heartbeats,
                 active: s.active,
             })
@@ -242,7 +242,7 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
         }
         C::requestUnstake(_) => {
             let unlock = ctx.registry().request_unstake(&caller)?;
-            M::requestUnstakeCall::abi_encode_returns(&unlock)
+            M::requestUnstakeCall::abi_encode_returns(&unlock.as_secs())
         }
         C::withdrawStake(x) => {
             let balance = ctx.balance(AI_MINING)?;
@@ -254,7 +254,8 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
             let (amount, unlock) = ctx.registry().stake_of(&x.staker.into_array())?;
             M::stakeOfCall::abi_encode_returns(&M::stakeOfReturn {
                 amount: u256(amount),
-                unlockAt: unlock,
+                // 0: not being withdrawn, as the registry stores it.
+                unlockAt: unlock.map_or(0, UnixTime::as_secs),
             })
         }
         C::admin(_) => {
@@ -420,7 +421,11 @@ fn nonce_for(
     let epoch_seconds = word::to_u64(&ctx.registry().param(Param::EpochSeconds)?)
         .filter(|s| *s > 0)
         .ok_or(Error::BadParam)?;
-    let epoch = block.timestamp.checked_div(epoch_seconds).unwrap_or(0);
+    let epoch = block
+        .timestamp
+        .as_secs()
+        .checked_div(epoch_seconds)
+        .unwrap_or(0);
     let nonce = aimine_registry::session_nonce(
         block.chain_id,
         submitter,

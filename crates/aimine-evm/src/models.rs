@@ -107,7 +107,7 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
                 owner: Address::from(m.owner),
                 modelHash: B256::from(m.model_hash),
                 metadataHash: B256::from(m.metadata_hash),
-                registeredAt: m.registered_at,
+                registeredAt: m.registered_at.as_secs(),
                 minTier: m.min_tier.as_u8(),
                 active: m.active,
             })

@@ -4,7 +4,7 @@
 
 use alloc::string::{String, ToString};
 
-use aimine_registry::{BlockEnv, Word};
+use aimine_registry::{BlockEnv, UnixTime, Word};
 use revm::context::Cfg;
 use revm::context_interface::{Block, ContextTr, JournalTr};
 use revm::handler::{EthPrecompiles, PrecompileProvider, precompile_output_to_interpreter_result};
@@ -91,7 +91,7 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for AiminePrecompiles {
         let block = BlockEnv {
             chain_id: cfg.chain_id(),
             number: saturating_u64(block.number()),
-            timestamp: saturating_u64(block.timestamp()),
+            timestamp: UnixTime(saturating_u64(block.timestamp())),
         };
         let call = Call {
             caller: inputs.caller,

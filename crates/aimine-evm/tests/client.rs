@@ -378,7 +378,7 @@ fn public_tier_stakes_earn_a_quarter_and_claims_come_from_the_pool() {
 
     // Unstaking: the session stops earning; the stake returns after the cooldown.
     let unlock = w.ok(MINER, client, &AimineClient::requestUnstakeCall {});
-    assert_eq!(unlock, w.net.time() + 7 * 86_400);
+    assert_eq!(unlock, w.net.time().as_secs() + 7 * 86_400);
     assert_eq!(
         w.ok(MINER, client, &AimineClient::heartbeatCall { id }),
         U256::ZERO

@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 
 /// A devnet at the SEV kit's time that trusts the kit's AMD roots (installed by governance).
 fn world() -> (World, SevKit) {
-    let mut w = World::at(KIT_TIME, 3, |_| {});
+    let mut w = World::at(KIT_TIME.as_secs(), 3, |_| {});
     let kit = SevKit::milan();
     let (ark, ask) = kit.chain();
     w.ok(
@@ -61,7 +61,7 @@ fn nonce(
         CHAIN,
         &submitter.into_array(),
         &miner.into_array(),
-        w.net.time() / 3_600,
+        w.net.time().as_secs() / 3_600,
         &key_hash(None),
     )
 }
@@ -257,7 +257,7 @@ fn nv_trust_parses_real_intel_quotes() {
 /// A devnet at the kit time that trusts the Intel test kit's root, with its collateral submitted
 /// by an ordinary account (permissionless).
 fn tdx_world() -> (World, aimine_tee::testkit::intel::IntelKit) {
-    let mut w = World::at(KIT_TIME, 4, |_| {});
+    let mut w = World::at(KIT_TIME.as_secs(), 4, |_| {});
     let kit = aimine_tee::testkit::intel::IntelKit::new();
     w.ok(
         ADMIN,

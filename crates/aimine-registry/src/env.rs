@@ -1,5 +1,7 @@
 //! What the chain tells the registry about the current call.
 
+use aimine_time::UnixTime;
+
 /// A 20-byte account address.
 pub type Address = [u8; 20];
 
@@ -10,6 +12,6 @@ pub struct BlockEnv {
     pub chain_id: u64,
     /// Block number.
     pub number: u64,
-    /// Block timestamp, Unix seconds.
-    pub timestamp: u64,
+    /// Block timestamp.
+    pub timestamp: UnixTime,
 }

@@ -16,7 +16,7 @@ pub enum Error {
     Envelope(aimine_envelope::Error),
     /// A CPU TEE quote or report did not verify, or its TCB grade refuses it (the aimine-tee
     /// check says which).
-    CpuQuote(aimine_tee::Check),
+    CpuQuote(aimine_tee::CpuCheck),
     /// The quote names collateral (Intel) or a VCEK (AMD) the chain has not stored.
     CollateralMissing,
     /// The collateral is older than the newest the chain keeps for its FMSPC (a submission that

@@ -1,5 +1,7 @@
 //! What registry calls tell the outside world: events for logs, and payments.
 
+use aimine_time::UnixTime;
+
 use crate::env::Address;
 use crate::store::Word;
 
@@ -37,7 +39,7 @@ pub enum Event {
         /// SHA-256 of the session key, or zero.
         key_hash: Word,
         /// When the attestation expires.
-        attestation_expiry: u64,
+        attestation_expiry: UnixTime,
     },
     /// A newer quote for the same GPU and miner refreshed a session.
     SessionRefreshed {
@@ -48,7 +50,7 @@ pub enum Event {
         /// SHA-256 of the session key now, or zero.
         key_hash: Word,
         /// The new attestation expiry.
-        attestation_expiry: u64,
+        attestation_expiry: UnixTime,
     },
     /// A heartbeat paid a reward.
     Heartbeat {
@@ -189,8 +191,8 @@ pub enum Event {
         staker: Address,
         /// The stake now.
         amount: u128,
-        /// When it can be withdrawn (0: not being withdrawn).
-        unlock_at: u64,
+        /// When it can be withdrawn (`None`: not being withdrawn).
+        unlock_at: Option<UnixTime>,
     },
     /// A golden measurement set was set (entries > 0) or removed (0).
     GoldenSetChanged {

@@ -28,7 +28,8 @@
 //! errors ([`Error`]). Every state change emits an event.
 //!
 //! Nothing here reads a clock, draws randomness, uses floats or iterates a hash map: time is the
-//! block's, and every branch depends only on the store and the arguments.
+//! block's (an aimine-time [`UnixTime`]; durations are plain seconds), and every branch depends
+//! only on the store and the arguments.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(unreachable_pub)]
@@ -57,6 +58,7 @@ mod sessions;
 mod store;
 
 pub use aimine_tiers::Kind;
+pub use aimine_time::UnixTime;
 pub use appraisal::{Appraisal, NONCE_LEN, collateral_key, vcek_key};
 pub use balances::public_device_id;
 pub use blob::MAX_BLOB_LEN;

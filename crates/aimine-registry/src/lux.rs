@@ -8,6 +8,7 @@
 
 use aimine_mldsa::Level;
 use aimine_tiers::TrustTier;
+use aimine_time::UnixTime;
 
 use crate::Error;
 use crate::env::Address;
@@ -39,8 +40,8 @@ pub struct WorkProof<'a> {
     pub device_id: &'a [u8; 32],
     /// Nonce.
     pub nonce: &'a [u8; 32],
-    /// Timestamp.
-    pub timestamp: u64,
+    /// Timestamp (Unix seconds in the proof).
+    pub timestamp: UnixTime,
     /// Privacy level = trust tier.
     pub tier: TrustTier,
     /// Compute minutes.
@@ -67,6 +68,7 @@ pub fn parse_work_proof(proof: &[u8]) -> Result<WorkProof<'_>, Error> {
         .get(64..72)
         .and_then(|s| s.try_into().ok())
         .map(u64::from_be_bytes)
+        .map(UnixTime)
         .ok_or_else(bad)?;
     let level = proof
         .get(72..74)

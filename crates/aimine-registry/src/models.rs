@@ -20,6 +20,7 @@ use crate::registry::Registry;
 use crate::sessions::{Devices, Session};
 use crate::store::{Store, Word, word};
 use aimine_tiers::TrustTier;
+use aimine_time::UnixTime;
 
 /// The longest model name, in bytes.
 pub const MAX_NAME_LEN: usize = 128;
@@ -58,7 +59,7 @@ pub struct Model {
     /// keccak256 of its metadata.
     pub metadata_hash: Word,
     /// When it was registered.
-    pub registered_at: u64,
+    pub registered_at: UnixTime,
     /// The lowest tier whose sessions may prove executions.
     pub min_tier: TrustTier,
     /// Whether it accepts executions.
@@ -171,7 +172,7 @@ impl Model {
             owner: word::to_address(&owner),
             model_hash: get(field::MODEL_HASH)?,
             metadata_hash: get(field::METADATA_HASH)?,
-            registered_at: word::to_u64(&get(field::REGISTERED_AT)?).ok_or(Error::Store)?,
+            registered_at: word::to_time(&get(field::REGISTERED_AT)?).ok_or(Error::Store)?,
             min_tier,
             active: word::to_bool(&get(field::ACTIVE)?),
         }))
@@ -183,7 +184,7 @@ impl Model {
         put(field::OWNER, word::from_address(&self.owner))?;
         put(field::MODEL_HASH, self.model_hash)?;
         put(field::METADATA_HASH, self.metadata_hash)?;
-        put(field::REGISTERED_AT, word::from_u64(self.registered_at))?;
+        put(field::REGISTERED_AT, word::from_time(self.registered_at))?;
         put(
             field::MIN_TIER,
             word::from_u64(u64::from(self.min_tier.as_u8())),

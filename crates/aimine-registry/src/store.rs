@@ -114,10 +114,22 @@ impl Store for MemoryStore {
 /// Words to and from the values the registry keeps, right-aligned big-endian like Solidity's.
 pub mod word {
     use super::Word;
+    use aimine_time::UnixTime;
 
     /// A `u64` as a word.
     pub fn from_u64(v: u64) -> Word {
         from_u128(u128::from(v))
+    }
+
+    /// A time as a word: its Unix seconds, as a `uint64` (the one place the registry turns its
+    /// [`UnixTime`]s into storage words).
+    pub fn from_time(t: UnixTime) -> Word {
+        from_u64(t.as_secs())
+    }
+
+    /// A word as a time (Unix seconds), or `None` if it does not fit a `uint64`.
+    pub fn to_time(w: &Word) -> Option<UnixTime> {
+        to_u64(w).map(UnixTime)
     }
 
     /// A `u128` as a word.

@@ -16,6 +16,7 @@ mod common;
 use aimine_envelope::encode_composite;
 use aimine_envelope::testkit::Enveloped;
 use aimine_nvtrust::Architecture;
+use aimine_registry::UnixTime;
 use aimine_registry::word;
 use aimine_registry::{Address, Config, Error, Event, MemoryStore, Param, Registry, Word};
 use aimine_registry::{AmdTcbFloor, MAX_BASE_RATE, MAX_COMPUTE_UNITS, MAX_STAKE_COOLDOWN};
@@ -333,12 +334,12 @@ fn a_vcek_cached_under_a_removed_root_is_checked_again() {
     let again = aimine_envelope::encode_sev_snp(&kit.report(&fields), &[vcek, ask]).unwrap();
     let err = start(&mut w, T + 60, &MINER, &again).unwrap_err();
     assert!(
-        matches!(err, Error::CpuQuote(aimine_tee::Check::Chain)),
+        matches!(err, Error::CpuQuote(aimine_tee::CpuCheck::Chain)),
         "{err:?}"
     );
     assert!(matches!(
         w.call(T + 60, |r| r.appraise_quote(&again, None)),
-        Err(Error::CpuQuote(aimine_tee::Check::Chain))
+        Err(Error::CpuQuote(aimine_tee::CpuCheck::Chain))
     ));
 }
 
@@ -376,7 +377,7 @@ fn an_amd_guest_below_the_product_tcb_floor_is_refused() {
     );
     assert_eq!(
         start(&mut w, T, &MINER, &q),
-        Err(Error::CpuQuote(aimine_tee::Check::TcbPolicy))
+        Err(Error::CpuQuote(aimine_tee::CpuCheck::TcbPolicy))
     );
     // Another product's floor does not apply to a Milan guest.
     set(&mut w, at);
@@ -587,7 +588,7 @@ fn governance_cannot_set_values_that_overflow_rewards_or_lock_stakes() {
     let env = aimine_registry::BlockEnv {
         chain_id: 1,
         number: 1,
-        timestamp: T,
+        timestamp: UnixTime(T),
     };
     let mut bad = Config::with_admin(ADMIN);
     bad.stake_cooldown = u64::MAX;

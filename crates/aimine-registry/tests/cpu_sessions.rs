@@ -113,7 +113,7 @@ fn debug_guests_are_refused_unless_governance_allows_them() {
     );
     assert_eq!(
         w.call(T, |r| r.start_session(&MINER, &MINER, &q, None)),
-        Err(Error::CpuQuote(aimine_tee::Check::GuestPolicy))
+        Err(Error::CpuQuote(aimine_tee::CpuCheck::GuestPolicy))
     );
     w.call(T, |r| {
         r.set_param(
@@ -134,14 +134,14 @@ fn an_unknown_amd_root_is_refused_and_a_tampered_report_too() {
     let q = sev(&kit, 0, bound(nonce(&w, &MINER, T), [0; 32]), 0x30000);
     assert_eq!(
         w.call(T, |r| r.start_session(&MINER, &MINER, &q, None)),
-        Err(Error::CpuQuote(aimine_tee::Check::Chain))
+        Err(Error::CpuQuote(aimine_tee::CpuCheck::Chain))
     );
     let (mut w, kit) = world();
     let mut q = sev(&kit, 0, bound(nonce(&w, &MINER, T), [0; 32]), 0x30000);
     q[6 + 0x90] ^= 1; // the measurement
     assert_eq!(
         w.call(T, |r| r.start_session(&MINER, &MINER, &q, None)),
-        Err(Error::CpuQuote(aimine_tee::Check::Signature))
+        Err(Error::CpuQuote(aimine_tee::CpuCheck::Signature))
     );
     // Governance cannot install a pair whose ASK the ARK did not sign.
     let (ark, _) = kit.chain();
@@ -288,7 +288,7 @@ fn real_intel_quotes_are_appraised_with_inline_collateral_and_graded() {
     .unwrap();
     assert_eq!(
         w.call(at, |r| r.appraise_quote(&sgx, None)),
-        Err(Error::CpuQuote(aimine_tee::Check::TcbPolicy))
+        Err(Error::CpuQuote(aimine_tee::CpuCheck::TcbPolicy))
     );
     // The nonce is the report data's first half.
     assert_eq!(
@@ -303,7 +303,7 @@ fn real_intel_quotes_are_appraised_with_inline_collateral_and_graded() {
     assert_eq!(g.grade_bps, 5_000);
     assert_eq!(
         w.call(1_764_000_000, |r| r.appraise_quote(&tdx, None)),
-        Err(Error::CpuQuote(aimine_tee::Check::TcbPolicy))
+        Err(Error::CpuQuote(aimine_tee::CpuCheck::TcbPolicy))
     );
     // A quote relying on stored collateral the chain does not have.
     let quote = aimine_vectors::read("cputee/intel-dcap/tdx_quote").unwrap();
@@ -317,7 +317,7 @@ fn real_intel_quotes_are_appraised_with_inline_collateral_and_graded() {
     lying[5] = Kind::Tdx.as_u8();
     assert_eq!(
         w.call(at, |r| r.appraise_quote(&lying, None)),
-        Err(Error::CpuQuote(aimine_tee::Check::Format))
+        Err(Error::CpuQuote(aimine_tee::CpuCheck::Format))
     );
 }
 
@@ -350,12 +350,12 @@ fn intel_policy_floors_and_the_chain_switch() {
         .unwrap();
     assert_eq!(
         w.call(at, |r| r.appraise_quote(&tdx, None)),
-        Err(Error::CpuQuote(aimine_tee::Check::Format))
+        Err(Error::CpuQuote(aimine_tee::CpuCheck::Format))
     );
     let collateral = collateral_bytes("tdx_quote").unwrap();
     assert_eq!(
         w.call(at, |r| r.submit_intel_collateral(&collateral)),
-        Err(Error::CpuQuote(aimine_tee::Check::Format))
+        Err(Error::CpuQuote(aimine_tee::CpuCheck::Format))
     );
     w.call(at, |r| r.set_param(&ADMIN, Param::IntelQuotes, word(1)))
         .unwrap();
@@ -409,7 +409,7 @@ fn submitted_intel_collateral_serves_quotes_that_carry_none() {
     bad[at_json + 10] ^= 1;
     assert_eq!(
         w.call(at, |r| r.submit_intel_collateral(&bad)),
-        Err(Error::CpuQuote(aimine_tee::Check::Collateral))
+        Err(Error::CpuQuote(aimine_tee::CpuCheck::Collateral))
     );
     // Once the chain holds newer collateral (evaluation 99 here), a quote carrying older is refused.
     let key = aimine_registry::collateral_key(&fmspc, true);
@@ -464,7 +464,7 @@ fn a_submitted_vcek_serves_reports_that_carry_no_certificate() {
     // After the VCEK expires, the stored one fails its time check.
     assert_eq!(
         w.call(1_950_000_000, |r| r.appraise_quote(&bare, None)),
-        Err(Error::CpuQuote(aimine_tee::Check::Chain))
+        Err(Error::CpuQuote(aimine_tee::CpuCheck::Chain))
     );
 }
 
@@ -550,7 +550,7 @@ mod tdx {
         // The out-of-date level is dated 2025-01-01: the default 90-day grace is long over.
         assert_eq!(
             w.call(T, |r| r.start_session(&MINER, &MINER, &q, None)),
-            Err(Error::CpuQuote(aimine_tee::Check::TcbPolicy))
+            Err(Error::CpuQuote(aimine_tee::CpuCheck::TcbPolicy))
         );
         w.call(T, |r| {
             r.set_param(&ADMIN, Param::TcbGraceSeconds, word(10 * 365 * 86_400))
@@ -579,7 +579,7 @@ mod tdx {
         );
         assert_eq!(
             w.call(later, |r| r.start_session(&MINER, &MINER, &q, None)),
-            Err(Error::CpuQuote(aimine_tee::Check::TcbPolicy))
+            Err(Error::CpuQuote(aimine_tee::CpuCheck::TcbPolicy))
         );
         // A banned advisory refuses too.
         w.call(T, |r| {
@@ -590,7 +590,7 @@ mod tdx {
             .unwrap();
         assert_eq!(
             w.call(later, |r| r.start_session(&MINER, &MINER, &q, None)),
-            Err(Error::CpuQuote(aimine_tee::Check::TcbPolicy))
+            Err(Error::CpuQuote(aimine_tee::CpuCheck::TcbPolicy))
         );
     }
 
@@ -642,7 +642,7 @@ mod tdx {
             .call(T, |r| r.start_session(&MINER, &MINER, &q, None))
             .unwrap_err();
         assert!(
-            matches!(err, Error::CpuQuote(c) if c != aimine_tee::Check::TcbPolicy),
+            matches!(err, Error::CpuQuote(c) if c != aimine_tee::CpuCheck::TcbPolicy),
             "{err:?}"
         );
         assert_eq!(

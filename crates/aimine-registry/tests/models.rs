@@ -8,7 +8,7 @@
 )]
 
 use aimine_nvtrust::Architecture;
-use aimine_registry::{Address, Error, Event, Word};
+use aimine_registry::{Address, Error, Event, UnixTime, Word};
 use aimine_registry::{MAX_METADATA_LEN, MAX_NAME_LEN, execution_message, model_id};
 use aimine_tiers::TrustTier;
 use fips204::ml_dsa_65;
@@ -83,7 +83,7 @@ fn registration_ownership_and_bounds() {
     let m = w.call(T0, |r| r.model(&id)).unwrap().unwrap();
     assert_eq!(
         (m.owner, m.model_hash, m.registered_at, m.min_tier, m.active),
-        (AUTHOR, hash, T0, TrustTier::Confidential, true)
+        (AUTHOR, hash, UnixTime(T0), TrustTier::Confidential, true)
     );
     assert_eq!(
         m.metadata_hash,

@@ -8,6 +8,7 @@
 )]
 
 use aimine_registry::EndReason;
+use aimine_registry::UnixTime;
 use aimine_registry::lux::{calculate_reward, compute_work_id, security_level, verify_mldsa};
 use aimine_registry::word;
 use aimine_registry::{
@@ -38,7 +39,7 @@ fn world() -> (MemoryStore, Vec<Event>) {
     let env = BlockEnv {
         chain_id: 1,
         number: 1,
-        timestamp: T0,
+        timestamp: UnixTime(T0),
     };
     Registry::new(&mut store, &mut events, env)
         .init(&Config::with_admin(ADMIN))
@@ -57,7 +58,7 @@ fn at<'a>(
         BlockEnv {
             chain_id: 1,
             number: ts / 12,
-            timestamp: ts,
+            timestamp: UnixTime(ts),
         },
     )
 }
@@ -106,7 +107,8 @@ fn public_sessions_need_a_stake_earn_a_quarter_and_stop_when_unstaking() {
     // Asking to withdraw stops the session from earning.
     let unlock = at(&mut s, &mut e, T0 + 2_000)
         .request_unstake(&STAKER)
-        .unwrap();
+        .unwrap()
+        .as_secs();
     assert_eq!(unlock, T0 + 2_000 + 7 * 86_400);
     assert_eq!(
         at(&mut s, &mut e, T0 + 3_000)
@@ -144,7 +146,7 @@ fn public_sessions_need_a_stake_earn_a_quarter_and_stop_when_unstaking() {
     );
     assert_eq!(
         at(&mut s, &mut e, unlock).stake_of(&STAKER).unwrap(),
-        (0, 0)
+        (0, None)
     );
     assert_eq!(
         at(&mut s, &mut e, unlock)

@@ -9,6 +9,7 @@
 
 use aimine_nvtrust::Architecture;
 use aimine_registry::EndReason;
+use aimine_registry::UnixTime;
 use aimine_registry::word;
 use aimine_registry::{Address, Config, Error, Event, Param, RewardSink, Store, Word, keys};
 use aimine_registry::{heartbeat_message, session_id};
@@ -45,7 +46,7 @@ fn a_session_earns_by_the_formula_until_its_attestation_expires_then_refreshes()
         (s.owner, s.miner, s.compute_units, s.tier.as_u8()),
         (OWNER, MINER, 1_000, 3)
     );
-    assert_eq!(s.attestation_expiry, T0 + 86_400);
+    assert_eq!(s.attestation_expiry, UnixTime(T0 + 86_400));
     assert_eq!(
         id,
         session_id(CHAIN, &s.gpu_id, 0),
@@ -163,7 +164,7 @@ fn one_gpu_has_one_active_session() {
     let s = w.call(T0, |r| r.session(&id)).unwrap().unwrap();
     assert_eq!(
         (s.owner, s.attestation_expiry, s.active),
-        (new_owner, T0 + 100 + 86_400, true)
+        (new_owner, UnixTime(T0 + 100 + 86_400), true)
     );
     assert!(
         w.events
@@ -462,7 +463,10 @@ fn a_session_ended_by_a_newer_quote_after_expiry_keeps_its_settled_record() {
     assert_ne!(id, id2);
     let old = w.call(later, |r| r.session(&id)).unwrap().unwrap();
     assert!(!old.active);
-    assert_eq!((old.heartbeats, old.last_heartbeat), (1, T0 + 86_400));
+    assert_eq!(
+        (old.heartbeats, old.last_heartbeat),
+        (1, UnixTime(T0 + 86_400))
+    );
     assert_eq!(
         w.call(later, |r| r.mining_balance(&MINER)).unwrap(),
         86_400 * 1_000 * RATE

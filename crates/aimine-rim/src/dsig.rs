@@ -41,8 +41,8 @@ pub const MAX_CERTS: usize = 8;
 pub struct SignedBy {
     /// The KeyInfo certificates.
     pub chain: Vec<Vec<u8>>,
-    /// When the first of them expires (Unix seconds): the RIM stops verifying then.
-    pub valid_until: u64,
+    /// When the first of them expires: the RIM stops verifying then.
+    pub valid_until: aimine_nvtrust::UnixTime,
 }
 
 /// The XML-DSig children of `node` named `name`.
@@ -176,9 +176,9 @@ pub fn verify(
         .map_err(Error::Chain)?
         .certificates()
         .iter()
-        .map(|c| c.not_after().0)
+        .map(|c| c.not_after())
         .min()
-        .unwrap_or(0);
+        .unwrap_or_default();
     drop(refs);
     Ok(SignedBy {
         chain: certs,

@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use aimine_tiers::TrustTier;
+use aimine_time::UnixTime;
 
 pub use aimine_tiers::Kind;
 
@@ -72,14 +73,14 @@ pub struct Tcb {
     pub status: TcbStatus,
     /// Intel security advisory ids that apply (`INTEL-SA-…`), sorted and deduplicated.
     pub advisory_ids: Vec<String>,
-    /// The date of the matched TCB level (Unix seconds): the start of an out-of-date grace
-    /// period. `None` for AMD.
-    pub tcb_date: Option<u64>,
-    /// The earliest expiry among the collateral and certificates used (Unix seconds).
-    pub valid_until: u64,
+    /// The date of the matched TCB level: the start of an out-of-date grace period. `None` for
+    /// AMD.
+    pub tcb_date: Option<UnixTime>,
+    /// The earliest expiry among the collateral and certificates used.
+    pub valid_until: UnixTime,
     /// When the collateral expired, if verification fell back to its last valid moment
     /// (Intel's collateral past `nextUpdate`): the policy grades it. `None` when fresh.
-    pub stale_since: Option<u64>,
+    pub stale_since: Option<UnixTime>,
 }
 
 /// The measurements of what runs inside the TEE.

@@ -1,12 +1,15 @@
 //! Why a CPU attestation was refused: one variant per failed check, each naming the
-//! [`Check`] it belongs to so callers (the registry, the CLI) can report the first failure.
+//! [`CpuCheck`] it belongs to so callers (the registry, the CLI) can report the first failure.
 
+use aimine_time::UnixTime;
 use alloc::string::String;
 use core::fmt;
 
-/// The checks a verifier runs, in the order it runs them. Each refusal belongs to one.
+/// The checks a CPU attestation verifier runs, in the order it runs them. Each refusal belongs
+/// to one. (aimine-nvtrust's GPU checks are another enum.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Check {
+#[non_exhaustive]
+pub enum CpuCheck {
     /// The bytes are a report or quote of a supported kind and version.
     Format,
     /// The collateral (Intel TCB info, QE identity, CRLs) is well formed, signed by Intel and
@@ -26,47 +29,47 @@ pub enum Check {
     TcbPolicy,
 }
 
-impl Check {
+impl CpuCheck {
     /// Every check, in order.
-    pub const ALL: [Check; 7] = [
-        Check::Format,
-        Check::Collateral,
-        Check::Chain,
-        Check::Signature,
-        Check::Tcb,
-        Check::GuestPolicy,
-        Check::TcbPolicy,
+    pub const ALL: [CpuCheck; 7] = [
+        CpuCheck::Format,
+        CpuCheck::Collateral,
+        CpuCheck::Chain,
+        CpuCheck::Signature,
+        CpuCheck::Tcb,
+        CpuCheck::GuestPolicy,
+        CpuCheck::TcbPolicy,
     ];
 
     /// A short stable name (`format`, `collateral`, `chain`, `signature`, `tcb`, `guest-policy`,
     /// `tcb-policy`).
     pub const fn name(self) -> &'static str {
         match self {
-            Check::Format => "format",
-            Check::Collateral => "collateral",
-            Check::Chain => "chain",
-            Check::Signature => "signature",
-            Check::Tcb => "tcb",
-            Check::GuestPolicy => "guest-policy",
-            Check::TcbPolicy => "tcb-policy",
+            CpuCheck::Format => "format",
+            CpuCheck::Collateral => "collateral",
+            CpuCheck::Chain => "chain",
+            CpuCheck::Signature => "signature",
+            CpuCheck::Tcb => "tcb",
+            CpuCheck::GuestPolicy => "guest-policy",
+            CpuCheck::TcbPolicy => "tcb-policy",
         }
     }
 
     /// A stable number (1 = format … 7 = tcb-policy), for ABIs that carry the check as a byte.
     pub const fn number(self) -> u8 {
         match self {
-            Check::Format => 1,
-            Check::Collateral => 2,
-            Check::Chain => 3,
-            Check::Signature => 4,
-            Check::Tcb => 5,
-            Check::GuestPolicy => 6,
-            Check::TcbPolicy => 7,
+            CpuCheck::Format => 1,
+            CpuCheck::Collateral => 2,
+            CpuCheck::Chain => 3,
+            CpuCheck::Signature => 4,
+            CpuCheck::Tcb => 5,
+            CpuCheck::GuestPolicy => 6,
+            CpuCheck::TcbPolicy => 7,
         }
     }
 }
 
-impl fmt::Display for Check {
+impl fmt::Display for CpuCheck {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
@@ -74,6 +77,7 @@ impl fmt::Display for Check {
 
 /// A certificate's role in an AMD chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Role {
     /// AMD Root Key: self-signed, pinned per product.
     Ark,
@@ -98,6 +102,7 @@ impl fmt::Display for Role {
 
 /// A TCB component named in a mismatch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TcbComponent {
     /// FMC (Turin).
     Fmc,
@@ -173,10 +178,10 @@ pub enum Error {
     CertTime {
         /// Which certificate.
         role: Role,
-        /// Its notBefore (Unix seconds).
-        not_before: u64,
-        /// Its notAfter (Unix seconds).
-        not_after: u64,
+        /// Its notBefore.
+        not_before: UnixTime,
+        /// Its notAfter.
+        not_after: UnixTime,
     },
     /// The endorsement certificate is a VCEK where the report says VLEK, or the reverse.
     EndorsementKind,
@@ -201,14 +206,14 @@ pub enum Error {
     /// dcap-qvl refused an Intel quote; `check` classifies its message.
     Dcap {
         /// The check that failed.
-        check: Check,
+        check: CpuCheck,
         /// dcap-qvl's message.
         message: String,
     },
     /// The collateral is not valid yet at the verification time.
     CollateralNotYetValid {
-        /// When it becomes valid (Unix seconds).
-        issued: u64,
+        /// When it becomes valid.
+        issued: UnixTime,
     },
     /// The report's TCB is below the floor policy sets for its product.
     TcbBelowFloor,
@@ -221,13 +226,13 @@ pub enum Error {
     },
     /// An out-of-date TCB's grace period is over.
     OutOfDateGraceOver {
-        /// When the grace ended (Unix seconds).
-        ended: u64,
+        /// When the grace ended.
+        ended: UnixTime,
     },
     /// The collateral expired and its grace period is over.
     StaleCollateralGraceOver {
-        /// When the grace ended (Unix seconds).
-        ended: u64,
+        /// When the grace ended.
+        ended: UnixTime,
     },
     /// The policy refuses this TCB status outright.
     TcbStatusRefused,
@@ -235,7 +240,7 @@ pub enum Error {
 
 impl Error {
     /// The check this refusal belongs to.
-    pub fn check(&self) -> Check {
+    pub fn check(&self) -> CpuCheck {
         match self {
             Error::ReportLength { .. }
             | Error::ReportVersion { .. }
@@ -243,27 +248,27 @@ impl Error {
             | Error::ReportSigningKey { .. }
             | Error::ChipIdMasked
             | Error::CertCount { .. }
-            | Error::IntelUnsupported => Check::Format,
+            | Error::IntelUnsupported => CpuCheck::Format,
             // The collateral of a report: its endorsement, and the store that keeps it.
-            Error::EndorsementMissing | Error::Store => Check::Collateral,
+            Error::EndorsementMissing | Error::Store => CpuCheck::Collateral,
             Error::CertMalformed { .. }
             | Error::UnknownProduct
             | Error::ProductMismatch
             | Error::CertSignature { .. }
             | Error::IssuerMismatch { .. }
             | Error::CertTime { .. }
-            | Error::EndorsementKind => Check::Chain,
-            Error::ReportSignature => Check::Signature,
-            Error::TcbMismatch { .. } | Error::HardwareIdMismatch => Check::Tcb,
-            Error::DebugGuest | Error::Vmpl { .. } => Check::GuestPolicy,
+            | Error::EndorsementKind => CpuCheck::Chain,
+            Error::ReportSignature => CpuCheck::Signature,
+            Error::TcbMismatch { .. } | Error::HardwareIdMismatch => CpuCheck::Tcb,
+            Error::DebugGuest | Error::Vmpl { .. } => CpuCheck::GuestPolicy,
             Error::Dcap { check, .. } => *check,
-            Error::CollateralNotYetValid { .. } => Check::Collateral,
+            Error::CollateralNotYetValid { .. } => CpuCheck::Collateral,
             Error::TcbBelowFloor
             | Error::TcbRevoked
             | Error::AdvisoryBanned { .. }
             | Error::OutOfDateGraceOver { .. }
             | Error::StaleCollateralGraceOver { .. }
-            | Error::TcbStatusRefused => Check::TcbPolicy,
+            | Error::TcbStatusRefused => CpuCheck::TcbPolicy,
         }
     }
 }
@@ -326,8 +331,9 @@ impl fmt::Display for Error {
                 not_after,
             } => write!(
                 f,
-                "the {role} certificate is valid from {not_before} to {not_after}, not at the \
-                 verification time"
+                "the {role} certificate is valid from {} to {}, not at the verification time",
+                not_before.as_secs(),
+                not_after.as_secs(),
             ),
             Error::EndorsementKind => {
                 f.write_str("the endorsement certificate is not the kind the report names")
@@ -347,7 +353,7 @@ impl fmt::Display for Error {
             Error::IntelUnsupported => f.write_str("Intel DCAP support is not built in"),
             Error::Dcap { check, message } => write!(f, "Intel DCAP ({check}): {message}"),
             Error::CollateralNotYetValid { issued } => {
-                write!(f, "the collateral is only valid from {issued}")
+                write!(f, "the collateral is only valid from {}", issued.as_secs())
             }
             Error::TcbBelowFloor => {
                 f.write_str("the report's TCB is below the floor set for its product")
@@ -355,10 +361,18 @@ impl fmt::Display for Error {
             Error::TcbRevoked => f.write_str("the platform's TCB is revoked"),
             Error::AdvisoryBanned { id } => write!(f, "advisory {id} is banned by policy"),
             Error::OutOfDateGraceOver { ended } => {
-                write!(f, "the out-of-date TCB's grace period ended at {ended}")
+                write!(
+                    f,
+                    "the out-of-date TCB's grace period ended at {}",
+                    ended.as_secs()
+                )
             }
             Error::StaleCollateralGraceOver { ended } => {
-                write!(f, "the expired collateral's grace period ended at {ended}")
+                write!(
+                    f,
+                    "the expired collateral's grace period ended at {}",
+                    ended.as_secs()
+                )
             }
             Error::TcbStatusRefused => f.write_str("the policy refuses this TCB status"),
         }

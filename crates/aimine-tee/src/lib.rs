@@ -2,8 +2,8 @@
 //!
 //! Verification of CPU confidential-computing attestation — Intel TDX and SGX DCAP quotes and AMD
 //! SEV-SNP reports — to one typed [`Attestation`], graded by a [`TcbPolicy`]. `#![no_std]` +
-//! `alloc`; no clock (the caller passes the time, a block timestamp) and no network (collateral
-//! and certificates are inputs).
+//! `alloc`; no clock (the caller passes the time, a block timestamp, as aimine-time's
+//! [`UnixTime`]) and no network (collateral and certificates are inputs).
 //!
 //! - [`intel`] (feature `intel`, default): SGX v3, TDX v4 and v5 quotes through dcap-qvl against
 //!   Intel's collateral and the pinned Intel SGX Root CA, TCB status and advisories read
@@ -27,13 +27,14 @@
 //!   VCEK. A guest that masks its chip id (MASK_CHIP_ID) is refused: it names no platform.
 //!
 //! ```
-//! use aimine_tee::{Check, sev::Report};
+//! use aimine_tee::{CpuCheck, sev::Report};
 //! // Anything that is not a report is refused with the check that failed.
 //! let err = Report::parse(&[0u8; 100]).unwrap_err();
-//! assert_eq!(err.check(), Check::Format);
+//! assert_eq!(err.check(), CpuCheck::Format);
 //! ```
 #![no_std]
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 extern crate alloc;
 
@@ -45,9 +46,10 @@ pub mod policy;
 pub mod sev;
 #[cfg(feature = "testkit")]
 pub mod testkit;
-pub mod time;
+mod time;
 
+pub use aimine_time::UnixTime;
 pub use attestation::{AmdProduct, Attestation, Kind, Measurements, Product, Tcb, TcbStatus};
-pub use error::{Check, Error};
+pub use error::{CpuCheck, Error};
 pub use policy::{Grade, GradeReason, TcbPolicy};
 pub use sev::{EndorsementStore, SevOptions, verify as verify_sev_snp, verify_vcek};

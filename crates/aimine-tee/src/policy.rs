@@ -18,6 +18,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use aimine_tiers::Multiplier;
+use aimine_time::UnixTime;
 
 use crate::attestation::{Tcb, TcbStatus};
 use crate::error::Error;
@@ -78,12 +79,12 @@ pub struct Grade {
 }
 
 impl TcbPolicy {
-    /// Grades a verified TCB at `now` (Unix seconds, from the block).
+    /// Grades a verified TCB at `now` (from the block).
     ///
     /// # Errors
     /// [`Error::TcbRevoked`], [`Error::AdvisoryBanned`], [`Error::OutOfDateGraceOver`],
     /// [`Error::StaleCollateralGraceOver`], or [`Error::TcbStatusRefused`] for a zero grade.
-    pub fn grade(&self, tcb: &Tcb, now: u64) -> Result<Grade, Error> {
+    pub fn grade(&self, tcb: &Tcb, now: UnixTime) -> Result<Grade, Error> {
         if tcb.status == TcbStatus::Revoked {
             return Err(Error::TcbRevoked);
         }
@@ -117,7 +118,10 @@ impl TcbPolicy {
             reason = GradeReason::Status;
         }
         if tcb.status.is_out_of_date() {
-            let ended = tcb.tcb_date.unwrap_or(0).saturating_add(self.grace_secs);
+            let ended = tcb
+                .tcb_date
+                .unwrap_or(UnixTime::EPOCH)
+                .saturating_add(self.grace_secs);
             if now > ended {
                 return Err(Error::OutOfDateGraceOver { ended });
             }

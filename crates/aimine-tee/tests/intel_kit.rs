@@ -12,7 +12,7 @@ use aimine_tee::intel::collateral::verify_collateral;
 use aimine_tee::intel::{IntelOptions, verify_quote};
 use aimine_tee::testkit::KIT_TIME;
 use aimine_tee::testkit::intel::{IntelKit, KIT_FMSPC, OUT_OF_DATE_TDX_SVN, TdFields};
-use aimine_tee::{Check, Error, Kind, Measurements, TcbStatus};
+use aimine_tee::{CpuCheck, Error, Kind, Measurements, TcbStatus, UnixTime};
 
 #[test]
 fn kit_quotes_verify_with_the_fields_they_were_given() {
@@ -56,7 +56,7 @@ fn kit_quotes_verify_with_the_fields_they_were_given() {
         &IntelOptions::default(),
     )
     .unwrap_err();
-    assert_ne!(err.check(), Check::TcbPolicy);
+    assert_ne!(err.check(), CpuCheck::TcbPolicy);
 }
 
 #[test]
@@ -84,13 +84,13 @@ fn kit_quotes_reach_every_tcb_outcome() {
         ..TdFields::default()
     })
     .unwrap_err();
-    assert_eq!(none.check(), Check::Tcb, "{none}");
+    assert_eq!(none.check(), CpuCheck::Tcb, "{none}");
     let debug = verify(&TdFields {
         td_attributes: [1, 0, 0, 0x10, 0, 0, 0, 0],
         ..TdFields::default()
     })
     .unwrap_err();
-    assert_eq!(debug.check(), Check::GuestPolicy, "{debug}");
+    assert_eq!(debug.check(), CpuCheck::GuestPolicy, "{debug}");
     // Every byte of the signed quote body matters; one sample per 16 bytes here.
     let quote = kit.tdx_quote(&TdFields::default());
     for i in (0..48 + 584).step_by(16) {
@@ -111,7 +111,7 @@ fn kit_quotes_reach_every_tcb_outcome() {
             &quote,
             &collateral,
             kit.root(),
-            1_760_000_000,
+            UnixTime(1_760_000_000),
             &IntelOptions::default()
         ),
         Err(Error::CollateralNotYetValid { .. })

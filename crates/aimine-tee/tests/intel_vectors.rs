@@ -12,10 +12,12 @@
 use aimine_tee::intel::{
     Collateral, INTEL_SGX_ROOT_CA, IntelOptions, collateral_from_json, verify_quote,
 };
-use aimine_tee::{Check, Error, GradeReason, Kind, Measurements, Product, TcbPolicy, TcbStatus};
+use aimine_tee::{
+    CpuCheck, Error, GradeReason, Kind, Measurements, Product, TcbPolicy, TcbStatus, UnixTime,
+};
 use aimine_tiers::{Multiplier, TrustTier};
 
-const AT: u64 = 1_751_500_000;
+const AT: UnixTime = UnixTime(1_751_500_000);
 
 fn load(name: &str) -> Option<(Vec<u8>, Collateral)> {
     let quote = aimine_vectors::read(&format!("cputee/intel-dcap/{name}"))?;
@@ -29,7 +31,7 @@ fn load(name: &str) -> Option<(Vec<u8>, Collateral)> {
 fn verify(
     quote: &[u8],
     collateral: &Collateral,
-    time: u64,
+    time: UnixTime,
 ) -> Result<aimine_tee::Attestation, Error> {
     verify_quote(
         quote,
@@ -83,14 +85,14 @@ fn tdx_quote_before_its_collateral_is_refused() {
     let Some((quote, collateral)) = load("tdx_quote") else {
         return;
     };
-    let err = verify(&quote, &collateral, 1_750_000_000).unwrap_err();
+    let err = verify(&quote, &collateral, UnixTime(1_750_000_000)).unwrap_err();
     assert_eq!(
         err,
         Error::CollateralNotYetValid {
-            issued: 1_750_329_147
+            issued: UnixTime(1_750_329_147)
         }
     );
-    assert_eq!(err.check(), Check::Collateral);
+    assert_eq!(err.check(), CpuCheck::Collateral);
 }
 
 #[test]
@@ -98,21 +100,23 @@ fn tdx_quote_with_expired_collateral_is_graded_never_up_to_date() {
     let Some((quote, collateral)) = load("tdx_quote") else {
         return;
     };
-    let late = 1_764_000_000;
+    let late = UnixTime(1_764_000_000);
     let a = verify(&quote, &collateral, late).unwrap();
     // Verified as of the collateral's last valid moment: the PCK CRL's nextUpdate
     // (2025-07-19T10:00:35Z), which comes before the TCB info's (10:16:03Z).
-    assert_eq!(a.tcb.stale_since, Some(1_752_919_235));
+    assert_eq!(a.tcb.stale_since, Some(UnixTime(1_752_919_235)));
     // Default grace (90 days) is over by then: refused.
     let policy = TcbPolicy::default();
     assert_eq!(
         policy.grade(&a.tcb, late).unwrap_err(),
         Error::StaleCollateralGraceOver {
-            ended: 1_752_919_235 + 90 * 86_400
+            ended: UnixTime(1_752_919_235 + 90 * 86_400)
         }
     );
     // Within the grace: the reduced multiplier, never the full one.
-    let g = policy.grade(&a.tcb, 1_752_919_235 + 86_400).unwrap();
+    let g = policy
+        .grade(&a.tcb, UnixTime(1_752_919_235 + 86_400))
+        .unwrap();
     assert_eq!(
         (g.multiplier, g.reason),
         (
@@ -178,8 +182,8 @@ fn outdated_tdx_quote_matches_no_tcb_level() {
     let Some((quote, collateral)) = load("tdx_quote_outdated") else {
         return;
     };
-    let err = verify(&quote, &collateral, 1_772_000_000).unwrap_err();
-    assert_eq!(err.check(), Check::Tcb, "{err}");
+    let err = verify(&quote, &collateral, UnixTime(1_772_000_000)).unwrap_err();
+    assert_eq!(err.check(), CpuCheck::Tcb, "{err}");
     let (kind, version) = aimine_tee::intel::quote_kind(&quote).unwrap();
     assert_eq!((kind, version), (Kind::Tdx, 5));
 }
@@ -190,8 +194,8 @@ fn out_of_date_grading_follows_the_grace_period() {
     let tcb = Tcb {
         status: TcbStatus::OutOfDate,
         advisory_ids: vec![],
-        tcb_date: Some(1_000_000),
-        valid_until: u64::MAX,
+        tcb_date: Some(UnixTime(1_000_000)),
+        valid_until: UnixTime(u64::MAX),
         stale_since: None,
     };
     let p = TcbPolicy {
@@ -200,12 +204,14 @@ fn out_of_date_grading_follows_the_grace_period() {
         ..TcbPolicy::default()
     };
     assert_eq!(
-        p.grade(&tcb, 1_000_100).unwrap().multiplier,
+        p.grade(&tcb, UnixTime(1_000_100)).unwrap().multiplier,
         Multiplier::from_bps(4_000)
     );
     assert_eq!(
-        p.grade(&tcb, 1_000_101).unwrap_err(),
-        Error::OutOfDateGraceOver { ended: 1_000_100 }
+        p.grade(&tcb, UnixTime(1_000_101)).unwrap_err(),
+        Error::OutOfDateGraceOver {
+            ended: UnixTime(1_000_100)
+        }
     );
     for (status, bps) in [
         (TcbStatus::UpToDate, 10_000),
@@ -226,7 +232,7 @@ fn out_of_date_grading_follows_the_grace_period() {
             ..tcb.clone()
         };
         assert_eq!(
-            p.grade(&t, 1_000_050).unwrap().multiplier,
+            p.grade(&t, UnixTime(1_000_050)).unwrap().multiplier,
             Multiplier::from_bps(bps),
             "{status}"
         );
@@ -235,14 +241,17 @@ fn out_of_date_grading_follows_the_grace_period() {
         status: TcbStatus::Revoked,
         ..tcb
     };
-    assert_eq!(p.grade(&revoked, 0).unwrap_err(), Error::TcbRevoked);
+    assert_eq!(
+        p.grade(&revoked, UnixTime(0)).unwrap_err(),
+        Error::TcbRevoked
+    );
 }
 
 /// Flips one bit at each of `offsets` and expects a refusal; returns how many were refused.
 fn mutate(
     quote: &[u8],
     collateral: &Collateral,
-    time: u64,
+    time: UnixTime,
     offsets: impl Iterator<Item = usize>,
 ) -> usize {
     let mut n = 0;
@@ -251,7 +260,7 @@ fn mutate(
         bad[i] ^= 0x01;
         let err =
             verify(&bad, collateral, time).expect_err(&format!("byte {i} changed, still accepted"));
-        assert_ne!(err.check(), Check::TcbPolicy, "byte {i}: {err}");
+        assert_ne!(err.check(), CpuCheck::TcbPolicy, "byte {i}: {err}");
         n += 1;
     }
     n
@@ -329,7 +338,7 @@ fn collateral_text_mutations_are_refused() {
             }
             let err = verify(&quote, &bad, AT)
                 .expect_err(&format!("{field}[{i}] changed, still accepted"));
-            assert_eq!(err.check(), Check::Collateral, "{field}[{i}]: {err}");
+            assert_eq!(err.check(), CpuCheck::Collateral, "{field}[{i}]: {err}");
             n += 1;
         }
     }
@@ -348,7 +357,7 @@ fn another_root_refuses_everything() {
     };
     let other = aimine_tee::sev::pinned_ders(aimine_tee::AmdProduct::Milan).0;
     let err = verify_quote(&quote, &collateral, other, AT, &IntelOptions::default()).unwrap_err();
-    assert_ne!(err.check(), Check::TcbPolicy, "{err}");
+    assert_ne!(err.check(), CpuCheck::TcbPolicy, "{err}");
 }
 
 #[test]
@@ -357,7 +366,7 @@ fn collateral_verifies_on_its_own_and_every_part_matters() {
     for (name, time, tdx) in [
         ("tdx_quote", AT, true),
         ("sgx_quote", AT, false),
-        ("tdx_quote_outdated", 1_772_000_000, true),
+        ("tdx_quote_outdated", UnixTime(1_772_000_000), true),
     ] {
         let Some((_, c)) = load(name) else { return };
         let info = verify_collateral(&c, INTEL_SGX_ROOT_CA, time).unwrap();
@@ -396,7 +405,7 @@ fn collateral_verifies_on_its_own_and_every_part_matters() {
             }
             assert_eq!(
                 refused(&bad).check(),
-                Check::Collateral,
+                CpuCheck::Collateral,
                 "field {field} byte {i}"
             );
             n += 1;
@@ -419,7 +428,7 @@ fn collateral_verifies_on_its_own_and_every_part_matters() {
         }
         let err = refused(&bad);
         assert!(
-            matches!(err.check(), Check::Collateral | Check::Chain),
+            matches!(err.check(), CpuCheck::Collateral | CpuCheck::Chain),
             "{which}: {err}"
         );
         n += 1;
@@ -428,7 +437,7 @@ fn collateral_verifies_on_its_own_and_every_part_matters() {
     // The PCK CA's chain given as the TCB signer's: the TCB info signature fails.
     let mut swapped = c.clone();
     swapped.tcb_info_issuer_chain = c.pck_crl_issuer_chain.clone();
-    assert_eq!(refused(&swapped).check(), Check::Collateral);
+    assert_eq!(refused(&swapped).check(), CpuCheck::Collateral);
     // Another root, and a time before Intel's signing certificates.
     assert_eq!(
         verify_collateral(
@@ -438,17 +447,17 @@ fn collateral_verifies_on_its_own_and_every_part_matters() {
         )
         .unwrap_err()
         .check(),
-        Check::Chain
+        CpuCheck::Chain
     );
     assert_eq!(
-        verify_collateral(&c, INTEL_SGX_ROOT_CA, 1_500_000_000)
+        verify_collateral(&c, INTEL_SGX_ROOT_CA, UnixTime(1_500_000_000))
             .unwrap_err()
             .check(),
-        Check::Chain
+        CpuCheck::Chain
     );
     // Issued after the time: not yet valid.
     assert!(matches!(
-        verify_collateral(&c, INTEL_SGX_ROOT_CA, 1_750_000_000).unwrap_err(),
+        verify_collateral(&c, INTEL_SGX_ROOT_CA, UnixTime(1_750_000_000)).unwrap_err(),
         Error::CollateralNotYetValid { .. }
     ));
 }

@@ -14,12 +14,14 @@ use aimine_tee::sev::{
     SigningKey, StoreError, TcbParts, pinned_ders,
 };
 use aimine_tee::testkit::{KIT_TIME, ReportFields, SevKit};
-use aimine_tee::{AmdProduct, Attestation, Check, Error, Kind, Measurements, Product, TcbStatus};
+use aimine_tee::{
+    AmdProduct, Attestation, CpuCheck, Error, Kind, Measurements, Product, TcbStatus, UnixTime,
+};
 use aimine_tiers::TrustTier;
 use base64::Engine;
 
 /// 2025-01-01T00:00:00Z, the MANIFEST's time for the Milan report.
-const AT: u64 = 1_735_689_600;
+const AT: UnixTime = UnixTime(1_735_689_600);
 
 struct Milan {
     report: Vec<u8>,
@@ -76,7 +78,7 @@ fn verify_under(
     report: &[u8],
     certs: &[&[u8]],
     roots: &AmdRoots,
-    time: u64,
+    time: UnixTime,
     options: &SevOptions,
 ) -> Result<Attestation, Error> {
     sev::verify(report, certs, time, options, &mut FixedRoots::new(roots))
@@ -111,7 +113,7 @@ fn milan_report_is_accepted_with_every_field() {
         assert_eq!(a.product, Product::Amd(AmdProduct::Milan));
         assert_eq!(a.tcb.status, TcbStatus::UpToDate);
         assert!(a.tcb.advisory_ids.is_empty());
-        assert_eq!(a.tcb.valid_until, 1_901_474_623); // the VCEK's notAfter, 2030-04-03T19:23:43Z
+        assert_eq!(a.tcb.valid_until, UnixTime(1_901_474_623)); // the VCEK's notAfter, 2030-04-03T19:23:43Z
         assert!(hex::encode(a.report_data).starts_with("d447b55d197491bf"));
         let chip = report.chip_id();
         assert!(hex::encode(chip).starts_with("d49554ec717f4e5b"));
@@ -167,7 +169,7 @@ fn milan_vcek_under_turin_chain_is_refused() {
     )
     .unwrap_err();
     assert_eq!(err, Error::UnknownProduct);
-    assert_eq!(err.check(), Check::Chain);
+    assert_eq!(err.check(), CpuCheck::Chain);
 }
 
 #[test]
@@ -176,8 +178,8 @@ fn times_outside_the_vcek_window_are_refused() {
     let roots = AmdRoots::pinned().unwrap();
     let expired = Error::CertTime {
         role: Role::Endorsement,
-        not_before: 1_680_549_823,
-        not_after: 1_901_474_623,
+        not_before: UnixTime(1_680_549_823),
+        not_after: UnixTime(1_901_474_623),
     };
     // A cache that knows the chain does not make an expired VCEK valid.
     let mut warm = FixedRoots::new(&roots);
@@ -190,6 +192,7 @@ fn times_outside_the_vcek_window_are_refused() {
         (1_680_549_823, true),
         (1_680_549_822, false),
     ] {
+        let time = UnixTime(time);
         for r in [
             verify_under(&m.report, &c, &roots, time, &SevOptions::default()),
             sev::verify(&m.report, &c, time, &SevOptions::default(), &mut warm),
@@ -246,7 +249,10 @@ fn every_signed_byte_and_signature_byte_matters() {
         bad[i] ^= 0x01;
         let err = sev::verify(&bad, &c, AT, &options, &mut warm).unwrap_err();
         assert!(
-            matches!(err.check(), Check::Format | Check::Signature | Check::Chain),
+            matches!(
+                err.check(),
+                CpuCheck::Format | CpuCheck::Signature | CpuCheck::Chain
+            ),
             "byte {i:#x}: {err}"
         );
         refused += 1;
@@ -269,7 +275,7 @@ fn truncated_and_extended_reports_are_format_errors() {
     }
     let mut long = m.report.clone();
     long.push(0);
-    assert_eq!(Report::parse(&long).unwrap_err().check(), Check::Format);
+    assert_eq!(Report::parse(&long).unwrap_err().check(), CpuCheck::Format);
 }
 
 #[test]
@@ -292,7 +298,10 @@ fn chain_mutations_are_refused() {
         let mut bad = m.vcek.clone();
         bad[i] ^= 0x01;
         let err = run(&bad, &m.chain).unwrap_err();
-        assert!(matches!(err.check(), Check::Chain), "VCEK byte {i}: {err}");
+        assert!(
+            matches!(err.check(), CpuCheck::Chain),
+            "VCEK byte {i}: {err}"
+        );
         counted += 1;
     }
     assert_eq!(counted, tbs.len());
@@ -319,7 +328,7 @@ fn chain_mutations_are_refused() {
     assert_eq!(err, Error::UnknownProduct);
     // The ASK presented as the VCEK (a CA certificate, with critical CA extensions).
     let err = run(&m.chain[0], &m.chain).unwrap_err();
-    assert_eq!(err.check(), Check::Chain, "{err}");
+    assert_eq!(err.check(), CpuCheck::Chain, "{err}");
 }
 
 #[test]
@@ -576,7 +585,7 @@ fn a_cached_chain_skips_its_rsa_signatures_and_nothing_else() {
         sev::verify(
             &report,
             &certs,
-            4_000_000_000,
+            UnixTime(4_000_000_000),
             &SevOptions::default(),
             &mut warm
         ),
@@ -615,7 +624,7 @@ fn a_store_that_cannot_answer_fails_the_verification() {
         )
         .unwrap_err();
         assert_eq!(err, Error::Store);
-        assert_eq!(err.check(), Check::Collateral);
+        assert_eq!(err.check(), CpuCheck::Collateral);
         assert!(store.asked_insert.is_empty());
         assert!(store.asked_admits.is_empty());
     }
@@ -688,7 +697,7 @@ fn the_tcb_floor_is_asked_after_the_chain_and_before_the_report_signature() {
     )
     .unwrap_err();
     assert_eq!(err, Error::TcbBelowFloor);
-    assert_eq!(err.check(), Check::TcbPolicy);
+    assert_eq!(err.check(), CpuCheck::TcbPolicy);
     // The chain was verified (and remembered) before the floor was asked.
     assert_eq!(store.asked_insert.len(), 1);
     store.admits = true;
@@ -719,6 +728,6 @@ fn more_certificates_than_a_chain_has_are_refused() {
     )
     .unwrap_err();
     assert_eq!(err, Error::CertCount { count: 4 });
-    assert_eq!(err.check(), Check::Format);
+    assert_eq!(err.check(), CpuCheck::Format);
     assert!(store.asked_roots.is_empty());
 }

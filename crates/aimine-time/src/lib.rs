@@ -28,6 +28,13 @@ pub use rfc3339::TimeError;
 pub struct UnixTime(pub u64);
 
 impl UnixTime {
+    /// The epoch, 1970-01-01T00:00:00Z.
+    pub const EPOCH: UnixTime = UnixTime(0);
+
+    /// The latest time a `UnixTime` holds (`u64::MAX` seconds), where saturating arithmetic
+    /// stops.
+    pub const MAX: UnixTime = UnixTime(u64::MAX);
+
     /// The time `seconds` after the epoch.
     pub const fn from_secs(seconds: u64) -> UnixTime {
         UnixTime(seconds)
@@ -57,6 +64,26 @@ impl UnixTime {
         calendar::from_secs(self.0)
     }
 
+    /// The time `seconds` later, or [`UnixTime::MAX`] when that does not fit (never panics):
+    /// a deadline such as "grace period after a date" or "expiry after a start".
+    #[must_use]
+    pub const fn saturating_add(self, seconds: u64) -> UnixTime {
+        UnixTime(self.0.saturating_add(seconds))
+    }
+
+    /// The time `seconds` earlier, or the epoch when that would precede it (never panics).
+    #[must_use]
+    pub const fn saturating_sub(self, seconds: u64) -> UnixTime {
+        UnixTime(self.0.saturating_sub(seconds))
+    }
+
+    /// The seconds from `earlier` to this time, or 0 when `earlier` is not earlier (never
+    /// panics): an elapsed duration.
+    #[must_use]
+    pub const fn seconds_since(self, earlier: UnixTime) -> u64 {
+        self.0.saturating_sub(earlier.0)
+    }
+
     /// Parses an RFC 3339 date-time (`2025-06-11T00:30:58Z`, `…T02:30:58+02:00`, a fraction of a
     /// second ignored), applying its offset.
     ///
@@ -73,5 +100,46 @@ impl fmt::Display for UnixTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, m, d, hh, mm, ss) = self.to_civil();
         write!(f, "{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UnixTime;
+
+    #[test]
+    fn arithmetic_saturates_instead_of_panicking() {
+        let t = UnixTime(1_000);
+        assert_eq!(t.saturating_add(500), UnixTime(1_500));
+        assert_eq!(
+            UnixTime::MAX.saturating_sub(1).saturating_add(5),
+            UnixTime::MAX
+        );
+        assert_eq!(t.saturating_sub(1), UnixTime(999));
+        assert_eq!(t.saturating_sub(2_000), UnixTime::EPOCH);
+        assert_eq!(t.seconds_since(UnixTime(400)), 600);
+        assert_eq!(t.seconds_since(t), 0);
+        assert_eq!(t.seconds_since(UnixTime(5_000)), 0);
+        assert_eq!(UnixTime::MAX.seconds_since(UnixTime::EPOCH), u64::MAX);
+    }
+
+    #[test]
+    fn intel_collateral_dates() {
+        // The forms Intel's TCB info and QE identity use, and the offsets RFC 3339 allows.
+        let parse = |t: &str| UnixTime::parse_rfc3339(t).ok().map(UnixTime::as_secs);
+        assert_eq!(parse("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse("2025-07-03T00:26:40Z"), Some(1_751_502_400));
+        assert_eq!(parse("2000-02-29T12:00:00.123Z"), Some(951_825_600));
+        assert_eq!(parse("2024-01-01T00:00:00+00:00"), Some(1_704_067_200));
+        // An offset is applied, not refused.
+        assert_eq!(parse("2024-01-01T01:00:00+01:00"), Some(1_704_067_200));
+        for bad in [
+            "",
+            "2024-01-01",
+            "2024-13-01T00:00:00Z",
+            "1969-12-31T23:59:59Z",
+        ] {
+            assert_eq!(parse(bad), None, "{bad}");
+        }
     }
 }

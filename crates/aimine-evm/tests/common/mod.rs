@@ -11,10 +11,10 @@
 )]
 
 use aimine_envelope::testkit::Enveloped;
-use aimine_evm::ChainConfig;
 use aimine_evm::abi::IAIMining;
 use aimine_evm::address::AI_MINING;
 use aimine_evm::devnet::{Devnet, Receipt, artifacts};
+use aimine_evm::{ChainConfig, UnixTime};
 use aimine_nvtrust::Architecture;
 use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
 use aimine_registry::{key_hash, session_nonce};
@@ -67,7 +67,7 @@ impl World {
         World::at(T0, seed, f)
     }
 
-    /// As [`World::with`], starting at time `t`.
+    /// As [`World::with`], starting at time `t` (Unix seconds).
     pub fn at(t: u64, seed: u8, f: impl FnOnce(&mut ChainConfig)) -> World {
         let pki = TestPki::new([seed; 32]);
         let mut config = ChainConfig::new(CHAIN, ADMIN.into_array());
@@ -75,7 +75,7 @@ impl World {
         anchor.copy_from_slice(pki.anchor().public_key);
         config.extra_anchors.push(anchor);
         f(&mut config);
-        let mut net = Devnet::new(config, t).unwrap();
+        let mut net = Devnet::new(config, UnixTime(t)).unwrap();
         for who in [ADMIN, MINER, OTHER] {
             net.fund(who, U256::from(1_000 * ETHER));
         }
@@ -104,7 +104,7 @@ impl World {
         miner: Address,
         key: Option<&[u8]>,
     ) -> ForgeOptions {
-        let epoch = self.net.time() / 3_600;
+        let epoch = self.net.time().as_secs() / 3_600;
         let nonce = session_nonce(
             CHAIN,
             &submitter.into_array(),
@@ -195,7 +195,7 @@ impl World {
 
     /// Moves the clock forward.
     pub fn advance(&mut self, seconds: u64) {
-        let t = self.net.time() + seconds;
+        let t = self.net.time().saturating_add(seconds);
         self.net.set_time(t);
     }
 

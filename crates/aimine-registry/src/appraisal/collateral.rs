@@ -12,7 +12,7 @@ use crate::{Error, blob, keys};
 #[cfg(feature = "intel")]
 use {
     crate::config::{self, Param},
-    aimine_tee::Check,
+    aimine_tee::CpuCheck,
 };
 
 impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
@@ -38,7 +38,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         self.require_intel()?;
         self.store.meter(Work::IntelCollateral)?;
         let c = aimine_envelope::decode_collateral(encoded)?;
-        let collateral = c.to_dcap().ok_or(Error::CpuQuote(Check::Collateral))?;
+        let collateral = c.to_dcap().ok_or(Error::CpuQuote(CpuCheck::Collateral))?;
         let root = self.intel_root_for(|| {
             aimine_tee::intel::pem_chain(&collateral.tcb_info_issuer_chain)
                 .and_then(|chain| chain.last().cloned())
@@ -50,7 +50,8 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         )?;
         let base = collateral_key(&info.fmspc, info.tdx);
         let held = word::to_u64(&self.store.load(&base)?).unwrap_or(0);
-        let held_issue = word::to_u64(&self.store.load(&keys::offset(&base, 1))?).unwrap_or(0);
+        let held_issue = word::to_time(&self.store.load(&keys::offset(&base, 1))?)
+            .unwrap_or(aimine_tee::UnixTime::EPOCH);
         let new = (u64::from(info.tcb_evaluation), info.tcb_window.0);
         let floor = config::load_u64(self.store, Param::MinTcbEvaluation)?;
         if new <= (held, held_issue) || new.0 < floor {
@@ -58,7 +59,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         }
         self.store.store(&base, word::from_u64(new.0))?;
         self.store
-            .store(&keys::offset(&base, 1), word::from_u64(new.1))?;
+            .store(&keys::offset(&base, 1), word::from_time(new.1))?;
         blob::store(self.store, &keys::offset(&base, 2), encoded)?;
         let mut fmspc = [0u8; 32];
         fmspc[..6].copy_from_slice(&info.fmspc);

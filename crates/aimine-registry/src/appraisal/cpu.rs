@@ -19,7 +19,7 @@
 
 use aimine_envelope::{Cpu, GpuQuote};
 use aimine_nvtrust::Evidence;
-use aimine_tee::{Attestation, Check, TcbPolicy};
+use aimine_tee::{Attestation, CpuCheck, TcbPolicy};
 use aimine_tiers::{Kind, TrustTier};
 use alloc::vec::Vec;
 use sha2::{Digest, Sha256};
@@ -57,7 +57,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
                 Kind::SevSnp => Param::SevSnpComputeUnits,
                 // aimine-tee attests CPU kinds only.
                 Kind::Stake | Kind::Gpu | Kind::Composite => {
-                    return Err(Error::CpuQuote(Check::Format));
+                    return Err(Error::CpuQuote(CpuCheck::Format));
                 }
             };
             return Ok(Appraisal {
@@ -173,7 +173,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
 /// them; where it does, a build without Intel support cannot decide and must stop.
 fn intel_gate(chain_accepts: bool, built_with_intel: bool) -> Result<(), Error> {
     match (chain_accepts, built_with_intel) {
-        (false, _) => Err(Error::CpuQuote(Check::Format)),
+        (false, _) => Err(Error::CpuQuote(CpuCheck::Format)),
         (true, true) => Ok(()),
         (true, false) => Err(Error::IntelUnavailable),
     }
@@ -188,7 +188,7 @@ mod tests {
         for built in [true, false] {
             assert_eq!(
                 intel_gate(false, built),
-                Err(Error::CpuQuote(Check::Format))
+                Err(Error::CpuQuote(CpuCheck::Format))
             );
         }
         assert_eq!(intel_gate(true, true), Ok(()));

@@ -47,7 +47,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         nonce: &[u8; NONCE_LEN],
         read_only: bool,
     ) -> Result<VerifiedGpu<'q>, Error> {
-        let now = UnixTime(self.env.timestamp);
+        let now: UnixTime = self.env.timestamp;
         let anchor_keys = anchors_in(self.store)?;
         let anchors: Vec<TrustAnchor<'_>, MAX_ANCHORS> = anchor_keys
             .iter()

@@ -3,7 +3,7 @@
 //! chain holds nor than governance's floor — and Intel's pinned root (or governance's test
 //! root).
 
-use aimine_tee::Attestation;
+use aimine_tee::{Attestation, UnixTime};
 use aimine_tiers::Kind;
 
 use crate::Error;
@@ -16,7 +16,7 @@ use {
     crate::config::{self, Param},
     crate::store::{Work, word},
     crate::{blob, keys},
-    aimine_tee::Check,
+    aimine_tee::CpuCheck,
     alloc::vec::Vec,
 };
 
@@ -29,12 +29,12 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         kind: Kind,
         quote: &[u8],
         collateral: Option<&aimine_envelope::IntelCollateral<'_>>,
-        now: u64,
+        now: UnixTime,
         allow_debug: bool,
     ) -> Result<Attestation, Error> {
         // The decoder names only TDX or SGX here; anything else is no Intel quote.
         if !matches!(kind, Kind::Tdx | Kind::Sgx) {
-            return Err(Error::CpuQuote(Check::Format));
+            return Err(Error::CpuQuote(CpuCheck::Format));
         }
         let tdx = kind == Kind::Tdx;
         // dcap-qvl's work (and the collateral's decoding) is paid before any of it runs.
@@ -44,8 +44,8 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         let c = match collateral {
             Some(c) => *c,
             None => {
-                let fmspc =
-                    aimine_tee::intel::quote_fmspc(quote).ok_or(Error::CpuQuote(Check::Format))?;
+                let fmspc = aimine_tee::intel::quote_fmspc(quote)
+                    .ok_or(Error::CpuQuote(CpuCheck::Format))?;
                 let base = collateral_key(&fmspc, tdx);
                 stored = blob::load(self.store, &keys::offset(&base, 2))?;
                 if stored.is_empty() {
@@ -54,7 +54,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
                 aimine_envelope::decode_collateral(&stored)?
             }
         };
-        let collateral = c.to_dcap().ok_or(Error::CpuQuote(Check::Collateral))?;
+        let collateral = c.to_dcap().ok_or(Error::CpuQuote(CpuCheck::Collateral))?;
         // Never older than the newest collateral the chain keeps for this FMSPC: otherwise a
         // platform Intel has since downgraded could present last month's verdict.
         let (fmspc, is_tdx, evaluation) = aimine_tee::intel::collateral_summary(&collateral)?;
@@ -70,7 +70,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         let options = aimine_tee::intel::IntelOptions { allow_debug };
         let att = aimine_tee::intel::verify_quote(quote, &collateral, &root, now, &options)?;
         if (att.kind == Kind::Tdx) != tdx {
-            return Err(Error::CpuQuote(Check::Format));
+            return Err(Error::CpuQuote(CpuCheck::Format));
         }
         Ok(att)
     }
@@ -82,7 +82,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         _: Kind,
         _: &[u8],
         _: Option<&aimine_envelope::IntelCollateral<'_>>,
-        _: u64,
+        _: UnixTime,
         _: bool,
     ) -> Result<Attestation, Error> {
         Err(Error::IntelUnavailable)

@@ -138,6 +138,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
                 let epoch = self
                     .env
                     .timestamp
+                    .as_secs()
                     .checked_div(epoch_seconds)
                     .ok_or(Error::BadParam)?;
                 for e in [Some(epoch), epoch.checked_sub(1)].into_iter().flatten() {

@@ -4,7 +4,7 @@
 //! governance's TCB floor per product — each answer metered as the work it announces.
 
 use aimine_tee::sev::{AmdRoots, EndorsementStore, ProductRoots, SevOptions, StoreError, TcbParts};
-use aimine_tee::{AmdProduct, Attestation};
+use aimine_tee::{AmdProduct, Attestation, UnixTime};
 use alloc::vec::Vec;
 
 use super::collateral::vcek_key;
@@ -24,7 +24,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         &mut self,
         report: &[u8],
         certs: &[&[u8]],
-        now: u64,
+        now: UnixTime,
         allow_debug: bool,
         read_only: bool,
     ) -> Result<Attestation, Error> {
@@ -152,7 +152,7 @@ mod tests {
 
     use alloc::collections::BTreeMap;
 
-    use aimine_tee::Check;
+    use aimine_tee::CpuCheck;
 
     use super::*;
     use crate::store::Word;
@@ -304,7 +304,7 @@ mod tests {
         );
         assert_eq!(
             Error::from(aimine_tee::Error::TcbBelowFloor),
-            Error::CpuQuote(Check::TcbPolicy)
+            Error::CpuQuote(CpuCheck::TcbPolicy)
         );
     }
 }

@@ -7,6 +7,7 @@
 //! The session's device id is `keccak256("aimine/public/v1" ‖ staker)`.
 
 use aimine_tiers::{Kind, TrustTier};
+use aimine_time::UnixTime;
 
 use crate::appraisal::Appraisal;
 use crate::sessions::check_key;
@@ -42,26 +43,32 @@ fn base(staker: &Address) -> Word {
 }
 
 impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
-    /// A staker's (amount, unlock time; 0 when no withdrawal is pending).
+    /// A staker's (amount, unlock time; `None` when no withdrawal is pending).
     ///
     /// # Errors
     /// A store error.
-    pub fn stake_of(&mut self, staker: &Address) -> Result<(u128, u64), Error> {
+    pub fn stake_of(&mut self, staker: &Address) -> Result<(u128, Option<UnixTime>), Error> {
         let b = base(staker);
         let amount = word::to_u128(&self.state().load(&keys::offset(&b, field::AMOUNT))?)
             .ok_or(Error::Overflow)?;
-        let unlock = word::to_u64(&self.state().load(&keys::offset(&b, field::UNLOCK_AT))?)
+        let unlock = word::to_time(&self.state().load(&keys::offset(&b, field::UNLOCK_AT))?)
             .ok_or(Error::Overflow)?;
-        Ok((amount, unlock))
+        // Stored as 0 when none is pending.
+        Ok((amount, (unlock != UnixTime::EPOCH).then_some(unlock)))
     }
 
-    fn put_stake(&mut self, staker: &Address, amount: u128, unlock_at: u64) -> Result<(), Error> {
+    fn put_stake(
+        &mut self,
+        staker: &Address,
+        amount: u128,
+        unlock_at: Option<UnixTime>,
+    ) -> Result<(), Error> {
         let b = base(staker);
         self.state()
             .store(&keys::offset(&b, field::AMOUNT), word::from_u128(amount))?;
         self.state().store(
             &keys::offset(&b, field::UNLOCK_AT),
-            word::from_u64(unlock_at),
+            word::from_time(unlock_at.unwrap_or(UnixTime::EPOCH)),
         )?;
         self.emit(Event::StakeChanged {
             staker: *staker,
@@ -104,14 +111,14 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     ///
     /// # Errors
     /// [`Error::InsufficientStake`] without a stake.
-    pub fn request_unstake(&mut self, caller: &Address) -> Result<u64, Error> {
+    pub fn request_unstake(&mut self, caller: &Address) -> Result<UnixTime, Error> {
         let (staked, _) = self.stake_of(caller)?;
         if staked == 0 {
             return Err(Error::InsufficientStake);
         }
         let cooldown = config::load_u64(self.state(), Param::StakeCooldown)?;
         let unlock = self.env().timestamp.saturating_add(cooldown);
-        self.put_stake(caller, staked, unlock)?;
+        self.put_stake(caller, staked, Some(unlock))?;
         Ok(unlock)
     }
 
@@ -126,7 +133,8 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         sink: &mut dyn RewardSink,
     ) -> Result<u128, Error> {
         let (staked, unlock) = self.stake_of(caller)?;
-        if staked == 0 || unlock == 0 || self.env().timestamp < unlock {
+        let unlocked = unlock.is_some_and(|at| self.env().timestamp >= at);
+        if staked == 0 || !unlocked {
             return Err(Error::StakeLocked);
         }
         let all = self
@@ -134,7 +142,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             .checked_sub(staked)
             .ok_or(Error::Overflow)?;
         sink.pay(to, staked)?;
-        self.put_stake(caller, 0, 0)?;
+        self.put_stake(caller, 0, None)?;
         self.state()
             .store(&keys::slot(keys::TOTAL_STAKED), word::from_u128(all))?;
         Ok(staked)
@@ -144,7 +152,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     pub(crate) fn stake_qualifies(&mut self, staker: &Address) -> Result<bool, Error> {
         let (staked, unlock) = self.stake_of(staker)?;
         let min = config::load_u128(self.state(), Param::MinStake)?;
-        Ok(unlock == 0 && staked >= min && staked > 0)
+        Ok(unlock.is_none() && staked >= min && staked > 0)
     }
 
     /// Starts the caller's Public-tier session (stake-based, no quote).

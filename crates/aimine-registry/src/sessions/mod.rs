@@ -26,6 +26,7 @@ pub use record::Session;
 pub use record::field;
 
 use aimine_tiers::Kind;
+use aimine_time::UnixTime;
 
 use crate::appraisal::{Appraisal, Binding};
 use crate::config::{self, Param};
@@ -333,10 +334,10 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
 
     /// Credits the session's miner for the time since its last heartbeat, up to `now`; returns
     /// the reward and the session as stored afterwards.
-    fn settle(&mut self, s: &Session, now: u64) -> Result<(u128, Session), Error> {
+    fn settle(&mut self, s: &Session, now: UnixTime) -> Result<(u128, Session), Error> {
         let max = config::load_u64(self.store, Param::MaxHeartbeatInterval)?;
         let until = now.min(s.attestation_expiry);
-        let elapsed = until.saturating_sub(s.last_heartbeat).min(max);
+        let elapsed = until.seconds_since(s.last_heartbeat).min(max);
         let rate = config::load_u128(self.store, Param::BaseRate)?;
         let reward =
             aimine_tiers::reward_with_multiplier(rate, elapsed, s.compute_units, s.multiplier())

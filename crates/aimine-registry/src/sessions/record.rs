@@ -1,6 +1,7 @@
 //! The stored session record: one word per field under `keccak256(session_id ‖ 16)`.
 
 use aimine_tiers::{Kind, Multiplier, TrustTier};
+use aimine_time::UnixTime;
 
 use crate::Error;
 use crate::env::Address;
@@ -59,11 +60,11 @@ pub struct Session {
     /// SHA-256 of the session key, or zero.
     pub key_hash: Word,
     /// Start time.
-    pub start: u64,
+    pub start: UnixTime,
     /// Time paid up to.
-    pub last_heartbeat: u64,
+    pub last_heartbeat: UnixTime,
     /// Attestation expiry.
-    pub attestation_expiry: u64,
+    pub attestation_expiry: UnixTime,
     /// Heartbeats so far.
     pub heartbeats: u64,
     /// Whether it is active.
@@ -113,6 +114,7 @@ impl Session {
         };
         let grade_bps = u16::from_le_bytes([grade_lo, grade_hi]);
         let u64_at = |w: Word| word::to_u64(&w).ok_or(Error::Store);
+        let time_at = |w: Word| word::to_time(&w).ok_or(Error::Store);
         Ok(Some(Session {
             id: *id,
             owner: word::to_address(&get(field::OWNER)?),
@@ -123,9 +125,9 @@ impl Session {
             grade_bps,
             compute_units: u64_at(get(field::COMPUTE_UNITS)?)?,
             key_hash: get(field::KEY_HASH)?,
-            start: u64_at(get(field::START)?)?,
-            last_heartbeat: u64_at(get(field::LAST_HEARTBEAT)?)?,
-            attestation_expiry: u64_at(get(field::ATTESTATION_EXPIRY)?)?,
+            start: time_at(get(field::START)?)?,
+            last_heartbeat: time_at(get(field::LAST_HEARTBEAT)?)?,
+            attestation_expiry: time_at(get(field::ATTESTATION_EXPIRY)?)?,
             heartbeats: u64_at(get(field::HEARTBEATS)?)?,
             active: word::to_bool(&get(field::ACTIVE)?),
         }))
@@ -141,11 +143,11 @@ impl Session {
         put(field::TIER, word::from_u64(self.tier_word()))?;
         put(field::COMPUTE_UNITS, word::from_u64(self.compute_units))?;
         put(field::KEY_HASH, self.key_hash)?;
-        put(field::START, word::from_u64(self.start))?;
-        put(field::LAST_HEARTBEAT, word::from_u64(self.last_heartbeat))?;
+        put(field::START, word::from_time(self.start))?;
+        put(field::LAST_HEARTBEAT, word::from_time(self.last_heartbeat))?;
         put(
             field::ATTESTATION_EXPIRY,
-            word::from_u64(self.attestation_expiry),
+            word::from_time(self.attestation_expiry),
         )?;
         put(field::HEARTBEATS, word::from_u64(self.heartbeats))?;
         put(field::ACTIVE, word::from_bool(self.active))

@@ -12,7 +12,7 @@
 use aimine_envelope::testkit::Enveloped;
 use aimine_nvtrust::Architecture;
 use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
-use aimine_registry::{Address, BlockEnv, Config, Event, MemoryStore, Registry};
+use aimine_registry::{Address, BlockEnv, Config, Event, MemoryStore, Registry, UnixTime};
 use aimine_registry::{key_hash, session_nonce};
 
 pub mod sev;
@@ -48,7 +48,7 @@ impl World {
         w
     }
 
-    /// Runs `f` on the registry in a block at time `ts`.
+    /// Runs `f` on the registry in a block at time `ts` (Unix seconds, so tests can add to it).
     pub fn call<T>(
         &mut self,
         ts: u64,
@@ -57,7 +57,7 @@ impl World {
         let env = BlockEnv {
             chain_id: self.chain_id,
             number: ts / 12,
-            timestamp: ts,
+            timestamp: UnixTime(ts),
         };
         f(&mut Registry::new(&mut self.store, &mut self.events, env))
     }

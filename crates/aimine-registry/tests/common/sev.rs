@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use super::{ADMIN, World};
 
 /// The time every SEV test runs at: when the kit's certificates are valid.
-pub const T: u64 = KIT_TIME;
+pub const T: u64 = KIT_TIME.as_secs();
 
 /// A world that trusts the SEV test kit's roots (and the GPU test root, as every World does).
 pub fn world() -> (World, SevKit) {

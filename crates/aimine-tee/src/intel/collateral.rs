@@ -24,9 +24,9 @@ use p256::ecdsa::{Signature, VerifyingKey};
 use x509_cert::Certificate;
 use x509_cert::crl::CertificateList;
 
-use crate::error::{Check, Error};
+use crate::UnixTime;
+use crate::error::{CpuCheck, Error};
 use crate::intel::Collateral;
-use crate::time::parse_rfc3339;
 
 /// What verified collateral is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,20 +41,20 @@ pub struct CollateralInfo {
     pub qe_id: String,
     /// The QE identity's TCB evaluation data number.
     pub qe_evaluation: u32,
-    /// The TCB info's issue date and next update (Unix seconds).
-    pub tcb_window: (u64, u64),
+    /// The TCB info's issue date and next update.
+    pub tcb_window: (UnixTime, UnixTime),
 }
 
 fn bad(what: &str) -> Error {
     Error::Dcap {
-        check: Check::Collateral,
+        check: CpuCheck::Collateral,
         message: what.to_string(),
     }
 }
 
 fn chain_error(what: &str) -> Error {
     Error::Dcap {
-        check: Check::Chain,
+        check: CpuCheck::Chain,
         message: what.to_string(),
     }
 }
@@ -85,7 +85,7 @@ fn check_cert(
     cert: &Certificate,
     issuer: &Certificate,
     revoked: &[Vec<u8>],
-    time: u64,
+    time: UnixTime,
 ) -> Result<(), Error> {
     let tbs = cert
         .tbs_certificate()
@@ -101,8 +101,8 @@ fn check_cert(
     }
     let v = cert.tbs_certificate().validity();
     let (from, to) = (
-        v.not_before.to_unix_duration().as_secs(),
-        v.not_after.to_unix_duration().as_secs(),
+        crate::time::from_x509(&v.not_before),
+        crate::time::from_x509(&v.not_after),
     );
     if time < from || time > to {
         return Err(chain_error("certificate not valid at the time"));
@@ -144,7 +144,7 @@ fn check_chain(
     root: &Certificate,
     root_der: &[u8],
     revoked: &[Vec<u8>],
-    time: u64,
+    time: UnixTime,
 ) -> Result<Certificate, Error> {
     let certs = Certificate::load_pem_chain(pem.as_bytes())
         .map_err(|_| chain_error("issuer chain is not PEM X.509"))?;
@@ -178,15 +178,15 @@ fn check_raw_signature(
 }
 
 /// Verifies collateral against `root_der` (normally [`crate::intel::INTEL_SGX_ROOT_CA`]) at
-/// `time` (Unix seconds, from the block) and says what it is about.
+/// `time` (from the block) and says what it is about.
 ///
 /// # Errors
-/// [`Error::Dcap`] with [`Check::Collateral`] or [`Check::Chain`] naming the failed part, or
+/// [`Error::Dcap`] with [`CpuCheck::Collateral`] or [`CpuCheck::Chain`] naming the failed part, or
 /// [`Error::TcbRevoked`] for a revoked signing certificate.
 pub fn verify_collateral(
     c: &Collateral,
     root_der: &[u8],
-    time: u64,
+    time: UnixTime,
 ) -> Result<CollateralInfo, Error> {
     let root = Certificate::from_der(root_der).map_err(|_| chain_error("root"))?;
     let root_revoked = check_crl(&c.root_ca_crl, &root)?;
@@ -238,9 +238,10 @@ pub fn verify_collateral(
     if qe.id != expected_qe {
         return Err(bad("QE identity is not the TCB info's quoting enclave"));
     }
-    let issued = parse_rfc3339(&tcb.issue_date).ok_or_else(|| bad("TCB info issueDate"))?;
-    let next = parse_rfc3339(&tcb.next_update).ok_or_else(|| bad("TCB info nextUpdate"))?;
-    let qe_issued = parse_rfc3339(&qe.issue_date).ok_or_else(|| bad("QE identity issueDate"))?;
+    let date = |text: &str, what: &str| UnixTime::parse_rfc3339(text).map_err(|_| bad(what));
+    let issued = date(&tcb.issue_date, "TCB info issueDate")?;
+    let next = date(&tcb.next_update, "TCB info nextUpdate")?;
+    let qe_issued = date(&qe.issue_date, "QE identity issueDate")?;
     if time < issued || time < qe_issued {
         return Err(Error::CollateralNotYetValid {
             issued: issued.max(qe_issued),

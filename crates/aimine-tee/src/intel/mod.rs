@@ -3,7 +3,7 @@
 //!
 //! dcap-qvl does the DCAP work (PCK chain and CRLs, QE report, quote signature, TCB info and QE
 //! identity signatures, TCB level matching). This module chooses the verification time, maps the
-//! outcome to [`Attestation`], and classifies refusals by [`Check`]. The TCB status is never
+//! outcome to [`Attestation`], and classifies refusals by [`CpuCheck`]. The TCB status is never
 //! reduced to a yes/no here: [`crate::policy::TcbPolicy`] grades it.
 //!
 //! **Stale collateral.** Intel's TCB info, QE identity and CRLs carry a `nextUpdate`. Past it, dcap-qvl
@@ -21,9 +21,9 @@ use dcap_qvl::verify::QuoteVerifier;
 use dcap_qvl::{Policy, QuoteClaims};
 use sha2::{Digest, Sha256};
 
+use crate::UnixTime;
 use crate::attestation::{Attestation, Kind, Measurements, Product, Tcb, TcbStatus};
-use crate::error::{Check, Error};
-use crate::time::parse_rfc3339;
+use crate::error::{CpuCheck, Error};
 
 pub use dcap_qvl::QuoteCollateralV3 as Collateral;
 
@@ -42,10 +42,10 @@ pub struct IntelOptions {
 /// and `qe_identity` kept as the exact text Intel signed).
 ///
 /// # Errors
-/// [`Error::Dcap`] with [`Check::Collateral`] when the JSON does not have that shape.
+/// [`Error::Dcap`] with [`CpuCheck::Collateral`] when the JSON does not have that shape.
 pub fn collateral_from_json(json: &str) -> Result<Collateral, Error> {
     serde_json::from_str(json).map_err(|e| Error::Dcap {
-        check: Check::Collateral,
+        check: CpuCheck::Collateral,
         message: format!("collateral JSON: {e}"),
     })
 }
@@ -53,7 +53,7 @@ pub fn collateral_from_json(json: &str) -> Result<Collateral, Error> {
 /// The quote's kind and version, read without verifying anything.
 ///
 /// # Errors
-/// [`Error::Dcap`] with [`Check::Format`].
+/// [`Error::Dcap`] with [`CpuCheck::Format`].
 pub fn quote_kind(quote: &[u8]) -> Result<(Kind, u16), Error> {
     let parsed = Quote::parse(quote).map_err(|e| dcap_error(&e))?;
     let kind = if parsed.header.is_sgx() {
@@ -68,7 +68,7 @@ pub fn quote_kind(quote: &[u8]) -> Result<(Kind, u16), Error> {
 /// inspection).
 ///
 /// # Errors
-/// [`Error::Dcap`] with [`Check::Format`].
+/// [`Error::Dcap`] with [`CpuCheck::Format`].
 pub fn inspect(quote: &[u8]) -> Result<(Kind, u16, Measurements, [u8; 64]), Error> {
     let parsed = Quote::parse(quote).map_err(|e| dcap_error(&e))?;
     let kind = if parsed.header.is_sgx() {
@@ -81,21 +81,20 @@ pub fn inspect(quote: &[u8]) -> Result<(Kind, u16, Measurements, [u8; 64]), Erro
 }
 
 /// The collateral's validity window as dcap-qvl will check it: the latest `issueDate` of the TCB
-/// info and QE identity, and the earliest `nextUpdate` of those and of the two CRLs (Unix
-/// seconds).
+/// info and QE identity, and the earliest `nextUpdate` of those and of the two CRLs.
 ///
 /// # Errors
-/// [`Error::Dcap`] with [`Check::Collateral`] when either JSON or date does not parse.
-pub fn collateral_window(collateral: &Collateral) -> Result<(u64, u64), Error> {
+/// [`Error::Dcap`] with [`CpuCheck::Collateral`] when either JSON or date does not parse.
+pub fn collateral_window(collateral: &Collateral) -> Result<(UnixTime, UnixTime), Error> {
     let bad = |what: &str| Error::Dcap {
-        check: Check::Collateral,
+        check: CpuCheck::Collateral,
         message: format!("{what} does not parse"),
     };
     let tcb: dcap_qvl::TcbInfo =
         serde_json::from_str(&collateral.tcb_info).map_err(|_| bad("tcb_info"))?;
     let qe: dcap_qvl::QeIdentity =
         serde_json::from_str(&collateral.qe_identity).map_err(|_| bad("qe_identity"))?;
-    let date = |s: &str, what: &str| parse_rfc3339(s).ok_or_else(|| bad(what));
+    let date = |s: &str, what: &str| UnixTime::parse_rfc3339(s).map_err(|_| bad(what));
     let issued = date(&tcb.issue_date, "tcb_info issueDate")?
         .max(date(&qe.issue_date, "qe_identity issueDate")?);
     let mut next = date(&tcb.next_update, "tcb_info nextUpdate")?
@@ -107,7 +106,7 @@ pub fn collateral_window(collateral: &Collateral) -> Result<(u64, u64), Error> {
         use der::Decode;
         let list = <x509_cert::crl::CertificateList>::from_der(crl).map_err(|_| bad(what))?;
         if let Some(crl_next) = list.tbs_cert_list.next_update {
-            next = next.min(crl_next.to_unix_duration().as_secs());
+            next = next.min(crate::time::from_x509(&crl_next));
         }
     }
     Ok((issued, next))
@@ -123,7 +122,7 @@ impl Policy for ReadEverything {
 }
 
 /// Verifies a DCAP quote against collateral and a root (normally [`INTEL_SGX_ROOT_CA`]) at
-/// `time` (Unix seconds, from the block).
+/// `time` (from the block).
 ///
 /// # Errors
 /// The first failed check, classified ([`Error::Dcap`], [`Error::CollateralNotYetValid`],
@@ -132,7 +131,7 @@ pub fn verify_quote(
     quote: &[u8],
     collateral: &Collateral,
     root_der: &[u8],
-    time: u64,
+    time: UnixTime,
     options: &IntelOptions,
 ) -> Result<Attestation, Error> {
     // Format first, so that garbage is not reported as a collateral problem.
@@ -149,7 +148,7 @@ pub fn verify_quote(
     };
     let verifier = QuoteVerifier::new(root_der.to_vec()).allow_debug(options.allow_debug);
     let claims = verifier
-        .verify_with_policy(quote, collateral, at, &ReadEverything)
+        .verify_with_policy(quote, collateral, at.as_secs(), &ReadEverything)
         .map_err(|e| dcap_error(&e))?;
     let (measurements, report_data) = measurements(&claims.report);
     let mut advisory_ids: Vec<String> = claims
@@ -176,8 +175,8 @@ pub fn verify_quote(
         tcb: Tcb {
             status,
             advisory_ids,
-            tcb_date: Some(claims.platform.tcb_date_tag),
-            valid_until: claims.earliest_expiration_date,
+            tcb_date: Some(UnixTime(claims.platform.tcb_date_tag)),
+            valid_until: UnixTime(claims.earliest_expiration_date),
             stale_since,
         },
     })
@@ -249,7 +248,7 @@ fn dcap_error(e: &anyhow::Error) -> Error {
         "pck cert format",
         "td10 report",
     ]) {
-        Check::Format
+        CpuCheck::Format
     } else if has(&[
         "tcbinfo",
         "tcb info",
@@ -261,7 +260,7 @@ fn dcap_error(e: &anyhow::Error) -> Error {
         "fmspc mismatch",
         "tcb info in the collateral",
     ]) {
-        Check::Collateral
+        CpuCheck::Collateral
     } else if has(&[
         "debug mode",
         "profiling",
@@ -271,15 +270,15 @@ fn dcap_error(e: &anyhow::Error) -> Error {
         "sept_ve",
         "service td",
     ]) {
-        Check::GuestPolicy
+        CpuCheck::GuestPolicy
     } else if has(&["qe report", "qe_report", "signature", "hash mismatch"]) {
-        Check::Signature
+        CpuCheck::Signature
     } else if has(&["certificate", "root ca", "cert chain", "pck"]) {
-        Check::Chain
+        CpuCheck::Chain
     } else if has(&["tcb level", "tdx module", "tcb"]) {
-        Check::Tcb
+        CpuCheck::Tcb
     } else {
-        Check::Format
+        CpuCheck::Format
     };
     Error::Dcap {
         check,
@@ -305,10 +304,10 @@ pub mod collateral;
 /// evaluation data number.
 ///
 /// # Errors
-/// [`Error::Dcap`] with [`Check::Collateral`] when the TCB info JSON does not parse.
+/// [`Error::Dcap`] with [`CpuCheck::Collateral`] when the TCB info JSON does not parse.
 pub fn collateral_summary(c: &Collateral) -> Result<([u8; 6], bool, u32), Error> {
     let bad = || Error::Dcap {
-        check: Check::Collateral,
+        check: CpuCheck::Collateral,
         message: "tcb_info does not parse".into(),
     };
     let tcb: dcap_qvl::TcbInfo = serde_json::from_str(&c.tcb_info).map_err(|_| bad())?;

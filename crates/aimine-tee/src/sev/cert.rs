@@ -12,6 +12,7 @@ use rsa::signature::Verifier;
 use sha2::Sha384;
 use x509_cert::Certificate;
 
+use crate::UnixTime;
 use crate::error::{Error, Role};
 use crate::sev::report::TcbParts;
 
@@ -62,8 +63,8 @@ pub(crate) struct AmdCert {
     issuer: Vec<u8>,
     subject: Vec<u8>,
     common_name: Vec<u8>,
-    not_before: u64,
-    not_after: u64,
+    not_before: UnixTime,
+    not_after: UnixTime,
     spki: Vec<u8>,
     product_name: Option<Vec<u8>>,
     tcb: Option<TcbParts>,
@@ -122,8 +123,8 @@ impl AmdCert {
             issuer: encode(tbs.issuer().to_der())?,
             subject: encode(tbs.subject().to_der())?,
             common_name,
-            not_before: validity.not_before.to_unix_duration().as_secs(),
-            not_after: validity.not_after.to_unix_duration().as_secs(),
+            not_before: crate::time::from_x509(&validity.not_before),
+            not_after: crate::time::from_x509(&validity.not_after),
             spki: encode(tbs.subject_public_key_info().to_der())?,
             product_name: None,
             tcb: None,
@@ -189,8 +190,8 @@ impl AmdCert {
     pub(crate) fn common_name(&self) -> &[u8] {
         &self.common_name
     }
-    /// notBefore and notAfter, Unix seconds.
-    pub(crate) fn validity(&self) -> (u64, u64) {
+    /// notBefore and notAfter.
+    pub(crate) fn validity(&self) -> (UnixTime, UnixTime) {
         (self.not_before, self.not_after)
     }
     /// The encoded SubjectPublicKeyInfo (AMD pins roots by it).
@@ -214,7 +215,7 @@ impl AmdCert {
     ///
     /// # Errors
     /// [`Error::CertTime`].
-    pub(crate) fn check_time(&self, time: u64) -> Result<(), Error> {
+    pub(crate) fn check_time(&self, time: UnixTime) -> Result<(), Error> {
         if time < self.not_before || time > self.not_after {
             return Err(Error::CertTime {
                 role: self.role,

@@ -12,12 +12,13 @@
 //!
 //! ```
 //! use aimine_tee::sev::{self, AmdRoots, FixedRoots, SevOptions};
-//! use aimine_tee::{Check, Error};
+//! use aimine_tee::{CpuCheck, Error, UnixTime};
 //! let roots = AmdRoots::pinned()?;
 //! // Anything that is not a report is refused with the check that failed.
-//! let err = sev::verify(&[0u8; 100], &[], 0, &SevOptions::default(), &mut FixedRoots::new(&roots))
+//! let (time, options) = (UnixTime(0), SevOptions::default());
+//! let err = sev::verify(&[0u8; 100], &[], time, &options, &mut FixedRoots::new(&roots))
 //!     .unwrap_err();
-//! assert_eq!(err.check(), Check::Format);
+//! assert_eq!(err.check(), CpuCheck::Format);
 //! # Ok::<(), Error>(())
 //! ```
 

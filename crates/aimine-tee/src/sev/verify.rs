@@ -9,6 +9,7 @@ use p384::ecdsa::Signature;
 use p384::ecdsa::signature::Verifier;
 use sha2::{Digest, Sha256};
 
+use crate::UnixTime;
 use crate::attestation::{AmdProduct, Attestation, Kind, Measurements, Product, Tcb, TcbStatus};
 use crate::error::{Error, Role, TcbComponent};
 use crate::sev::cert::{AmdCert, RsaIssuer};
@@ -170,8 +171,8 @@ pub(crate) struct EndorsedKey {
     pub(crate) tcb: TcbParts,
     /// The hardware id (VCEK only).
     pub(crate) hwid: Option<Vec<u8>>,
-    /// The end of the chain's validity (Unix seconds).
-    pub(crate) valid_until: u64,
+    /// The end of the chain's validity.
+    pub(crate) valid_until: UnixTime,
     /// SHA-256 of what the leaf was checked under: the product's ARK key, then the issuer — the
     /// pinned ASK's key, or the whole certificate of an ASK or ASVK the endorsement carries. Two
     /// chains ending in different roots never share it, even where the roots' names are equal
@@ -224,7 +225,7 @@ fn read_chain<'r>(
     kind: SigningKey,
     hint: Option<AmdProduct>,
     roots: &'r AmdRoots,
-    time: u64,
+    time: UnixTime,
 ) -> Result<Chain<'r>, Error> {
     let expected_cn: &[u8] = match kind {
         SigningKey::Vcek => b"SEV-VCEK",
@@ -337,7 +338,7 @@ fn read_chain<'r>(
     })
 }
 
-/// Verifies an SEV-SNP report at `time` (Unix seconds, from the block) with the certificates it
+/// Verifies an SEV-SNP report at `time` (from the block) with the certificates it
 /// comes with — none, or its VCEK or VLEK, then optionally the ASK (a VLEK's ASVK, required
 /// for a VLEK) and the ARK as AMD's KDS serves them — and returns what it attests.
 ///
@@ -356,7 +357,7 @@ fn read_chain<'r>(
 pub fn verify(
     report: &[u8],
     certs: &[&[u8]],
-    time: u64,
+    time: UnixTime,
     options: &SevOptions,
     store: &mut (impl EndorsementStore + ?Sized),
 ) -> Result<Attestation, Error> {
@@ -413,8 +414,8 @@ pub struct VerifiedVcek {
     pub chip_id: [u8; 64],
     /// The TCB it was issued for.
     pub tcb: TcbParts,
-    /// The end of its chain's validity (Unix seconds).
-    pub valid_until: u64,
+    /// The end of its chain's validity.
+    pub valid_until: UnixTime,
 }
 
 /// Verifies a VCEK (DER) alone at `time`, under the pinned ASK of the product it names (the
@@ -423,11 +424,11 @@ pub struct VerifiedVcek {
 /// it signs later skips the check. The VCEK is decoded once.
 ///
 /// # Errors
-/// A [`Check::Chain`](crate::Check::Chain) error, or [`Error::Store`] when `store` cannot
+/// A [`CpuCheck::Chain`](crate::CpuCheck::Chain) error, or [`Error::Store`] when `store` cannot
 /// answer.
 pub fn verify_vcek(
     vcek: &[u8],
-    time: u64,
+    time: UnixTime,
     store: &mut (impl EndorsementStore + ?Sized),
 ) -> Result<VerifiedVcek, Error> {
     let leaf = AmdCert::from_der(vcek, Role::Endorsement)?;

@@ -18,11 +18,12 @@ use p384::ecdsa::signature::Signer;
 use p384::ecdsa::{Signature, SigningKey};
 use p384::pkcs8::DecodePrivateKey;
 
+use crate::UnixTime;
 use crate::attestation::AmdProduct;
 use crate::sev::{AmdRoots, ProductRoots, REPORT_LEN, SIGNED_LEN};
 
 /// A time inside every test-kit certificate's validity (2027-01-15).
-pub const KIT_TIME: u64 = 1_800_000_000;
+pub const KIT_TIME: UnixTime = UnixTime(1_800_000_000);
 
 const ARK: &[u8] = include_bytes!("../../testkit/ark.der");
 const ASK: &[u8] = include_bytes!("../../testkit/ask.der");
