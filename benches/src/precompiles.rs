@@ -96,13 +96,6 @@ fn tx<C: SolCall>(net: &mut Devnet, from: Address, to: Address, call: &C) -> C::
     C::abi_decode_returns(&r.output()).expect("returns")
 }
 
-/// A real quote (an NVIDIA vector set as an envelope) if the vectors are here.
-fn real_quote(set: &aimine_vectors::nvidia::Set) -> Option<Vec<u8>> {
-    let (evidence, pem) = aimine_vectors::nvidia::load(set)?;
-    let chain = aimine_nvtrust::decode_pem_chain(&pem).ok()?;
-    aimine_envelope::testkit::envelope_of(&evidence, &chain)
-}
-
 /// Marks every link of a quote's chain as verified in AI_MINING's storage, as a session with
 /// that GPU would have.
 fn store_links(net: &mut Devnet, quote: &[u8]) {
@@ -761,10 +754,12 @@ pub fn precompile_bench() -> PrecompileBench {
     }
     // NV_TRUST: a real H100 whose links no session has verified (cold), and another whose
     // links an earlier session left in state (warm). Forged ones when the vectors are absent.
-    let cold =
-        real_quote(&aimine_vectors::nvidia::HOPPER_580).unwrap_or_else(|| quote(&net, 12, None));
-    let warm =
-        real_quote(&aimine_vectors::nvidia::HOPPER_550).unwrap_or_else(|| quote(&net, 13, None));
+    let cold = aimine_vectors::quotes::real_gpu(&aimine_vectors::nvidia::HOPPER_580)
+        .map(|(q, _)| q)
+        .unwrap_or_else(|| quote(&net, 12, None));
+    let warm = aimine_vectors::quotes::real_gpu(&aimine_vectors::nvidia::HOPPER_550)
+        .map(|(q, _)| q)
+        .unwrap_or_else(|| quote(&net, 13, None));
     case(
         "verifyQuote_cold",
         "real H100 quote (hopper-580), 2 links to verify",
@@ -960,20 +955,6 @@ pub fn refused_cases() -> Vec<Case> {
     ]
 }
 
-/// A real Intel quote with its collateral inline, or `None` when the vectors are absent.
-fn intel_envelope(name: &str) -> Option<Vec<u8>> {
-    let quote = aimine_vectors::read(&format!("cputee/intel-dcap/{name}"))?;
-    let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
-    let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).ok()?).ok()?;
-    let col = aimine_envelope::IntelCollateral::from_dcap(&c);
-    aimine_envelope::encode_intel(
-        aimine_envelope::Kind::intel(name.starts_with("tdx")),
-        &quote,
-        Some(&col),
-    )
-    .ok()
-}
-
 /// The CPU TEE cases, on their own chain: at the SEV test kit's time (its certificates start on
 /// 2026-11-27), trusting the kit's AMD roots, with a 10-year TCB grace so that the real Intel
 /// quotes (collateral of July 2025) verify as stale collateral, graded — the same DCAP work.
@@ -1155,11 +1136,7 @@ pub fn cpu_bench() -> PrecompileBench {
         NV_TRUST,
     );
     // Collateral: the SGX platform's is held (set up below), the TDX one's is submitted.
-    let collateral = |name: &str| -> Option<Vec<u8>> {
-        let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
-        let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).ok()?).ok()?;
-        aimine_envelope::encode_collateral(&aimine_envelope::IntelCollateral::from_dcap(&c)).ok()
-    };
+    let collateral = aimine_vectors::quotes::real_intel_collateral;
     let sgx_fmspc = aimine_vectors::read("cputee/intel-dcap/sgx_quote")
         .and_then(|q| aimine_tee::intel::quote_fmspc(&q));
     if let (Some(tdx), Some(sgx), Some(fmspc)) =
@@ -1206,7 +1183,7 @@ pub fn cpu_bench() -> PrecompileBench {
             "real SGX v3 quote, collateral inline (16 KiB), dcap-qvl",
         ),
     ] {
-        if let Some(q) = intel_envelope(name) {
+        if let Some(q) = aimine_vectors::quotes::real_intel(name) {
             case(
                 id,
                 note,

@@ -66,9 +66,7 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
 
 /// Intel collateral of a vector quote, encoded as `submitIntelCollateral` takes it.
 pub fn intel_collateral(name: &str) -> Option<Vec<u8>> {
-    let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
-    let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).ok()?).ok()?;
-    aimine_envelope::encode_collateral(&aimine_envelope::IntelCollateral::from_dcap(&c)).ok()
+    aimine_vectors::quotes::real_intel_collateral(name)
 }
 
 /// Envelopes of every kind: the test kit's SEV-SNP guest (alone and with two test GPUs), the

@@ -173,7 +173,6 @@ fn escape_attr(s: &str, out: &mut Vec<u8>) {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     fn c14n(xml: &str) -> String {

@@ -95,7 +95,6 @@ fn civil_from_days(z: i64) -> (i64, u8, u8) {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -11,12 +11,47 @@
 //! - when no folder is found, [`dir`] prints a notice to stderr and returns `None`, so the test
 //!   can skip; except under `CI=true`, where it panics so that CI goes red instead of green-but-empty.
 //!
+//! Beside the vectors, the helpers every crate's tests share, one module per layer and each
+//! behind the feature of that name, so a crate's tests build only the layers below it:
+//! - `gpu` (feature `nvtrust`): the NVIDIA sets decoded with aimine-nvtrust's PEM reader;
+//! - `quotes` (feature `quotes`): real and forged quotes as AIMQ envelopes (GPU, Intel, SEV-SNP,
+//!   composite);
+//! - `registry` (feature `registry`): an initialised registry on the in-memory store, and its
+//!   SEV-SNP world;
+//! - `evm` (feature `evm`): a devnet with the precompiles, the compiled contracts, and receipt
+//!   helpers;
+//! - [`cli`]: running the `aimine` binary from its tests.
+//!
 //! This crate is for tests only (`publish = false`); it is std and may panic.
+//!
+//! ## The lint relaxation for tests
+//! The workspace denies the hostile-input lints (`unwrap`, `expect`, `panic`, indexing,
+//! unchecked arithmetic) in library code. Test code may assert freely, and is relaxed in two
+//! places only: `.clippy.toml` at the root (the `allow-*-in-tests` options cover `#[test]`
+//! functions and `#[cfg(test)]` modules), and the `allow` below, for this crate, which is test
+//! code by definition: a panic here is a failed test. Integration-test files therefore hold only
+//! `#[test]` functions and constants; a helper that can fail belongs here.
 #![forbid(unsafe_code)]
 #![warn(unreachable_pub)]
-#![allow(clippy::panic, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 
 use std::path::{Path, PathBuf};
+
+pub mod cli;
+#[cfg(feature = "evm")]
+pub mod evm;
+#[cfg(feature = "nvtrust")]
+pub mod gpu;
+#[cfg(feature = "quotes")]
+pub mod quotes;
+#[cfg(feature = "registry")]
+pub mod registry;
 
 /// The environment variable that overrides where the vectors are.
 pub const ENV_VAR: &str = "AIMINE_VECTORS";

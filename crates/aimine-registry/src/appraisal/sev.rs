@@ -148,7 +148,6 @@ fn amd_roots(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
 
     use alloc::collections::BTreeMap;
 
