@@ -5,6 +5,10 @@
 //! chain, a miner and an epoch). Everything here is deterministic (keys derive from a seed,
 //! signatures are RFC 6979) and is accepted only when [`TestPki::anchor`] is passed as the trust
 //! anchor: under NVIDIA's root it fails with [`crate::Error::UntrustedRoot`].
+//!
+//! One file over ~500 lines on purpose: the PKI, the certificate writer and the evidence writer
+//! are one forge that must produce exactly what the verifier reads; kept together, a change to
+//! one shows next to the others.
 // Test tooling over inputs it makes itself: an impossible failure may panic.
 #![allow(
     clippy::expect_used,

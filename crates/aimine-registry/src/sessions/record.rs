@@ -101,16 +101,21 @@ impl Session {
     /// Reads a session; `None` when no session has this id.
     ///
     /// # Errors
-    /// [`Error::Store`].
+    /// [`Error::Store`] when the store fails or holds a record that does not decode.
     pub fn load(s: &mut (impl Store + ?Sized), id: &Word) -> Result<Option<Session>, Error> {
         let base = Self::base(id);
         let mut get = |f: u64| s.load(&keys::offset(&base, f));
         let tier_word = get(field::TIER)?;
-        let packed = word::to_u64(&tier_word).unwrap_or(0);
+        if tier_word == [0; 32] {
+            return Ok(None);
+        }
+        // A written session always has a valid tier and kind: anything else is a corrupt store,
+        // never "no session" (which would let a second session open over the first).
+        let packed = word::to_u64(&tier_word).ok_or(Error::Store)?;
         let [tier_byte, kind_byte, grade_lo, grade_hi, ..] = packed.to_le_bytes();
         let (Ok(tier), Some(kind)) = (TrustTier::from_u8(tier_byte), Kind::from_u8(kind_byte))
         else {
-            return Ok(None);
+            return Err(Error::Store);
         };
         let grade_bps = u16::from_le_bytes([grade_lo, grade_hi]);
         let u64_at = |w: Word| word::to_u64(&w).ok_or(Error::Store);

@@ -592,3 +592,29 @@ fn governance_cannot_set_values_that_overflow_rewards_or_lock_stakes() {
         Err(Error::BadParam)
     );
 }
+
+/// A session record whose tier word no longer decodes (a corrupt or tampered store) is an error,
+/// never "no session": read as absent, it would let a second session open for the same GPU.
+#[test]
+fn a_session_record_that_does_not_decode_is_a_store_error_not_a_free_slot() {
+    let mut w = World::new(3);
+    let t0 = aimine_vectors::registry::T0;
+    let q = w.quote(Architecture::Hopper, 1, &MINER, &MINER, t0, None);
+    let id = w
+        .call(t0, |r| r.start_session(&MINER, &MINER, &q, None))
+        .unwrap();
+    let tier = aimine_registry::keys::offset(
+        &aimine_registry::keys::mapping(aimine_registry::keys::SESSIONS, &id),
+        3,
+    );
+    // Tier byte 9 (no such tier), kind and grade as before.
+    let mut packed = aimine_registry::Store::load(&mut w.store, &tier).unwrap();
+    packed[31] = 9;
+    aimine_registry::Store::store(&mut w.store, &tier, packed).unwrap();
+    assert_eq!(w.call(t0, |r| r.session(&id)), Err(Error::Store));
+    let again = w.quote(Architecture::Hopper, 1, &MINER, &MINER, t0, None);
+    assert_eq!(
+        w.call(t0, |r| r.start_session(&MINER, &MINER, &again, None)),
+        Err(Error::Store)
+    );
+}

@@ -25,11 +25,10 @@
 mod cert;
 mod report;
 mod roots;
+mod store;
 mod verify;
 
 pub use report::{POLICY_DEBUG, REPORT_LEN, Report, SIGNED_LEN, SigningKey, TcbParts, TcbVersion};
 pub use roots::{AmdRoots, ProductRoots, pinned_ders};
-pub use verify::{
-    EndorsementStore, FixedRoots, MAX_CERTS, SevOptions, StoreError, VerifiedVcek, verify,
-    verify_vcek,
-};
+pub use store::{EndorsementStore, FixedRoots, StoreError};
+pub use verify::{MAX_CERTS, SevOptions, VerifiedVcek, verify, verify_vcek};
