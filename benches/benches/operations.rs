@@ -58,7 +58,7 @@ fn operations(c: &mut Criterion) {
         eprintln!("NOTICE: NVIDIA vectors absent: timing a forged H100-shaped quote instead");
     }
     let anchor = [TrustAnchor::from_cert_der(&root).expect("fixture root")];
-    let time = UnixTime(at);
+    let time = at;
     group.bench_function("nvtrust_verify_cold", |b| {
         b.iter(|| verify_quote(black_box(&quote), &nonce, &anchor, time, &mut NoCache))
     });
@@ -88,14 +88,11 @@ fn operations(c: &mut Criterion) {
 fn tee(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
     use aimine_tee::AmdProduct;
     use aimine_tee::sev::{self, AmdRoots, EndorsementStore, ProductRoots, SevOptions, StoreError};
-    let (Some(report), Some(vcek)) = (
-        aimine_vectors::read_hex("cputee/amd-sev-snp/report_milan.hex"),
-        aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der"),
-    ) else {
+    let Some((report, vcek)) = aimine_vectors::cputee::milan() else {
         eprintln!("NOTICE: CPU TEE vectors absent: no aimine-tee rows");
         return;
     };
-    let at = UnixTime(1_735_689_600);
+    let at = aimine_vectors::cputee::MILAN_AT;
     /// What the registry does per report: decode the product's pinned roots when asked; the
     /// VCEK's chain known (warm) or not (cold).
     struct Milan {
@@ -135,19 +132,15 @@ fn tee(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTim
             })
         });
     }
-    if let (Some(quote), Some(json)) = (
-        aimine_vectors::read("cputee/intel-dcap/tdx_quote"),
-        aimine_vectors::read("cputee/intel-dcap/tdx_quote_collateral.json"),
-    ) {
-        let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).expect("utf-8"))
-            .expect("collateral");
+    if let Some((quote, json)) = aimine_vectors::cputee::intel("tdx_quote") {
+        let c = aimine_tee::intel::collateral_from_json(&json).expect("collateral");
         group.bench_function("tee_intel_verify", |b| {
             b.iter(|| {
                 aimine_tee::intel::verify_quote(
                     black_box(&quote),
                     &c,
                     aimine_tee::intel::INTEL_SGX_ROOT_CA,
-                    UnixTime(1_751_500_000),
+                    aimine_vectors::cputee::INTEL_AT,
                     &Default::default(),
                 )
                 .is_ok()

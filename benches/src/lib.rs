@@ -129,19 +129,17 @@ pub const CERTIFICATE_SIGNATURE_GAS: u64 =
 
 /// A real H100 quote (hopper-550.90.07 as an envelope) with its nonce and a time inside its
 /// validity; when the vectors are absent, a forged one under a test root. Returns (quote, nonce,
-/// anchor certificate DER, unix time, whether it is real).
-pub fn nvtrust_fixture() -> (Vec<u8>, [u8; 32], Vec<u8>, u64, bool) {
+/// anchor certificate DER, time, whether it is real). Vectors that are present but malformed
+/// panic (aimine-vectors' loaders), never fall back to the forged quote.
+pub fn nvtrust_fixture() -> (Vec<u8>, [u8; 32], Vec<u8>, aimine_nvtrust::UnixTime, bool) {
     use aimine_nvtrust::KNOWN_CERTS;
-    let at = 1_749_601_858;
-    let real = (|| {
-        let evidence =
-            aimine_vectors::read_hex("nvidia/hopper-550.90.07/hopperAttestationReport.txt")?;
-        let pem = aimine_vectors::read("nvidia/hopper-550.90.07/hopperCertChain.txt")?;
-        let chain = aimine_nvtrust::decode_pem_chain(std::str::from_utf8(&pem).ok()?).ok()?;
-        let quote = aimine_envelope::testkit::envelope_of(&evidence, &chain)?;
-        let nonce: [u8; 32] = *aimine_nvtrust::Evidence::parse(&evidence).ok()?.nonce();
-        Some((quote, nonce, KNOWN_CERTS[0].der.to_vec(), at, true))
-    })();
+    use aimine_vectors::nvidia::{CAPTURED_AT, HOPPER_550};
+    let at = CAPTURED_AT;
+    let real = aimine_vectors::nvidia::device(&HOPPER_550).map(|d| {
+        let quote = aimine_envelope::testkit::envelope_of(&d.evidence, &d.chain)
+            .expect("the vector as an envelope");
+        (quote, d.nonce, KNOWN_CERTS[0].der.to_vec(), at, true)
+    });
     real.unwrap_or_else(|| {
         let pki = aimine_nvtrust::testkit::TestPki::new([1; 32]);
         let options = aimine_nvtrust::testkit::ForgeOptions::new(
@@ -258,7 +256,9 @@ mod tests {
 
     #[test]
     fn nvtrust_fixture_verifies() {
-        let (quote, nonce, root, at, _) = nvtrust_fixture();
+        let (quote, nonce, root, at, real) = nvtrust_fixture();
+        // Where the vectors are, the fixture is the real quote (its loader panics on bad data).
+        assert_eq!(real, aimine_vectors::dir().is_some());
         let anchor = aimine_nvtrust::TrustAnchor::from_cert_der(&root).expect("root");
         let mut cache = aimine_nvtrust::NoCache;
         let q = aimine_envelope::decode_gpu(&quote).expect("envelope");
@@ -267,7 +267,7 @@ mod tests {
             &q.chain,
             &nonce,
             &[anchor],
-            aimine_nvtrust::UnixTime(at),
+            at,
             &mut cache,
         );
         assert!(gpu.is_ok(), "{gpu:?}");

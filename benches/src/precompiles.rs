@@ -118,7 +118,7 @@ fn store_links(net: &mut Devnet, quote: &[u8]) {
 /// # Panics
 /// When the setup fails (a bug in aimine, not a measurement).
 pub fn precompile_bench() -> PrecompileBench {
-    let at = aimine_evm::UnixTime(1_749_601_858); // inside the real vectors' validity
+    let at = aimine_vectors::nvidia::CAPTURED_AT; // inside the real vectors' validity
     let pki = TestPki::new([1; 32]);
     let mut config = ChainConfig::new(CHAIN, ADMIN.into_array());
     let mut anchor = [0u8; 97];
@@ -1137,8 +1137,8 @@ pub fn cpu_bench() -> PrecompileBench {
     );
     // Collateral: the SGX platform's is held (set up below), the TDX one's is submitted.
     let collateral = aimine_vectors::quotes::real_intel_collateral;
-    let sgx_fmspc = aimine_vectors::read("cputee/intel-dcap/sgx_quote")
-        .and_then(|q| aimine_tee::intel::quote_fmspc(&q));
+    let sgx_fmspc = aimine_vectors::cputee::intel("sgx_quote")
+        .and_then(|(q, _)| aimine_tee::intel::quote_fmspc(&q));
     if let (Some(tdx), Some(sgx), Some(fmspc)) =
         (collateral("tdx_quote"), collateral("sgx_quote"), sgx_fmspc)
     {
@@ -1163,7 +1163,7 @@ pub fn cpu_bench() -> PrecompileBench {
             AI_MINING,
         );
     }
-    if let Some(vcek) = aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der") {
+    if let Some((_, vcek)) = aimine_vectors::cputee::milan() {
         case(
             "submitVcek",
             "the real Milan VCEK: RSA-PSS under the pinned ASK, stored",

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use aimine_registry::{BlockEnv, Config, Event, MemoryStore, Registry, UnixTime};
 
-const AT: UnixTime = UnixTime(1_751_500_000);
+const AT: UnixTime = aimine_vectors::cputee::INTEL_AT;
 
 /// The genuine signed texts (TCB info, QE identity) of the vectors' collateral, and the VCEK.
 fn genuine() -> &'static (Vec<Vec<u8>>, Vec<u8>) {
@@ -14,18 +14,14 @@ fn genuine() -> &'static (Vec<Vec<u8>>, Vec<u8>) {
     G.get_or_init(|| {
         let mut texts = Vec::new();
         for name in ["tdx_quote", "sgx_quote", "tdx_quote_outdated"] {
-            if let Some(json) =
-                aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))
-            {
-                let c = aimine_tee::intel::collateral_from_json(
-                    std::str::from_utf8(&json).expect("utf-8"),
-                )
-                .expect("collateral");
+            if let Some(c) = aimine_vectors::quotes::real_intel_dcap_collateral(name) {
                 texts.push(c.tcb_info.into_bytes());
                 texts.push(c.qe_identity.into_bytes());
             }
         }
-        let vcek = aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der").unwrap_or_default();
+        let vcek = aimine_vectors::cputee::milan()
+            .map(|(_, vcek)| vcek)
+            .unwrap_or_default();
         (texts, vcek)
     })
 }
@@ -57,7 +53,7 @@ pub fn run(data: &[u8]) {
     let env = BlockEnv {
         chain_id: 1,
         number: 1,
-        timestamp: UnixTime(1_735_689_600),
+        timestamp: aimine_vectors::cputee::MILAN_AT,
     };
     let mut r = Registry::new(&mut store, &mut events, env);
     if r.submit_vcek(data).is_ok() {

@@ -2,7 +2,7 @@
 //! whatever parses canonicalises; nothing but NVIDIA's genuine RIMs verifies.
 
 /// 2025-06-11T00:30:58Z, inside the genuine RIMs' validity.
-const AT: aimine_nvtrust::UnixTime = aimine_nvtrust::UnixTime(1_749_601_858);
+const AT: aimine_nvtrust::UnixTime = aimine_vectors::nvidia::CAPTURED_AT;
 
 /// Runs one input.
 pub fn run(data: &[u8]) {

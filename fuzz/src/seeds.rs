@@ -5,13 +5,9 @@ use aimine_envelope::testkit::Enveloped;
 
 /// Every report of the NVIDIA vectors with its chain: (evidence, DER chain).
 fn devices() -> Vec<(Vec<u8>, Vec<Vec<u8>>)> {
-    aimine_vectors::nvidia::ALL
-        .iter()
-        .filter_map(|set| {
-            let (evidence, pem) = aimine_vectors::nvidia::load(set)?;
-            let chain = aimine_nvtrust::decode_pem_chain(&pem).ok()?;
-            Some((evidence, chain))
-        })
+    aimine_vectors::nvidia::devices(&aimine_vectors::nvidia::ALL)
+        .into_iter()
+        .map(|d| (d.evidence, d.chain))
         .collect()
 }
 
@@ -39,14 +35,13 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
         .iter()
         .filter_map(|p| aimine_vectors::read(&format!("nvidia/{p}")))
         .collect(),
-        "tee_sev_report" => [
-            aimine_vectors::read_hex("cputee/amd-sev-snp/report_milan.hex"),
-            aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der"),
-            aimine_vectors::read("cputee/amd-sev-snp/vcek_turin.der"),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
+        "tee_sev_report" => {
+            let mut seeds: Vec<Vec<u8>> = aimine_vectors::cputee::milan()
+                .map(|(report, vcek)| vec![report, vcek])
+                .unwrap_or_default();
+            seeds.extend(aimine_vectors::read("cputee/amd-sev-snp/vcek_turin.der"));
+            seeds
+        }
         "envelope_kinds" => envelope_seeds(),
         "collateral_submit" => {
             let mut seeds: Vec<Vec<u8>> = ["tdx_quote", "sgx_quote"]
@@ -88,26 +83,9 @@ fn envelope_seeds() -> Vec<Vec<u8>> {
     seeds.push(aimine_envelope::encode_composite(&sev, &[&gpu]).expect("composite"));
     seeds.push(sev);
     seeds.push(gpu);
-    if let (Some(report), Some(vcek)) = (
-        aimine_vectors::read_hex("cputee/amd-sev-snp/report_milan.hex"),
-        aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der"),
-    ) {
-        seeds.extend(aimine_envelope::encode_sev_snp(&report, &[&vcek]).ok());
-    }
+    seeds.extend(aimine_vectors::quotes::real_milan());
     for name in ["tdx_quote", "sgx_quote"] {
-        let Some(quote) = aimine_vectors::read(&format!("cputee/intel-dcap/{name}")) else {
-            continue;
-        };
-        let col = intel_collateral(name).and_then(|c| {
-            let fields = aimine_envelope::decode_collateral(&c).ok()?;
-            aimine_envelope::encode_intel(
-                aimine_envelope::Kind::intel(name.starts_with("tdx")),
-                &quote,
-                Some(&fields),
-            )
-            .ok()
-        });
-        seeds.extend(col);
+        seeds.extend(aimine_vectors::quotes::real_intel(name));
     }
     seeds
 }

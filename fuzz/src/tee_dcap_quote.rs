@@ -7,16 +7,13 @@ use aimine_tee::intel::{
     Collateral, INTEL_SGX_ROOT_CA, IntelOptions, collateral_from_json, verify_quote,
 };
 
-const AT: aimine_tee::UnixTime = aimine_tee::UnixTime(1_751_500_000);
+const AT: aimine_tee::UnixTime = aimine_vectors::cputee::INTEL_AT;
 
 fn genuine() -> Option<&'static (Vec<u8>, Collateral)> {
     static G: OnceLock<Option<(Vec<u8>, Collateral)>> = OnceLock::new();
     G.get_or_init(|| {
-        let quote = aimine_vectors::read("cputee/intel-dcap/tdx_quote")?;
-        let json = aimine_vectors::read("cputee/intel-dcap/tdx_quote_collateral.json")?;
-        let collateral =
-            collateral_from_json(std::str::from_utf8(&json).ok()?).expect("collateral");
-        Some((quote, collateral))
+        let (quote, json) = aimine_vectors::cputee::intel("tdx_quote")?;
+        Some((quote, collateral_from_json(&json).expect("collateral")))
     })
     .as_ref()
 }

@@ -12,7 +12,7 @@ use aimine_tee::sev::{
 };
 
 /// 2025-01-01, inside the genuine VCEK's validity.
-const AT: aimine_tee::UnixTime = aimine_tee::UnixTime(1_735_689_600);
+const AT: aimine_tee::UnixTime = aimine_vectors::cputee::MILAN_AT;
 
 struct Genuine {
     report: Vec<u8>,
@@ -27,8 +27,7 @@ fn pinned() -> &'static AmdRoots {
 fn genuine() -> Option<&'static Genuine> {
     static G: OnceLock<Option<Genuine>> = OnceLock::new();
     G.get_or_init(|| {
-        let report = aimine_vectors::read_hex("cputee/amd-sev-snp/report_milan.hex")?;
-        let vcek = aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der")?;
+        let (report, vcek) = aimine_vectors::cputee::milan()?;
         // The genuine pair verifies, its chain checked in full.
         sev::verify(
             &report,

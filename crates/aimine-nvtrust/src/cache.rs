@@ -95,7 +95,9 @@ impl<const N: usize> LinkStore for LinkCache<N> {
     }
 }
 
-/// The cache key of "`child_der` is signed by the holder of `parent_key`".
+/// The cache key of "`child_der` is signed by the holder of `parent_key`": SHA-256 over both.
+/// Public because it is a storage format: chains keep verified links under this key (the
+/// registry's `LINKS` mapping), so the key must not change silently.
 pub fn link_key(child_der: &[u8], parent_key: &[u8]) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(b"aimine/nvtrust/link/v1");

@@ -23,7 +23,7 @@ pub enum FormatError {
         /// How many.
         count: usize,
     },
-    /// The evidence is longer than [`crate::evidence::MAX_EVIDENCE_LEN`].
+    /// The evidence is longer than [`crate::MAX_EVIDENCE_LEN`].
     TooLong {
         /// Its length.
         len: usize,
@@ -117,7 +117,7 @@ pub enum CertError {
     UnknownCriticalExtension,
     /// The same extension twice.
     DuplicateExtension,
-    /// The certificate is larger than [`crate::cert::MAX_CERT_LEN`].
+    /// The certificate is larger than [`crate::MAX_CERT_LEN`].
     TooLong,
 }
 
@@ -188,7 +188,7 @@ pub enum Error {
     /// The chain does not end at a trusted anchor.
     UntrustedRoot,
     /// The store of verified links could not be read or written (see
-    /// [`crate::cache::LinkStore`]): not a verdict on the evidence, which stays unverified.
+    /// [`crate::LinkStore`]): not a verdict on the evidence, which stays unverified.
     LinkStore,
     /// The evidence signature does not verify under the leaf key.
     BadEvidenceSignature,

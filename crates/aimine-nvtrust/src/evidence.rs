@@ -19,8 +19,6 @@ use crate::FormatError;
 use crate::opaque::OpaqueData;
 use crate::reader::Reader;
 
-/// Length of the GET_MEASUREMENTS request that starts the evidence.
-pub const REQUEST_LEN: usize = 37;
 /// Length of a nonce.
 pub const NONCE_LEN: usize = 32;
 /// Length of the ECDSA P-384 signature that ends the evidence (r ‖ s, big-endian).

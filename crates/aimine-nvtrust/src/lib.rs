@@ -71,12 +71,12 @@ pub use cert::{
 };
 pub use error::{CertError, Error, FormatError, GpuCheck};
 pub use evidence::{
-    Blocks, Evidence, MAX_EVIDENCE_LEN, MeasurementBlock, NONCE_LEN, REQUEST_LEN, SIGNATURE_LEN,
+    Blocks, Evidence, MAX_EVIDENCE_LEN, MeasurementBlock, NONCE_LEN, SIGNATURE_LEN,
 };
 pub use known::{KNOWN_CERTS, KnownCert};
 pub use opaque::{
-    FeatureFlag, Nvdec0Status, OpaqueData, OpaqueField, OpaqueFields, OpaqueType,
-    SWITCH_GPU_PDI_COUNT, VBIOS_TEXT_LEN, VbiosVersion,
+    FeatureFlag, Nvdec0Status, OpaqueData, OpaqueField, OpaqueFields, OpaqueType, VBIOS_TEXT_LEN,
+    VbiosVersion,
 };
 #[cfg(feature = "pem")]
 pub use pem::{PemError, decode_pem_chain};

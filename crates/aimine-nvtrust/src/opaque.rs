@@ -195,7 +195,7 @@ impl OpaqueType {
 }
 
 /// How many GPU PDIs an NVSwitch's [`OpaqueType::SwitchGpuPdis`] field starts with.
-pub const SWITCH_GPU_PDI_COUNT: usize = 8;
+pub(crate) const SWITCH_GPU_PDI_COUNT: usize = 8;
 
 /// One opaque field, as found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -26,12 +26,12 @@ use sha2::{Digest, Sha384};
 
 use crate::cert::{KU_DIGITAL_SIGNATURE, KU_KEY_CERT_SIGN};
 use crate::der::oid;
-use crate::{Architecture, TrustAnchor};
+use crate::{Architecture, TrustAnchor, UnixTime};
 
 /// January 1st, 2024: the default start of every forged certificate's validity.
-pub const DEFAULT_NOT_BEFORE: u64 = 1_704_067_200;
+pub const DEFAULT_NOT_BEFORE: UnixTime = UnixTime(1_704_067_200);
 /// December 31st, 9999 23:59:59: the default end, as on NVIDIA's device certificates.
-pub const DEFAULT_NOT_AFTER: u64 = 253_402_300_799;
+pub const DEFAULT_NOT_AFTER: UnixTime = UnixTime(253_402_300_799);
 
 /// What to forge.
 #[derive(Clone, Debug)]
@@ -61,9 +61,9 @@ pub struct ForgeOptions {
     /// Further opaque fields, appended as given.
     pub extra_opaque: Vec<(u16, Vec<u8>)>,
     /// Validity start of the device certificates (leaf and device identity).
-    pub not_before: u64,
+    pub not_before: UnixTime,
     /// Validity end of the device certificates.
-    pub not_after: u64,
+    pub not_after: UnixTime,
     /// Key usage bits of the leaf (default digitalSignature).
     pub leaf_key_usage: u16,
     /// Key usage bits of the CA certificates (default keyCertSign).
@@ -364,8 +364,8 @@ struct CertSpec<'a> {
     serial: &'a [u8],
     issuer: &'a [u8],
     subject: &'a [u8],
-    not_before: u64,
-    not_after: u64,
+    not_before: UnixTime,
+    not_after: UnixTime,
     public_point: &'a [u8],
     ca: bool,
     key_usage: u16,
@@ -498,8 +498,8 @@ fn name(cn: &str, serial: Option<&[u8]>) -> Vec<u8> {
 }
 
 /// UTCTime before 2050, GeneralizedTime from then on (RFC 5280).
-fn time(secs: u64) -> Vec<u8> {
-    let (y, m, d, hh, mm, ss) = crate::UnixTime(secs).to_civil();
+fn time(t: UnixTime) -> Vec<u8> {
+    let (y, m, d, hh, mm, ss) = t.to_civil();
     let hms = alloc::format!("{hh:02}{mm:02}{ss:02}Z");
     if (1950..2050).contains(&y) {
         tlv(

@@ -15,6 +15,9 @@ use crate::{Certificate, Error, Evidence, TrustAnchor, UnixTime, signed_data};
 pub const MAX_OPAQUE_DATA_VERSION: u16 = 1;
 
 /// The NVIDIA device family, read from the device certificates' names.
+///
+/// Deliberately not `#[non_exhaustive]`: the registry assigns each family its trust tier with
+/// an exhaustive `match`, so a new family must be given a tier before it compiles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Architecture {
     /// Hopper GPUs (GH100: H100, H200, GH200).

@@ -77,6 +77,7 @@ pub use models::{
     execution_message, model_id, receipt_id,
 };
 pub use registry::Registry;
+pub use sessions::field as session_field;
 pub use sessions::{
     Devices, HEARTBEAT_DOMAIN, MAX_BOUND_GPUS, MAX_KEY_LEN, NONCE_DOMAIN, Session,
     heartbeat_message, key_hash, session_id, session_nonce,

@@ -9,6 +9,7 @@ use crate::swid::Rim;
 
 /// Why an appraisal could not compare measurements at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AppraisalError {
     /// The driver RIM is for another driver version than the evidence reports.
     DriverVersion {

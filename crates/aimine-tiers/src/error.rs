@@ -4,6 +4,7 @@ use core::fmt;
 
 /// What can go wrong with tiers and rewards.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Error {
     /// A `uint8` trust level that is not 1..=4 (0 means "no tier" on chain and is refused too).
     InvalidTier(u8),

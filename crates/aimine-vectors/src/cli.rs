@@ -34,8 +34,13 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// A path in the NVIDIA vectors as a command-line argument, or `None` (skip) when they are
-/// absent.
+/// A path in the vectors (relative to their folder) as a command-line argument, or `None`
+/// (skip) when they are absent.
+pub fn arg(rel: &str) -> Option<String> {
+    crate::path(rel).map(|p| p.display().to_string())
+}
+
+/// A path in the NVIDIA vectors (relative to `nvidia/`) as a command-line argument.
 pub fn nvidia_arg(rel: &str) -> Option<String> {
-    crate::path(&format!("nvidia/{rel}")).map(|p| p.display().to_string())
+    arg(&format!("nvidia/{rel}"))
 }

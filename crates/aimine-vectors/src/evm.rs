@@ -239,9 +239,6 @@ pub fn expected_reward(seconds: u64, units: u64, tier: aimine_tiers::TrustTier) 
     U256::from(aimine_tiers::reward(1_000_000_000, seconds, units, tier).unwrap())
 }
 
-/// When the real vectors' certificates are all valid (2025-06-11T00:30:58Z).
-pub const VECTORS_AT: u64 = 1_749_601_858;
-
 /// The first event `E` that `emitter` logged in a receipt.
 pub fn event<E: SolEvent>(r: &Receipt, emitter: Address) -> E {
     let log = r

@@ -11,26 +11,26 @@
 //! - when no folder is found, [`dir`] prints a notice to stderr and returns `None`, so the test
 //!   can skip; except under `CI=true`, where it panics so that CI goes red instead of green-but-empty.
 //!
-//! Beside the vectors, the helpers every crate's tests share, one module per layer and each
-//! behind the feature of that name, so a crate's tests build only the layers below it:
-//! - `gpu` (feature `nvtrust`): the NVIDIA sets decoded with aimine-nvtrust's PEM reader;
-//! - `quotes` (feature `quotes`): real and forged quotes as AIMQ envelopes (GPU, Intel, SEV-SNP,
-//!   composite);
-//! - `registry` (feature `registry`): an initialised registry on the in-memory store, and its
-//!   SEV-SNP world;
-//! - `evm` (feature `evm`): a devnet with the precompiles, the compiled contracts, and receipt
-//!   helpers;
-//! - [`cli`]: running the `aimine` binary from its tests.
+//! The raw vectors are read by [`nvidia`] (the NVIDIA report sets and SDK evidence JSON, as
+//! devices) and [`cputee`] (Intel quotes with collateral, AMD's Milan report): one loader per
+//! vector, which returns `None` only when the vectors are absent and panics on a vector that is
+//! present but malformed, so a test never skips on bad data. On top of them, the helpers that
+//! several crates' tests share, each behind the feature of its module's name, so a crate's tests
+//! build only the layers below it:
+//! - `quotes`: real and forged quotes as AIMQ envelopes (GPU, Intel, SEV-SNP, composite);
+//! - `registry`: an initialised registry on the in-memory store, and its SEV-SNP world;
+//! - `evm`: a devnet with the precompiles, the compiled contracts, and receipt helpers;
+//! - [`cli`] (no feature): running the `aimine` binary from its tests.
 //!
 //! This crate is for tests only (`publish = false`); it is std and may panic.
 //!
-//! ## The lint relaxation for tests
+//! ## Lints
 //! The workspace denies the hostile-input lints (`unwrap`, `expect`, `panic`, indexing,
-//! unchecked arithmetic) in library code. Test code may assert freely, and is relaxed in two
-//! places only: `.clippy.toml` at the root (the `allow-*-in-tests` options cover `#[test]`
-//! functions and `#[cfg(test)]` modules), and the `allow` below, for this crate, which is test
-//! code by definition: a panic here is a failed test. Integration-test files therefore hold only
-//! `#[test]` functions and constants; a helper that can fail belongs here.
+//! unchecked arithmetic) in library code. Test code may assert freely: the `allow` below covers
+//! this crate (test code by definition: a panic here is a failed test), each crate's one
+//! integration-test binary (`tests/suite/main.rs`) states the same relaxation once, and
+//! `.clippy.toml` covers `#[test]` functions and `#[cfg(test)]` modules in `src/`. A helper only
+//! one test file needs stays in that file; one that several need belongs here.
 #![forbid(unsafe_code)]
 #![warn(unreachable_pub)]
 #![allow(
@@ -46,8 +46,6 @@ use std::path::{Path, PathBuf};
 pub mod cli;
 #[cfg(feature = "evm")]
 pub mod evm;
-#[cfg(feature = "nvtrust")]
-pub mod gpu;
 #[cfg(feature = "quotes")]
 pub mod quotes;
 #[cfg(feature = "registry")]
@@ -201,7 +199,11 @@ pub mod nvidia {
         pub valid: bool,
     }
 
-    const N931D: &str = "931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb";
+    /// The request nonce most report sets answer (and the SDK's LS10 evidence JSON).
+    pub const NONCE_931D: &str = "931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb";
+    /// The request nonce of the SDK's Hopper evidence JSON (driver 590.12, PPCIE mode).
+    pub const NONCE_E97B: &str = "e97b23a1718095a0e9e35edca810768c70a6a5a389b705e753b197912bc11576";
+    const N931D: &str = NONCE_931D;
 
     /// H100, driver 550.90.07, with FWID.
     pub const HOPPER_550: Set = Set {
@@ -284,7 +286,7 @@ pub mod nvidia {
 
     /// A block timestamp at which every valid set's chain is valid (2025-06-11T00:30:58Z, when
     /// the sets were captured).
-    pub const CAPTURED_AT: u64 = 1_749_601_858;
+    pub const CAPTURED_AT: aimine_time::UnixTime = aimine_time::UnixTime(1_749_601_858);
 
     /// One device's evidence, its chain (DER, leaf first) and its request nonce.
     #[derive(Clone, Debug, PartialEq, Eq)]
@@ -340,6 +342,92 @@ pub mod nvidia {
     /// Several sets loaded (none when the vectors are absent).
     pub fn devices(sets: &[Set]) -> Vec<Device> {
         sets.iter().filter_map(device).collect()
+    }
+
+    /// Every device of an attestation-SDK evidence JSON file (relative to `nvidia/`), with its
+    /// architecture name, or `None` when the vectors are absent.
+    ///
+    /// # Panics
+    /// As [`crate::read`], and for a file that is not SDK evidence JSON.
+    pub fn sdk_json(file: &str) -> Option<Vec<(String, Device)>> {
+        use base64::Engine;
+        let doc = crate::read_json(&format!("nvidia/{file}"))?;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let text = |item: &serde_json::Value, key: &str| -> String {
+            item[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("{file}: no {key}"))
+                .to_string()
+        };
+        let devices = doc
+            .as_array()
+            .unwrap_or_else(|| panic!("{file}: not an array"));
+        Some(
+            devices
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let evidence = b64.decode(text(item, "evidence")).expect("base64 evidence");
+                    let pem = b64.decode(text(item, "certificate")).expect("base64 chain");
+                    let pem = String::from_utf8(pem).expect("PEM is text");
+                    let device = Device {
+                        name: format!("{file}[{i}]"),
+                        evidence,
+                        chain: crate::pem_chain(&pem),
+                        nonce: crate::nonce(&text(item, "nonce")),
+                    };
+                    (text(item, "arch"), device)
+                })
+                .collect(),
+        )
+    }
+
+    /// NVIDIA's device-identity root as DER, from the vectors.
+    ///
+    /// # Panics
+    /// As [`crate::read`], and for a root file that is not one PEM certificate.
+    pub fn root_der() -> Option<Vec<u8>> {
+        let pem = crate::read("nvidia/roots/verifier_device_root.pem")?;
+        let mut chain = crate::pem_chain(std::str::from_utf8(&pem).expect("PEM is text"));
+        assert_eq!(chain.len(), 1, "one root certificate");
+        chain.pop()
+    }
+}
+
+/// The CPU TEE vectors of `cputee/` (see its MANIFEST.md), raw: Intel DCAP quotes with their
+/// collateral, and AMD's Milan report with its VCEK.
+pub mod cputee {
+    use aimine_time::UnixTime;
+
+    /// A time inside every valid Intel quote's collateral window (2025-07-02T23:33:20Z).
+    pub const INTEL_AT: UnixTime = UnixTime(1_751_500_000);
+
+    /// A time inside the Milan VCEK's and AMD chain's validity (2025-01-01T00:00:00Z).
+    pub const MILAN_AT: UnixTime = UnixTime(1_735_689_600);
+
+    /// The Intel quote `cputee/intel-dcap/{name}` (`tdx_quote`, `sgx_quote`,
+    /// `tdx_quote_outdated`) and its collateral JSON text, or `None` when the vectors are absent.
+    ///
+    /// # Panics
+    /// As [`crate::read`], and for collateral that is not text.
+    pub fn intel(name: &str) -> Option<(Vec<u8>, String)> {
+        let quote = crate::read(&format!("cputee/intel-dcap/{name}"))?;
+        let json = crate::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
+        Some((
+            quote,
+            String::from_utf8(json).expect("collateral JSON is text"),
+        ))
+    }
+
+    /// The genuine Milan SEV-SNP report and the DER VCEK that signed it, or `None` when the
+    /// vectors are absent.
+    ///
+    /// # Panics
+    /// As [`crate::read`].
+    pub fn milan() -> Option<(Vec<u8>, Vec<u8>)> {
+        let report = crate::read_hex("cputee/amd-sev-snp/report_milan.hex")?;
+        let vcek = crate::read("cputee/amd-sev-snp/vcek_milan.der")?;
+        Some((report, vcek))
     }
 }
 

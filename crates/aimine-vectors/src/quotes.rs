@@ -5,31 +5,41 @@ use aimine_envelope::{IntelCollateral, Kind, encode_composite, encode_intel, enc
 use aimine_tee::testkit::{ReportFields, SevKit};
 use sha2::{Digest, Sha256};
 
-/// A real NVIDIA vector set as an AIMQ envelope, with its device-identity certificate (`chain[1]`),
-/// or `None` when the vectors are absent.
+/// A real NVIDIA vector set as an AIMQ envelope, with its device-identity certificate
+/// (`chain[1]`), or `None` when the vectors are absent.
 pub fn real_gpu(set: &crate::nvidia::Set) -> Option<(Vec<u8>, Vec<u8>)> {
-    let (evidence, pem) = crate::nvidia::load(set)?;
-    let chain = aimine_nvtrust::decode_pem_chain(&pem).unwrap();
-    let quote = aimine_envelope::testkit::envelope_of(&evidence, &chain).unwrap();
-    Some((quote, chain[1].clone()))
+    let d = crate::nvidia::device(set)?;
+    let quote = aimine_envelope::testkit::envelope_of(&d.evidence, &d.chain).expect("envelope");
+    Some((quote, d.chain[1].clone()))
 }
 
-/// The collateral of a real Intel quote of `cputee/intel-dcap/`, encoded as
-/// `submitIntelCollateral` takes it, or `None` when the vectors are absent.
+/// The collateral of a real Intel quote (see [`crate::cputee::intel`]), as aimine-tee reads it.
+pub fn real_intel_dcap_collateral(name: &str) -> Option<aimine_tee::intel::Collateral> {
+    let (_, json) = crate::cputee::intel(name)?;
+    Some(aimine_tee::intel::collateral_from_json(&json).expect("collateral"))
+}
+
+/// The collateral of a real Intel quote, encoded as `submitIntelCollateral` takes it, or `None`
+/// when the vectors are absent.
 pub fn real_intel_collateral(name: &str) -> Option<Vec<u8>> {
-    let json = crate::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
-    let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).unwrap()).unwrap();
-    Some(aimine_envelope::encode_collateral(&IntelCollateral::from_dcap(&c)).unwrap())
+    let dcap = real_intel_dcap_collateral(name)?;
+    Some(aimine_envelope::encode_collateral(&IntelCollateral::from_dcap(&dcap)).unwrap())
 }
 
-/// A real Intel quote of `cputee/intel-dcap/` (`tdx_quote` or `sgx_quote`) as an AIMQ envelope
-/// with its collateral inline, or `None` when the vectors are absent.
+/// A real Intel quote (`tdx_quote` or `sgx_quote`) as an AIMQ envelope with its collateral
+/// inline, or `None` when the vectors are absent.
 pub fn real_intel(name: &str) -> Option<Vec<u8>> {
-    let quote = crate::read(&format!("cputee/intel-dcap/{name}"))?;
-    let json = crate::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
-    let c = aimine_tee::intel::collateral_from_json(std::str::from_utf8(&json).unwrap()).unwrap();
-    let col = IntelCollateral::from_dcap(&c);
+    let (quote, _) = crate::cputee::intel(name)?;
+    let dcap = real_intel_dcap_collateral(name)?;
+    let col = IntelCollateral::from_dcap(&dcap);
     Some(encode_intel(Kind::intel(name.starts_with("tdx")), &quote, Some(&col)).unwrap())
+}
+
+/// The genuine Milan SEV-SNP report as an AIMQ envelope carrying its VCEK, or `None` when the
+/// vectors are absent.
+pub fn real_milan() -> Option<Vec<u8>> {
+    let (report, vcek) = crate::cputee::milan()?;
+    Some(encode_sev_snp(&report, &[&vcek]).unwrap())
 }
 
 /// An SEV-SNP envelope from test chip `chip` whose report data is `data`.

@@ -113,7 +113,7 @@ fn the_golden_set_from_rims_is_what_nv_trust_enforces_on_chain() {
     let admin = Address::repeat_byte(0xAD);
     let mut config = ChainConfig::new(96_369, admin.into_array());
     config.registry.require_golden_measurements = true;
-    let mut net = Devnet::new(config, aimine_evm::UnixTime(1_749_601_858)).unwrap();
+    let mut net = Devnet::new(config, aimine_vectors::nvidia::CAPTURED_AT).unwrap();
     net.fund(admin, U256::from(10u128.pow(20)));
     let parse = |net: &mut Devnet| {
         net.simulate(

@@ -1,19 +1,14 @@
 //! `aimine tee inspect|verify` on the real CPU TEE vectors: verdicts, checks and exit codes.
 
 use aimine_vectors::aimine;
-use aimine_vectors::cli::stdout;
-
-/// A path in the CPU TEE vectors, or `None` (skip) when they are absent.
-fn nvidia_arg(rel: &str) -> Option<String> {
-    aimine_vectors::path(rel).map(|p| p.display().to_string())
-}
+use aimine_vectors::cli::{arg, stdout};
 
 #[test]
 fn verify_prints_the_verdict_check_tier_and_exits_accordingly() {
-    let Some(report) = nvidia_arg("cputee/amd-sev-snp/report_milan.hex") else {
+    let Some(report) = arg("cputee/amd-sev-snp/report_milan.hex") else {
         return;
     };
-    let vcek = nvidia_arg("cputee/amd-sev-snp/vcek_milan.der").unwrap();
+    let vcek = arg("cputee/amd-sev-snp/vcek_milan.der").unwrap();
     let ok = aimine!(&[
         "tee",
         "verify",
@@ -45,8 +40,8 @@ fn verify_prints_the_verdict_check_tier_and_exits_accordingly() {
         stdout(&expired)
     );
 
-    let sgx = nvidia_arg("cputee/intel-dcap/sgx_quote").unwrap();
-    let col = nvidia_arg("cputee/intel-dcap/sgx_quote_collateral.json").unwrap();
+    let sgx = arg("cputee/intel-dcap/sgx_quote").unwrap();
+    let col = arg("cputee/intel-dcap/sgx_quote_collateral.json").unwrap();
     let o = aimine!(&[
         "tee",
         "verify",
@@ -66,8 +61,8 @@ fn verify_prints_the_verdict_check_tier_and_exits_accordingly() {
         serde_json::json!(["INTEL-SA-00289", "INTEL-SA-00615"])
     );
 
-    let old = nvidia_arg("cputee/intel-dcap/tdx_quote_outdated").unwrap();
-    let col = nvidia_arg("cputee/intel-dcap/tdx_quote_outdated_collateral.json").unwrap();
+    let old = arg("cputee/intel-dcap/tdx_quote_outdated").unwrap();
+    let col = arg("cputee/intel-dcap/tdx_quote_outdated_collateral.json").unwrap();
     let o = aimine!(&[
         "tee",
         "verify",
@@ -85,7 +80,7 @@ fn verify_prints_the_verdict_check_tier_and_exits_accordingly() {
 
 #[test]
 fn inspect_reads_kind_version_and_measurements() {
-    let Some(tdx) = nvidia_arg("cputee/intel-dcap/tdx_quote") else {
+    let Some(tdx) = arg("cputee/intel-dcap/tdx_quote") else {
         return;
     };
     let o = aimine!(&["tee", "inspect", &tdx, "--json"]);
@@ -102,7 +97,7 @@ fn inspect_reads_kind_version_and_measurements() {
             .unwrap()
             .starts_with("91eb2b44d141d4ec")
     );
-    let sev = nvidia_arg("cputee/amd-sev-snp/report_milan.hex").unwrap();
+    let sev = arg("cputee/amd-sev-snp/report_milan.hex").unwrap();
     let o = aimine!(&["tee", "inspect", &sev, "--json"]);
     let out: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(out["kind"], "SEV-SNP");
@@ -121,10 +116,10 @@ fn inspect_reads_kind_version_and_measurements() {
 
 #[test]
 fn quote_build_makes_cpu_and_composite_envelopes_that_verify() {
-    let Some(report) = nvidia_arg("cputee/amd-sev-snp/report_milan.hex") else {
+    let Some(report) = arg("cputee/amd-sev-snp/report_milan.hex") else {
         return;
     };
-    let vcek = nvidia_arg("cputee/amd-sev-snp/vcek_milan.der").unwrap();
+    let vcek = arg("cputee/amd-sev-snp/vcek_milan.der").unwrap();
     let dir = std::env::temp_dir().join(format!("aimine-tee-build-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sev = dir.join("sev.aimq");
@@ -155,8 +150,8 @@ fn quote_build_makes_cpu_and_composite_envelopes_that_verify() {
     let hex_out = stdout(&o);
     assert_eq!(hex_out.trim().len(), 2 * (6 + 1184 + 1));
 
-    let tdx = nvidia_arg("cputee/intel-dcap/tdx_quote").unwrap();
-    let col = nvidia_arg("cputee/intel-dcap/tdx_quote_collateral.json").unwrap();
+    let tdx = arg("cputee/intel-dcap/tdx_quote").unwrap();
+    let col = arg("cputee/intel-dcap/tdx_quote_collateral.json").unwrap();
     let env = dir.join("tdx.aimq");
     let o = aimine!(&[
         "quote",
@@ -176,8 +171,8 @@ fn quote_build_makes_cpu_and_composite_envelopes_that_verify() {
 
     // A composite of the SEV-SNP report and a real H100's evidence (their binding is the chain's
     // business; the envelope only carries them).
-    let gpu = nvidia_arg("nvidia/hopper-550.90.07/hopperAttestationReport.txt").unwrap();
-    let chain = nvidia_arg("nvidia/hopper-550.90.07/hopperCertChain.txt").unwrap();
+    let gpu = arg("nvidia/hopper-550.90.07/hopperAttestationReport.txt").unwrap();
+    let chain = arg("nvidia/hopper-550.90.07/hopperCertChain.txt").unwrap();
     let o = aimine!(&[
         "quote", "build", "--sev", &report, "--vcek", &vcek, &gpu, &chain,
     ]);

@@ -7,7 +7,7 @@ use aimine_vectors::nvidia::{
     BLACKWELL_575, CAPTURED_AT, Device, HOPPER_550, HOPPER_INVALID_SIGNATURE, LS10, devices as load,
 };
 
-const AT: UnixTime = UnixTime(CAPTURED_AT);
+const AT: UnixTime = CAPTURED_AT;
 
 fn envelope(d: &Device) -> Vec<u8> {
     let chain = d.chain_refs();

@@ -170,7 +170,7 @@ fn nv_trust_parses_real_intel_quotes() {
         return;
     };
     let sgx = real_intel("sgx_quote").unwrap();
-    let mut w = World::at(1_751_500_000, 3, |_| {});
+    let mut w = World::at(aimine_vectors::cputee::INTEL_AT.as_secs(), 3, |_| {});
     for (quote, level, units) in [(tdx, 3, 100), (sgx, 2, 50)] {
         let call = INVTrust::parseQuoteCall {
             teeQuote: quote.clone().into(),

@@ -17,7 +17,7 @@ use revm::primitives::{B256, U256};
 use sha2::{Digest, Sha256};
 
 fn world() -> World {
-    World::at(VECTORS_AT, 40, |_| {})
+    World::at(aimine_vectors::nvidia::CAPTURED_AT.as_secs(), 40, |_| {})
 }
 
 /// `NV_TRUST.verifyQuote(quote)` as a view.

@@ -59,7 +59,7 @@ fn the_pinned_anchor_is_known_certificate_0_and_the_vectors_root() {
     let root = Certificate::from_der(KNOWN_CERTS[0].der).unwrap();
     assert_eq!(root.subject(), NVIDIA_DEVICE_IDENTITY_CA.subject);
     assert_eq!(root.public_key(), NVIDIA_DEVICE_IDENTITY_CA.public_key);
-    let Some(vector_root) = aimine_vectors::gpu::nvidia_root_der() else {
+    let Some(vector_root) = aimine_vectors::nvidia::root_der() else {
         return;
     };
     assert_eq!(vector_root, KNOWN_CERTS[0].der);

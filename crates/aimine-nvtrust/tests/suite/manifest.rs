@@ -1,11 +1,11 @@
 //! Every NVIDIA vector set yields exactly what `../shared/vectors/nvidia/MANIFEST.md` says it must.
 use aimine_nvtrust::Nvdec0Status;
 use aimine_nvtrust::{Architecture, Error, FeatureFlag, VerifiedGpu, verify_evidence};
-use aimine_vectors::gpu::*;
 use aimine_vectors::nonce;
 use aimine_vectors::nvidia::{
-    BLACKWELL_575, Device, HOPPER_535, HOPPER_550, HOPPER_570, HOPPER_580,
-    HOPPER_INVALID_SIGNATURE, LS10, LS10_INVALID_SIGNATURE,
+    BLACKWELL_575, CAPTURED_AT as AT, Device, HOPPER_535, HOPPER_550, HOPPER_570, HOPPER_580,
+    HOPPER_INVALID_SIGNATURE, LS10, LS10_INVALID_SIGNATURE, NONCE_931D, NONCE_E97B, device,
+    devices, sdk_json,
 };
 
 fn verify(d: &Device) -> Result<VerifiedGpu<'_>, Error> {
@@ -14,7 +14,7 @@ fn verify(d: &Device) -> Result<VerifiedGpu<'_>, Error> {
 
 #[test]
 fn hopper_550_is_valid_with_fwid_bound_to_the_leaf() {
-    let Some(d) = load(&HOPPER_550) else {
+    let Some(d) = device(&HOPPER_550) else {
         return;
     };
     assert_eq!(d.evidence.len(), 4117);
@@ -35,7 +35,7 @@ fn hopper_550_is_valid_with_fwid_bound_to_the_leaf() {
 
 #[test]
 fn hopper_580_is_valid_spt_opaque_version_1() {
-    let Some(d) = load(&HOPPER_580) else {
+    let Some(d) = device(&HOPPER_580) else {
         return;
     };
     assert_eq!(d.evidence.len(), 4130);
@@ -49,7 +49,7 @@ fn hopper_580_is_valid_spt_opaque_version_1() {
 
 #[test]
 fn hopper_535_is_valid_without_fwid_and_refuses_another_nonce() {
-    let Some(d) = load(&HOPPER_535) else {
+    let Some(d) = device(&HOPPER_535) else {
         return;
     };
     assert_eq!(d.evidence.len(), 4052);
@@ -69,7 +69,7 @@ fn hopper_535_is_valid_without_fwid_and_refuses_another_nonce() {
 
 #[test]
 fn hopper_570_report_and_chain_are_valid() {
-    let Some(d) = load(&HOPPER_570) else {
+    let Some(d) = device(&HOPPER_570) else {
         return;
     };
     assert_eq!(d.evidence.len(), 4118);
@@ -79,7 +79,7 @@ fn hopper_570_report_and_chain_are_valid() {
 
 #[test]
 fn hopper_invalid_signature_is_refused_and_its_fwid_matches_no_leaf() {
-    let Some(d) = load(&HOPPER_INVALID_SIGNATURE) else {
+    let Some(d) = device(&HOPPER_INVALID_SIGNATURE) else {
         return;
     };
     assert_eq!(d.evidence.len(), 4262);
@@ -99,7 +99,7 @@ fn hopper_invalid_signature_is_refused_and_its_fwid_matches_no_leaf() {
 
 #[test]
 fn blackwell_is_valid_with_fwid_from_dice_tcb_info() {
-    let Some(d) = load(&BLACKWELL_575) else {
+    let Some(d) = device(&BLACKWELL_575) else {
         return;
     };
     assert_eq!(d.evidence.len(), 4121);
@@ -122,7 +122,7 @@ fn blackwell_is_valid_with_fwid_from_dice_tcb_info() {
 
 #[test]
 fn ls10_switch_is_valid_with_31_blocks() {
-    let Some(d) = load(&LS10) else {
+    let Some(d) = device(&LS10) else {
         return;
     };
     assert_eq!(d.evidence.len(), 2168);
@@ -138,7 +138,7 @@ fn ls10_switch_is_valid_with_31_blocks() {
 
 #[test]
 fn ls10_switch_invalid_signature_is_refused() {
-    let Some(mut d) = load(&LS10_INVALID_SIGNATURE) else {
+    let Some(mut d) = device(&LS10_INVALID_SIGNATURE) else {
         return;
     };
     let ev = aimine_nvtrust::Evidence::parse(&d.evidence).unwrap();
@@ -150,7 +150,7 @@ fn ls10_switch_invalid_signature_is_refused() {
 
 #[test]
 fn sdk_evidence_json_hopper_is_valid_in_ppcie_mode() {
-    let Some(devices) = load_json("evidence-json/hopper_evidence.json") else {
+    let Some(devices) = sdk_json("evidence-json/hopper_evidence.json") else {
         return;
     };
     assert_eq!(devices.len(), 1);
@@ -165,7 +165,7 @@ fn sdk_evidence_json_hopper_is_valid_in_ppcie_mode() {
 
 #[test]
 fn sdk_evidence_json_ls10_is_valid() {
-    let Some(devices) = load_json("evidence-json/switch_evidence_ls10.json") else {
+    let Some(devices) = sdk_json("evidence-json/switch_evidence_ls10.json") else {
         return;
     };
     for (arch, d) in &devices {
@@ -222,7 +222,7 @@ fn nvdec0_is_reported_disabled_on_every_gpu_vector() {
 
 /// Every genuine device in the vectors, with the nonce it answers.
 pub fn all_devices() -> Vec<Device> {
-    let mut out: Vec<Device> = load_all(&[
+    let mut out: Vec<Device> = devices(&[
         HOPPER_550,
         HOPPER_580,
         HOPPER_535,
@@ -234,7 +234,7 @@ pub fn all_devices() -> Vec<Device> {
         "evidence-json/hopper_evidence.json",
         "evidence-json/switch_evidence_ls10.json",
     ] {
-        if let Some(devs) = load_json(file) {
+        if let Some(devs) = sdk_json(file) {
             out.extend(devs.into_iter().map(|(_, d)| d));
         }
     }

@@ -1,15 +1,19 @@
 //! Targeted mutations of genuine evidence and chains are all rejected, with the right error.
+use aimine_nvtrust::NONCE_LEN;
 use aimine_nvtrust::NVIDIA_DEVICE_IDENTITY_CA;
 use aimine_nvtrust::{
     Error, Evidence, FormatError, GpuCheck, LinkCache, NoCache, TrustAnchor, UnixTime,
     verify_evidence, verify_evidence_with,
 };
-use aimine_nvtrust::{NONCE_LEN, REQUEST_LEN};
-use aimine_vectors::gpu::*;
-use aimine_vectors::nvidia::{BLACKWELL_575, Device, HOPPER_535, HOPPER_550, LS10};
+
+/// The SPDM GET_MEASUREMENTS request's length: what follows it is signed.
+const REQUEST_LEN: usize = 37;
+use aimine_vectors::nvidia::{
+    BLACKWELL_575, CAPTURED_AT as AT, Device, HOPPER_535, HOPPER_550, LS10, devices,
+};
 
 fn genuine() -> Vec<Device> {
-    load_all(&[HOPPER_550, HOPPER_535, BLACKWELL_575, LS10])
+    devices(&[HOPPER_550, HOPPER_535, BLACKWELL_575, LS10])
 }
 
 /// Every byte of every genuine report, flipped (lowest bit), is rejected: in the request nonce as

@@ -1,6 +1,6 @@
 //! Every field NVIDIA's own parser reports for `hopper-580.159.03` and `ls10-switch` equals ours.
 use aimine_nvtrust::{Evidence, OpaqueType};
-use aimine_vectors::gpu::load;
+use aimine_vectors::nvidia::device;
 use aimine_vectors::nvidia::{HOPPER_580, LS10};
 use serde_json::{Value, json};
 
@@ -115,7 +115,7 @@ fn compare(ev: &Evidence<'_>, resp: &Value, req: &Value, switch: bool) -> usize 
 
 #[test]
 fn hopper_580_equals_nvidias_parse() {
-    let Some(d) = load(&HOPPER_580) else {
+    let Some(d) = device(&HOPPER_580) else {
         return;
     };
     let resp =
@@ -130,7 +130,7 @@ fn hopper_580_equals_nvidias_parse() {
 
 #[test]
 fn ls10_switch_equals_nvidias_parse() {
-    let Some(d) = load(&LS10) else {
+    let Some(d) = device(&LS10) else {
         return;
     };
     let resp =

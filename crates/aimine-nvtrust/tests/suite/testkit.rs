@@ -91,8 +91,8 @@ fn forging_is_deterministic_and_keyed_by_seed_and_device() {
 fn a_short_lived_chain_is_valid_only_inside_its_window() {
     let pki = pki();
     let mut o = ForgeOptions::new(Architecture::Hopper, NONCE);
-    o.not_before = 1_710_000_000;
-    o.not_after = 1_710_086_400;
+    o.not_before = UnixTime(1_710_000_000);
+    o.not_after = UnixTime(1_710_086_400);
     let d = pki.forge(&o);
     assert!(check(&pki, &d, &NONCE, UnixTime(1_710_000_000)).is_ok());
     assert!(check(&pki, &d, &NONCE, UnixTime(1_710_086_400)).is_ok());

@@ -10,6 +10,7 @@ use aimine_registry::{Address, Error, Param};
 use aimine_tee::AmdProduct;
 use aimine_tee::testkit::SevKit;
 use aimine_tiers::TrustTier;
+use aimine_vectors::cputee::INTEL_AT;
 use aimine_vectors::quotes::{bound, hash_ids, platform, real_intel, real_intel_collateral, sev};
 use aimine_vectors::registry::sev::{T, gpus, nonce, world};
 use aimine_vectors::registry::{ADMIN, World};
@@ -241,7 +242,7 @@ fn real_intel_quotes_are_appraised_with_inline_collateral_and_graded() {
         return;
     };
     let sgx = real_intel("sgx_quote").unwrap();
-    let at = 1_751_500_000;
+    let at = INTEL_AT.as_secs();
     let mut w = World::new(7);
     let a = w.call(at, |r| r.appraise_quote(&tdx, None)).unwrap();
     assert_eq!(
@@ -289,7 +290,7 @@ fn real_intel_quotes_are_appraised_with_inline_collateral_and_graded() {
         Err(Error::CpuQuote(aimine_tee::CpuCheck::TcbPolicy))
     );
     // A quote relying on stored collateral the chain does not have.
-    let quote = aimine_vectors::read("cputee/intel-dcap/tdx_quote").unwrap();
+    let (quote, _) = aimine_vectors::cputee::intel("tdx_quote").unwrap();
     let bare = encode_intel(Kind::Tdx, &quote, None).unwrap();
     assert_eq!(
         w.call(at, |r| r.appraise_quote(&bare, None)),
@@ -309,7 +310,7 @@ fn intel_policy_floors_and_the_chain_switch() {
     let Some(tdx) = real_intel("tdx_quote") else {
         return;
     };
-    let at = 1_751_500_000;
+    let at = INTEL_AT.as_secs();
     let word = aimine_registry::word::from_u64;
     let mut w = World::new(7);
     // The vector's collateral is TCB evaluation 17, the default floor: accepted.
@@ -350,9 +351,9 @@ fn submitted_intel_collateral_serves_quotes_that_carry_none() {
     let Some(encoded) = real_intel_collateral("tdx_quote") else {
         return;
     };
-    let at = 1_751_500_000;
+    let at = INTEL_AT.as_secs();
     let mut w = World::new(7);
-    let quote = aimine_vectors::read("cputee/intel-dcap/tdx_quote").unwrap();
+    let (quote, _) = aimine_vectors::cputee::intel("tdx_quote").unwrap();
     let bare = encode_intel(Kind::Tdx, &quote, None).unwrap();
     assert_eq!(
         w.call(at, |r| r.appraise_quote(&bare, None)),
@@ -404,11 +405,10 @@ fn submitted_intel_collateral_serves_quotes_that_carry_none() {
 
 #[test]
 fn a_submitted_vcek_serves_reports_that_carry_no_certificate() {
-    let Some(report) = aimine_vectors::read_hex("cputee/amd-sev-snp/report_milan.hex") else {
+    let Some((report, vcek)) = aimine_vectors::cputee::milan() else {
         return;
     };
-    let vcek = aimine_vectors::read("cputee/amd-sev-snp/vcek_milan.der").unwrap();
-    let at = 1_735_689_600;
+    let at = aimine_vectors::cputee::MILAN_AT.as_secs();
     let mut w = World::new(7);
     let bare = encode_sev_snp(&report, &[]).unwrap();
     assert_eq!(

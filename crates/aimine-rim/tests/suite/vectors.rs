@@ -4,7 +4,7 @@ use aimine_nvtrust::{Evidence, UnixTime};
 use aimine_rim::{Error, appraise, golden, verify};
 
 /// 2025-06-11T00:30:58Z: inside every RIM chain's validity.
-const AT: UnixTime = UnixTime(1_749_601_858);
+const AT: UnixTime = aimine_vectors::nvidia::CAPTURED_AT;
 /// 2026-11-27: after the hopper-550 RIM chains expired (2026-06-01, 2026-02-22).
 const NOW: UnixTime = UnixTime(1_795_737_600);
 

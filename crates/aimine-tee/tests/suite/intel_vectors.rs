@@ -9,15 +9,11 @@ use aimine_tee::{
 };
 use aimine_tiers::{Multiplier, TrustTier};
 
-const AT: UnixTime = UnixTime(1_751_500_000);
+const AT: UnixTime = aimine_vectors::cputee::INTEL_AT;
 
 fn load(name: &str) -> Option<(Vec<u8>, Collateral)> {
-    let quote = aimine_vectors::read(&format!("cputee/intel-dcap/{name}"))?;
-    let json = aimine_vectors::read(&format!("cputee/intel-dcap/{name}_collateral.json"))?;
-    Some((
-        quote,
-        collateral_from_json(std::str::from_utf8(&json).unwrap()).unwrap(),
-    ))
+    let (quote, json) = aimine_vectors::cputee::intel(name)?;
+    Some((quote, collateral_from_json(&json).unwrap()))
 }
 
 fn verify(

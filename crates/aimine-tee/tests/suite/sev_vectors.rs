@@ -13,7 +13,7 @@ use aimine_tiers::TrustTier;
 use base64::Engine;
 
 /// 2025-01-01T00:00:00Z, the MANIFEST's time for the Milan report.
-const AT: UnixTime = UnixTime(1_735_689_600);
+const AT: UnixTime = aimine_vectors::cputee::MILAN_AT;
 
 struct Milan {
     report: Vec<u8>,
@@ -49,9 +49,10 @@ fn pem_chain(bytes: &[u8]) -> Vec<Vec<u8>> {
 
 fn load() -> Option<Milan> {
     let v = |f: &str| aimine_vectors::read(&format!("cputee/amd-sev-snp/{f}"));
+    let (report, vcek) = aimine_vectors::cputee::milan()?;
     Some(Milan {
-        report: aimine_vectors::read_hex("cputee/amd-sev-snp/report_milan.hex")?,
-        vcek: v("vcek_milan.der")?,
+        report,
+        vcek,
         chain: pem_chain(&v("cert_chain_milan")?),
         turin_chain: pem_chain(&v("cert_chain_turin")?),
         turin_vcek: v("vcek_turin.der")?,
