@@ -3,10 +3,10 @@
 //! limit; a static call never changes state; a failed call is undone (as the node does) and a
 //! successful one leaves state the next call builds on.
 
+use aimine_evm::MemoryHost;
 use aimine_evm::abi::{IAIMining, IModelRegistry, INVTrust};
 use aimine_evm::address::ALL;
 use aimine_evm::gas::GasSchedule;
-use aimine_evm::host::MemoryHost;
 use aimine_evm::{Call, ChainConfig, Scheme, Status};
 use aimine_registry::{BlockEnv, UnixTime};
 use arbitrary::Arbitrary;

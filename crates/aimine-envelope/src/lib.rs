@@ -33,21 +33,24 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
-pub mod cpu;
+mod cpu;
 #[cfg(feature = "alloc")]
 mod encode;
 mod error;
-pub mod gpu;
+mod gpu;
 mod reader;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
 pub use aimine_tiers::Kind;
-pub use cpu::{Cpu, IntelCollateral, decode_collateral};
+pub use cpu::{
+    COLLATERAL_INLINE, COLLATERAL_STORED, Cpu, IntelCollateral, MAX_INTEL_FIELD, MAX_SEV_CERT,
+    MAX_SEV_CERTS, SEV_REPORT_LEN, decode_collateral,
+};
 #[cfg(feature = "alloc")]
 pub use encode::{encode_collateral, encode_composite, encode_gpu, encode_intel, encode_sev_snp};
 pub use error::Error;
-pub use gpu::{GpuQuote, encode_gpu_into, encoded_gpu_len};
+pub use gpu::{CERT_INLINE, CERT_KNOWN, GpuQuote, encode_gpu_into, encoded_gpu_len};
 
 use heapless::Vec;
 use reader::Reader;

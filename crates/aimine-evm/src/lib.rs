@@ -57,19 +57,19 @@ pub mod errors;
 pub mod events;
 mod exec;
 pub mod gas;
-pub mod genesis;
-pub mod host;
+mod genesis;
+mod host;
 pub mod mining;
 pub mod models;
 pub mod nvtrust;
 #[cfg(feature = "revm")]
-pub mod provider;
+mod provider;
 
 pub use aimine_registry::UnixTime;
-pub use genesis::ChainConfig;
-pub use host::{Call, Fatal, Host, Outcome, Scheme, Status};
+pub use genesis::{ChainConfig, GenesisAccount, GoldenSet, PRECOMPILE_CODE};
+pub use host::{Call, Fatal, Host, MemoryHost, Outcome, Read, Scheme, Status, Write};
 #[cfg(feature = "revm")]
-pub use provider::{AiminePrecompiles, install};
+pub use provider::{AiminePrecompiles, JournalHost, install};
 
 use revm_primitives::Address;
 

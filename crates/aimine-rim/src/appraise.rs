@@ -88,7 +88,7 @@ fn disjoint(driver: &Rim, vbios: &Rim) -> Result<(), AppraisalError> {
 }
 
 /// The evidence's VBIOS version as NVIDIA formats it ("96.00.9F.00.01").
-pub fn vbios_text(evidence: &Evidence<'_>) -> Option<String> {
+pub(crate) fn vbios_text(evidence: &Evidence<'_>) -> Option<String> {
     let version = evidence.opaque().vbios_version()?;
     let mut buf = [0u8; aimine_nvtrust::VBIOS_TEXT_LEN];
     Some(version.text(&mut buf).to_string())

@@ -21,20 +21,20 @@ use crate::Error;
 use crate::c14n::canonicalize;
 
 /// The XML-DSig namespace.
-pub const DSIG_NS: &str = "http://www.w3.org/2000/09/xmldsig#";
+pub(crate) const DSIG_NS: &str = "http://www.w3.org/2000/09/xmldsig#";
 /// Canonical XML 1.1 (without comments).
-pub const C14N11: &str = "http://www.w3.org/2006/12/xml-c14n11";
+pub(crate) const C14N11: &str = "http://www.w3.org/2006/12/xml-c14n11";
 /// The enveloped-signature transform.
-pub const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+pub(crate) const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 /// ECDSA over P-384 with SHA-384.
-pub const ECDSA_SHA384: &str = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384";
+pub(crate) const ECDSA_SHA384: &str = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384";
 /// SHA-384 digests (both URIs in use).
-pub const SHA384: [&str; 2] = [
+pub(crate) const SHA384: [&str; 2] = [
     "http://www.w3.org/2001/04/xmldsig-more#sha384",
     "http://www.w3.org/2001/04/xmlenc#sha384",
 ];
 /// Most certificates KeyInfo may carry.
-pub const MAX_CERTS: usize = 8;
+pub(crate) const MAX_CERTS: usize = 8;
 
 /// A signature that verified, with its certificates (DER, leaf first).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,7 +88,7 @@ fn base64_text(node: Node<'_, '_>, what: &'static str) -> Result<Vec<u8>, Error>
 ///
 /// # Errors
 /// [`Error::Structure`] when there is none, or more than one.
-pub fn signature_element<'a, 'i>(root: Node<'a, 'i>) -> Result<Node<'a, 'i>, Error> {
+pub(crate) fn signature_element<'a, 'i>(root: Node<'a, 'i>) -> Result<Node<'a, 'i>, Error> {
     let mut found = ds_all(root, "Signature");
     let sig = found.next().ok_or(Error::Structure("Signature"))?;
     if found.next().is_some() {
@@ -102,7 +102,7 @@ pub fn signature_element<'a, 'i>(root: Node<'a, 'i>) -> Result<Node<'a, 'i>, Err
 ///
 /// # Errors
 /// The first failed step, in the order above.
-pub fn verify(
+pub(crate) fn verify(
     root: Node<'_, '_>,
     anchor: &aimine_nvtrust::TrustAnchor<'_>,
     time: aimine_nvtrust::UnixTime,

@@ -10,18 +10,18 @@
 //!
 //! Only what NVIDIA's RIMs use is accepted, but that exactly: C14N 1.1 ([`c14n`]), the
 //! enveloped-signature transform, SHA-384, ECDSA P-384 (raw r ‖ s), and the KeyInfo chain,
-//! verified with aimine-nvtrust's certificate code at a caller-given time ([`dsig`]).
+//! verified with aimine-nvtrust's certificate code at a caller-given time ([`verify`]).
 //!
 //! This crate is std (it builds a DOM); on-chain code needs only aimine-nvtrust.
 #![forbid(unsafe_code)]
 #![warn(unreachable_pub)]
 
-pub mod appraise;
+mod appraise;
 pub mod c14n;
-pub mod dsig;
-pub mod error;
-pub mod root;
-pub mod swid;
+mod dsig;
+mod error;
+mod root;
+mod swid;
 
 pub use appraise::{Appraisal, AppraisalError, Golden, appraise, golden};
 pub use dsig::SignedBy;

@@ -5,13 +5,13 @@ use roxmltree::{Document, Node};
 use crate::Error;
 
 /// The SWID namespace.
-pub const SWID_NS: &str = "http://standards.iso.org/iso/19770/-2/2015/schema.xsd";
+pub(crate) const SWID_NS: &str = "http://standards.iso.org/iso/19770/-2/2015/schema.xsd";
 /// The namespace of the `HashN` attributes (SHA-384 values).
-pub const SHA384_NS: &str = "http://www.w3.org/2001/04/xmlenc#sha384";
+pub(crate) const SHA384_NS: &str = "http://www.w3.org/2001/04/xmlenc#sha384";
 /// Most `Resource` entries a RIM may have.
-pub const MAX_RESOURCES: usize = 256;
+pub(crate) const MAX_RESOURCES: usize = 256;
 /// Most alternatives one measurement may have.
-pub const MAX_ALTERNATIVES: usize = 16;
+pub(crate) const MAX_ALTERNATIVES: usize = 16;
 
 /// One measurement resource.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,7 +66,7 @@ fn attr(node: Node<'_, '_>, name: &'static str) -> Result<String, Error> {
 ///
 /// # Errors
 /// [`Error::Structure`] naming what is missing or malformed.
-pub fn parse(doc: &Document<'_>) -> Result<Rim, Error> {
+pub(crate) fn parse(doc: &Document<'_>) -> Result<Rim, Error> {
     let root = doc.root_element();
     if root.tag_name().namespace() != Some(SWID_NS) || root.tag_name().name() != "SoftwareIdentity"
     {

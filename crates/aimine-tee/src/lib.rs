@@ -9,11 +9,11 @@
 //!   Intel's collateral and the pinned Intel SGX Root CA, TCB status and advisories read
 //!   explicitly, stale collateral graded rather than fatal.
 //! - [`sev`]: SEV-SNP reports (versions 2–5; Milan, Genoa, Turin) in one call,
-//!   [`verify_sev_snp`]: ECDSA P-384 under the VCEK or VLEK, the VCEK chain by RSASSA-PSS
+//!   [`sev::verify`]: ECDSA P-384 under the VCEK or VLEK, the VCEK chain by RSASSA-PSS
 //!   SHA-384 to AMD's ARK/ASK pinned per product (skipped for a chain the caller's
-//!   [`EndorsementStore`] verified before), the VCEK's TCB and hardware id equal to the
+//!   [`sev::EndorsementStore`] verified before), the VCEK's TCB and hardware id equal to the
 //!   report's, the caller's TCB floor, no debug guest, VMPL 0.
-//! - [`policy`]: the graded TCB policy.
+//! - [`TcbPolicy`]: the graded TCB policy.
 //!
 //! ## Platform ids
 //! [`Attestation::platform_id`] names the physical machine, so a registry can allow one active
@@ -38,11 +38,11 @@
 
 extern crate alloc;
 
-pub mod attestation;
-pub mod error;
+mod attestation;
+mod error;
 #[cfg(feature = "intel")]
 pub mod intel;
-pub mod policy;
+mod policy;
 pub mod sev;
 #[cfg(feature = "testkit")]
 pub mod testkit;
@@ -50,6 +50,5 @@ mod time;
 
 pub use aimine_time::UnixTime;
 pub use attestation::{AmdProduct, Attestation, Kind, Measurements, Product, Tcb, TcbStatus};
-pub use error::{CpuCheck, Error};
-pub use policy::{Grade, GradeReason, TcbPolicy};
-pub use sev::{EndorsementStore, SevOptions, verify as verify_sev_snp, verify_vcek};
+pub use error::{CpuCheck, Error, Role, TcbComponent};
+pub use policy::{DAYS_30, Grade, GradeReason, TcbPolicy};

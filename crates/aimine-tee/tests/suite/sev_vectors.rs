@@ -1,6 +1,6 @@
 //! AMD SEV-SNP: every row of `cputee/MANIFEST.md`'s amd-sev-snp table, the pinned roots, and
 //! mutations of every signed byte and every signature byte.
-use aimine_tee::error::Role;
+use aimine_tee::Role;
 use aimine_tee::sev::{
     self, AmdRoots, EndorsementStore, FixedRoots, ProductRoots, Report, SIGNED_LEN, SevOptions,
     SigningKey, StoreError, TcbParts, pinned_ders,
