@@ -53,6 +53,15 @@ fn operations(c: &mut Criterion) {
         });
     }
 
+    let (key, message, signature) = aimine_benches::p384_fixture();
+    group.bench_function("p384_verify", |b| {
+        use p384::ecdsa::signature::Verifier;
+        b.iter(|| {
+            key.verify(black_box(&message), black_box(&signature))
+                .is_ok()
+        })
+    });
+
     let (quote, nonce, root, at, real) = nvtrust_fixture();
     if !real {
         eprintln!("NOTICE: NVIDIA vectors absent: timing a forged H100-shaped quote instead");

@@ -55,6 +55,11 @@ pub const OPERATIONS: &[Operation] = &[
         note: "aimine-mldsa alone, ML-DSA-87 (schedule's mldsa87)",
     },
     Operation {
+        id: "p384_verify",
+        gas: CERTIFICATE_SIGNATURE_GAS,
+        note: "p384 alone: one ECDSA P-384/SHA-384 check of 1 KiB, a certificate link (schedule's certificate_signature)",
+    },
+    Operation {
         id: "nvtrust_verify_cold",
         gas: NV_TRUST_GAS + 2 * CERTIFICATE_SIGNATURE_GAS,
         note: "aimine-nvtrust alone, H100 quote, nothing cached: base + 2 links",
@@ -180,6 +185,16 @@ pub fn ecrecover_fixture() -> (Vec<u8>, Vec<u8>) {
     (input, address)
 }
 
+/// A P-384 key, a 1 KiB message (about a certificate's signed part) and its ECDSA signature
+/// over SHA-384: one certificate link's check, as aimine-nvtrust makes it.
+pub fn p384_fixture() -> (p384::ecdsa::VerifyingKey, Vec<u8>, p384::ecdsa::Signature) {
+    use p384::ecdsa::signature::Signer;
+    let key = p384::ecdsa::SigningKey::from_slice(&[7u8; 48]).expect("fixture key");
+    let message: Vec<u8> = (0..1_024u32).map(|i| (i % 251) as u8).collect();
+    let signature: p384::ecdsa::Signature = key.sign(&message);
+    (*key.verifying_key(), message, signature)
+}
+
 /// A signed heartbeat-sized message at `level`: (public key, message, context, signature).
 pub struct MldsaFixture {
     /// The parameter set.
@@ -234,6 +249,15 @@ pub fn mldsa_fixture(level: Level) -> MldsaFixture {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn p384_fixture_verifies_and_a_changed_message_does_not() {
+        use p384::ecdsa::signature::Verifier;
+        let (key, mut message, signature) = p384_fixture();
+        assert!(key.verify(&message, &signature).is_ok());
+        message[0] ^= 1;
+        assert!(key.verify(&message, &signature).is_err());
+    }
 
     #[test]
     fn ecrecover_fixture_recovers_its_address() {

@@ -41,8 +41,15 @@
 //! # let _ = evm; }
 //! ```
 //!
-//! Nodes that embed aimine must build with `--cfg p384_backend="fiat"` (see the README): the
-//! prices assume it. The `devnet` feature (std) is an embedded development chain for demos,
+//! The `alloy-evm` feature (std) adds the module `alloy`: the same three precompiles as
+//! alloy-evm `DynPrecompile`s for the `PrecompilesMap` a reth-based node's `EvmFactory` builds
+//! (`alloy::extend`), running the same code and charging the same gas as `AiminePrecompiles`.
+//!
+//! Nodes that embed aimine must build with `--cfg p384_backend="fiat"` (in their
+//! `.cargo/config.toml` or `RUSTFLAGS`; p384 0.14 offers no cargo feature for it, and a
+//! dependency cannot set it): the prices assume it. With p384's default backend its P-384 checks
+//! take about 40 % longer, and NV_TRUST runs at up to 1.5 times ecrecover's time per gas (`GAS.md`,
+//! "The P-384 backend"). The `devnet` feature (std) is an embedded development chain for demos,
 //! tests and benches.
 #![no_std]
 #![forbid(unsafe_code)]
@@ -50,6 +57,8 @@
 extern crate alloc;
 pub mod abi;
 pub mod address;
+#[cfg(feature = "alloy-evm")]
+pub mod alloy;
 mod call;
 #[cfg(feature = "devnet")]
 pub mod devnet;

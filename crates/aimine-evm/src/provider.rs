@@ -6,6 +6,8 @@ use alloc::string::{String, ToString};
 
 use aimine_registry::{BlockEnv, UnixTime, Word};
 use revm::context::Cfg;
+use revm::context_interface::cfg::GasParams;
+use revm::context_interface::context::SStoreResult;
 use revm::context_interface::{Block, ContextTr, JournalTr};
 use revm::handler::{EthPrecompiles, PrecompileProvider, precompile_output_to_interpreter_result};
 use revm::interpreter::{CallInputs, CallScheme, InterpreterResult};
@@ -77,22 +79,13 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for AiminePrecompiles {
         let (block, _, cfg, journal, _, local) = context.all_mut();
         let local: &CTX::Local = local;
         let input = inputs.input.as_bytes_local(local);
-        let scheme = if inputs.target_address != address
-            || matches!(
+        let direct = inputs.target_address == address
+            && !matches!(
                 inputs.scheme,
                 CallScheme::DelegateCall | CallScheme::CallCode
-            ) {
-            Scheme::Delegated
-        } else if inputs.is_static {
-            Scheme::StaticCall
-        } else {
-            Scheme::Call
-        };
-        let block = BlockEnv {
-            chain_id: cfg.chain_id(),
-            number: saturating_u64(block.number()),
-            timestamp: UnixTime(saturating_u64(block.timestamp())),
-        };
+            );
+        let scheme = scheme(direct, inputs.is_static);
+        let block = block_env(cfg.chain_id(), block.number(), block.timestamp());
         let call = Call {
             caller: inputs.caller,
             value: inputs.value.get(),
@@ -127,7 +120,60 @@ fn saturating_u64(v: U256) -> u64 {
     u64::try_from(v).unwrap_or(u64::MAX)
 }
 
-fn to_precompile_output(outcome: Outcome, reservoir: u64) -> PrecompileOutput {
+/// How a call reached the precompile: `direct` when its code address is its target (not a
+/// DELEGATECALL or CALLCODE), `is_static` inside a STATICCALL. Every seam decides it here.
+pub(crate) fn scheme(direct: bool, is_static: bool) -> Scheme {
+    if !direct {
+        Scheme::Delegated
+    } else if is_static {
+        Scheme::StaticCall
+    } else {
+        Scheme::Call
+    }
+}
+
+/// The block as the registry sees it (number and time saturated to 64 bits).
+pub(crate) fn block_env(chain_id: u64, number: U256, timestamp: U256) -> BlockEnv {
+    BlockEnv {
+        chain_id,
+        number: saturating_u64(number),
+        timestamp: UnixTime(saturating_u64(timestamp)),
+    }
+}
+
+/// The EVM's price of an SLOAD, cold or warm, under `params`.
+pub(crate) fn sload_gas(params: &GasParams, is_cold: bool) -> u64 {
+    let gas = params.warm_storage_read_cost();
+    if is_cold {
+        gas.saturating_add(params.cold_storage_additional_cost())
+    } else {
+        gas
+    }
+}
+
+/// The EVM's price and refund of an SSTORE (EIP-2200/2929 from Istanbul on) under `params`.
+pub(crate) fn sstore_gas(
+    params: &GasParams,
+    istanbul: bool,
+    store: &SStoreResult,
+    is_cold: bool,
+) -> Write {
+    Write {
+        gas: params
+            .sstore_static_gas()
+            .saturating_add(params.sstore_dynamic_gas(istanbul, store, is_cold)),
+        refund: params.sstore_refund(istanbul, store),
+    }
+}
+
+/// The EVM's price of a log with `topics` topics and `len` data bytes under `params`.
+pub(crate) fn log_gas(params: &GasParams, topics: usize, len: usize) -> u64 {
+    params.log_cost(u8::try_from(topics).unwrap_or(u8::MAX), len as u64)
+}
+
+/// A call's outcome as revm's precompile output (`reservoir`: the EIP-8037 state-gas
+/// reservoir the call was given, handed back untouched).
+pub(crate) fn to_precompile_output(outcome: Outcome, reservoir: u64) -> PrecompileOutput {
     match outcome.status {
         Status::Success => {
             let mut out = PrecompileOutput::new(outcome.gas_used, outcome.output, reservoir);
@@ -150,7 +196,8 @@ pub struct JournalHost<'c, J, C> {
     pub cfg: &'c C,
 }
 
-fn key(w: &Word) -> U256 {
+/// A storage word as revm's key or value type.
+pub(crate) fn key(w: &Word) -> U256 {
     U256::from_be_bytes(*w)
 }
 
@@ -173,13 +220,9 @@ impl<J: JournalTr, C: Cfg> Host for JournalHost<'_, J, C> {
             .sload(AI_MINING, key(k))
             .map_err(|e| Fatal(e.to_string()))?;
         let params = self.cfg.gas_params();
-        let mut gas = params.warm_storage_read_cost();
-        if load.is_cold {
-            gas = gas.saturating_add(params.cold_storage_additional_cost());
-        }
         Ok(Read {
             value: load.data.to_be_bytes::<32>(),
-            gas,
+            gas: sload_gas(params, load.is_cold),
         })
     }
 
@@ -190,20 +233,16 @@ impl<J: JournalTr, C: Cfg> Host for JournalHost<'_, J, C> {
             .sstore(AI_MINING, key(k), key(&value))
             .map_err(|e| Fatal(e.to_string()))?;
         let istanbul = self.cfg.spec().into().is_enabled_in(SpecId::ISTANBUL);
-        let params = self.cfg.gas_params();
-        let gas = params
-            .sstore_static_gas()
-            .saturating_add(params.sstore_dynamic_gas(istanbul, &store.data, store.is_cold));
-        Ok(Write {
-            gas,
-            refund: params.sstore_refund(istanbul, &store.data),
-        })
+        Ok(sstore_gas(
+            self.cfg.gas_params(),
+            istanbul,
+            &store.data,
+            store.is_cold,
+        ))
     }
 
     fn log_gas(&self, topics: usize, len: usize) -> u64 {
-        self.cfg
-            .gas_params()
-            .log_cost(u8::try_from(topics).unwrap_or(u8::MAX), len as u64)
+        log_gas(self.cfg.gas_params(), topics, len)
     }
 
     fn log(&mut self, log: Log) {

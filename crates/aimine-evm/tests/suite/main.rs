@@ -11,6 +11,8 @@
     clippy::arithmetic_side_effects
 )]
 
+#[cfg(feature = "alloy-evm")]
+mod alloy_seam;
 mod artifacts;
 mod attacks;
 mod client;
