@@ -1,0 +1,573 @@
+//! The chain: state, blocks, transactions and receipts, executed through alloy-evm's
+//! `EthEvmFactory` EVM with the aimine precompiles added by `aimine_evm::alloy::extend`.
+
+use std::collections::HashMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use aimine_evm::ChainConfig;
+use alloy_consensus::transaction::SignerRecoverable;
+use alloy_consensus::{
+    Eip658Value, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom, SignableTransaction,
+    Transaction as _, TxEip1559, TxEnvelope, TxType,
+};
+use alloy_eips::eip2718::{Decodable2718, Encodable2718};
+use alloy_evm::{EthEvmFactory, Evm, EvmEnv, EvmFactory, FromRecoveredTx};
+use alloy_primitives::{Address, B256, Bloom, Bytes, TxKind, U256, keccak256};
+use alloy_rpc_types_eth::{Log as RpcLog, TransactionRequest};
+use alloy_signer::SignerSync;
+use alloy_signer_local::PrivateKeySigner;
+use revm::context::result::{EVMError, ExecutionResult, InvalidTransaction};
+use revm::context::{BlockEnv, CfgEnv, TxEnv};
+use revm::database::{CacheDB, EmptyDB};
+use revm::primitives::hardfork::SpecId;
+use revm::state::AccountInfo;
+use revm::{Database, DatabaseRef};
+
+use crate::error::RpcError;
+
+/// The base fee of every block (constant, as a dev chain needs no fee market): 1 gwei.
+pub const BASE_FEE: u64 = 1_000_000_000;
+/// The gas limit of every block.
+pub const BLOCK_GAS_LIMIT: u64 = 30_000_000;
+/// The priority fee the node suggests: 1 gwei.
+pub const PRIORITY_FEE: u128 = 1_000_000_000;
+
+/// The state of one block.
+pub type DevDb = CacheDB<EmptyDB>;
+
+/// One mined block.
+#[derive(Clone, Debug)]
+pub struct Block {
+    /// Its header.
+    pub header: Header,
+    /// Its hash (of the RLP header).
+    pub hash: B256,
+    /// Its transactions' hashes, in order.
+    pub txs: Vec<B256>,
+}
+
+/// One mined transaction with its outcome.
+#[derive(Clone, Debug)]
+pub struct Mined {
+    /// The signed transaction.
+    pub tx: TxEnvelope,
+    /// Its recovered sender.
+    pub from: Address,
+    /// The block that holds it.
+    pub block: u64,
+    /// Its index in the block.
+    pub index: u64,
+    /// Gas used.
+    pub gas_used: u64,
+    /// Success.
+    pub status: bool,
+    /// The logs it emitted, with their positions.
+    pub logs: Vec<RpcLog>,
+    /// The contract it created.
+    pub contract: Option<Address>,
+    /// The price per gas it paid.
+    pub gas_price: u128,
+}
+
+/// The whole chain state (cloned by `evm_snapshot`).
+#[derive(Clone, Debug)]
+pub struct Chain {
+    /// The aimine genesis configuration.
+    pub config: ChainConfig,
+    /// The state after each block (index = block number).
+    states: Vec<DevDb>,
+    /// The blocks, from genesis.
+    pub blocks: Vec<Block>,
+    /// Mined transactions by hash.
+    pub txs: HashMap<B256, Mined>,
+    /// Block hash to number.
+    by_hash: HashMap<B256, u64>,
+    /// Seconds added to the clock by `evm_increaseTime`.
+    pub time_offset: i64,
+    /// The timestamp of the next block, set by `evm_setNextBlockTimestamp`.
+    pub next_timestamp: Option<u64>,
+    /// The dev accounts' keys.
+    pub dev: Vec<PrivateKeySigner>,
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// An `InvalidTransaction` as the JSON-RPC error clients expect.
+fn invalid(e: &InvalidTransaction) -> RpcError {
+    let message = match e {
+        InvalidTransaction::NonceTooLow { tx, state } => {
+            format!("nonce too low: next nonce {state}, tx nonce {tx}")
+        }
+        InvalidTransaction::NonceTooHigh { tx, state } => {
+            format!("nonce too high: next nonce {state}, tx nonce {tx}")
+        }
+        InvalidTransaction::LackOfFundForMaxFee { fee, balance } => {
+            format!("insufficient funds for gas * price + value: have {balance} want {fee}")
+        }
+        other => format!("invalid transaction: {other}"),
+    };
+    RpcError::invalid_tx(message)
+}
+
+fn evm_error<E: std::fmt::Display>(e: EVMError<E>) -> RpcError {
+    match e {
+        EVMError::Transaction(t) => invalid(&t),
+        other => RpcError::internal(other.to_string()),
+    }
+}
+
+impl Chain {
+    /// A chain at genesis: `aimine_evm::install` of `config`, and each of `funded` given
+    /// `balance`.
+    pub fn new(
+        config: ChainConfig,
+        dev: Vec<PrivateKeySigner>,
+        balance: U256,
+    ) -> Result<Chain, String> {
+        let mut db = DevDb::default();
+        aimine_evm::install(&mut db, &config).map_err(|e| format!("genesis: {e:?}"))?;
+        for key in &dev {
+            db.insert_account_info(
+                key.address(),
+                AccountInfo {
+                    balance,
+                    ..Default::default()
+                },
+            );
+        }
+        let header = Header {
+            number: 0,
+            timestamp: now(),
+            gas_limit: BLOCK_GAS_LIMIT,
+            base_fee_per_gas: Some(BASE_FEE),
+            ..Default::default()
+        };
+        let hash = header.hash_slow();
+        let mut by_hash = HashMap::new();
+        by_hash.insert(hash, 0);
+        Ok(Chain {
+            config,
+            states: vec![db],
+            blocks: vec![Block {
+                header,
+                hash,
+                txs: Vec::new(),
+            }],
+            txs: HashMap::new(),
+            by_hash,
+            time_offset: 0,
+            next_timestamp: None,
+            dev,
+        })
+    }
+
+    /// The latest block number.
+    pub fn latest(&self) -> u64 {
+        self.blocks.last().map(|b| b.header.number).unwrap_or(0)
+    }
+
+    /// A block by number.
+    pub fn block(&self, number: u64) -> Option<&Block> {
+        usize::try_from(number)
+            .ok()
+            .and_then(|n| self.blocks.get(n))
+    }
+
+    /// A block's number by its hash.
+    pub fn number_of(&self, hash: &B256) -> Option<u64> {
+        self.by_hash.get(hash).copied()
+    }
+
+    /// The state after block `number`.
+    pub fn state(&self, number: u64) -> Result<&DevDb, RpcError> {
+        usize::try_from(number)
+            .ok()
+            .and_then(|n| self.states.get(n))
+            .ok_or_else(|| RpcError::invalid_params(format!("unknown block {number}")))
+    }
+
+    /// An account at block `number` (default if absent).
+    pub fn account(&self, number: u64, who: Address) -> Result<AccountInfo, RpcError> {
+        let state = self.state(number)?;
+        let info = state
+            .basic_ref(who)
+            .map_err(|e| RpcError::internal(e.to_string()))?;
+        Ok(info.unwrap_or_default())
+    }
+
+    /// Code at block `number`.
+    pub fn code(&self, number: u64, who: Address) -> Result<Bytes, RpcError> {
+        let info = self.account(number, who)?;
+        Ok(info.code.map(|c| c.original_bytes()).unwrap_or_default())
+    }
+
+    /// A storage word at block `number`.
+    pub fn storage(&self, number: u64, who: Address, slot: U256) -> Result<U256, RpcError> {
+        self.state(number)?
+            .storage_ref(who, slot)
+            .map_err(|e| RpcError::internal(e.to_string()))
+    }
+
+    fn cfg(&self) -> CfgEnv {
+        let mut cfg = CfgEnv::new_with_spec(SpecId::PRAGUE);
+        cfg.chain_id = self.config.chain_id;
+        cfg
+    }
+
+    fn block_env(number: u64, timestamp: u64, basefee: u64) -> BlockEnv {
+        BlockEnv {
+            number: U256::from(number),
+            timestamp: U256::from(timestamp),
+            gas_limit: BLOCK_GAS_LIMIT,
+            basefee,
+            prevrandao: Some(B256::ZERO),
+            ..Default::default()
+        }
+    }
+
+    /// The timestamp the next block gets.
+    pub fn next_block_time(&self) -> u64 {
+        let prev = self.blocks.last().map(|b| b.header.timestamp).unwrap_or(0);
+        if let Some(t) = self.next_timestamp {
+            return t;
+        }
+        let clock = now().saturating_add_signed(self.time_offset);
+        clock.max(prev)
+    }
+
+    /// Runs `tx` against the state of block `number` without committing (eth_call,
+    /// eth_estimateGas): no base fee, no nonce check.
+    fn simulate(&self, number: u64, tx: TxEnv) -> Result<ExecutionResult, RpcError> {
+        let db = self.state(number)?.clone();
+        let mut cfg = self.cfg();
+        cfg.disable_nonce_check = true;
+        let timestamp = if number >= self.latest() {
+            self.next_block_time()
+        } else {
+            self.block(number).map(|b| b.header.timestamp).unwrap_or(0)
+        };
+        let env = EvmEnv {
+            cfg_env: cfg,
+            block_env: Chain::block_env(number.saturating_add(1), timestamp, 0),
+        };
+        let mut evm = EthEvmFactory::default().create_evm(db, env.clone());
+        aimine_evm::alloy::extend(evm.precompiles_mut(), &self.config, &env.cfg_env);
+        evm.transact(tx).map(|r| r.result).map_err(evm_error)
+    }
+
+    /// A call request as a `TxEnv` at block `number`.
+    fn call_env(&self, number: u64, req: &TransactionRequest, gas: u64) -> Result<TxEnv, RpcError> {
+        let from = req.from.unwrap_or_default();
+        let nonce = self.account(number, from)?.nonce;
+        let kind = req.to.unwrap_or(TxKind::Create);
+        TxEnv::builder()
+            .caller(from)
+            .kind(kind)
+            .data(req.input.input().cloned().unwrap_or_default())
+            .value(req.value.unwrap_or_default())
+            .gas_limit(gas)
+            .gas_price(0)
+            .nonce(nonce)
+            .chain_id(Some(self.config.chain_id))
+            .build()
+            .map_err(|e| RpcError::invalid_params(format!("{e:?}")))
+    }
+
+    /// `eth_call`: the output bytes, or the revert as an error.
+    pub fn call(&self, number: u64, req: &TransactionRequest) -> Result<Bytes, RpcError> {
+        let gas = req.gas.unwrap_or(BLOCK_GAS_LIMIT).min(BLOCK_GAS_LIMIT);
+        let tx = self.call_env(number, req, gas)?;
+        match self.simulate(number, tx)? {
+            ExecutionResult::Success { output, .. } => Ok(output.into_data()),
+            ExecutionResult::Revert { output, .. } => Err(RpcError::revert(output)),
+            ExecutionResult::Halt { reason, .. } => Err(RpcError::invalid_tx(format!(
+                "execution halted: {reason:?}"
+            ))),
+        }
+    }
+
+    /// `eth_estimateGas`: the least gas limit with which the call succeeds.
+    pub fn estimate(&self, number: u64, req: &TransactionRequest) -> Result<u64, RpcError> {
+        let cap = req.gas.unwrap_or(BLOCK_GAS_LIMIT).min(BLOCK_GAS_LIMIT);
+        let used = match self.simulate(number, self.call_env(number, req, cap)?)? {
+            ExecutionResult::Success { gas, .. } => gas.tx_gas_used(),
+            ExecutionResult::Revert { output, .. } => return Err(RpcError::revert(output)),
+            ExecutionResult::Halt { reason, .. } => {
+                return Err(RpcError::invalid_tx(format!(
+                    "execution halted: {reason:?}"
+                )));
+            }
+        };
+        // The least limit that succeeds lies in [used, cap] (refunds and the 63/64 rule make it
+        // exceed the gas used).
+        let (mut lo, mut hi) = (used, cap);
+        while lo < hi {
+            let mid = lo.saturating_add(hi.saturating_sub(lo) / 2);
+            let ok = matches!(
+                self.simulate(number, self.call_env(number, req, mid)?),
+                Ok(ExecutionResult::Success { .. })
+            );
+            if ok {
+                hi = mid;
+            } else {
+                lo = mid.saturating_add(1);
+            }
+        }
+        Ok(hi)
+    }
+
+    /// Decodes, recovers and mines one raw transaction in a block of its own.
+    pub fn send_raw(&mut self, raw: &[u8]) -> Result<B256, RpcError> {
+        let mut buf = raw;
+        let tx = TxEnvelope::decode_2718(&mut buf)
+            .map_err(|e| RpcError::invalid_params(format!("transaction decoding: {e}")))?;
+        if !buf.is_empty() {
+            return Err(RpcError::invalid_params(
+                "trailing bytes after the transaction",
+            ));
+        }
+        if matches!(tx.tx_type(), TxType::Eip4844 | TxType::Eip7702) {
+            return Err(RpcError::invalid_tx(
+                "only legacy, EIP-2930 and EIP-1559 transactions are accepted",
+            ));
+        }
+        if let Some(id) = tx.chain_id()
+            && id != self.config.chain_id
+        {
+            return Err(RpcError::invalid_tx(format!(
+                "invalid chain id {id}: this chain is {}",
+                self.config.chain_id
+            )));
+        }
+        let from = tx
+            .recover_signer()
+            .map_err(|e| RpcError::invalid_tx(format!("invalid signature: {e}")))?;
+        self.mine(vec![(tx, from)]).and_then(|h| {
+            h.into_iter()
+                .next()
+                .ok_or_else(|| RpcError::internal("no tx"))
+        })
+    }
+
+    /// `eth_sendTransaction` from a dev account: fills nonce, gas and fees, signs, mines.
+    pub fn send_dev(&mut self, req: &TransactionRequest) -> Result<B256, RpcError> {
+        let from = req
+            .from
+            .ok_or_else(|| RpcError::invalid_params("missing from"))?;
+        let key = self
+            .dev
+            .iter()
+            .find(|k| k.address() == from)
+            .cloned()
+            .ok_or_else(|| RpcError::invalid_params(format!("{from} is not a dev account")))?;
+        let latest = self.latest();
+        let nonce = match req.nonce {
+            Some(n) => n,
+            None => self.account(latest, from)?.nonce,
+        };
+        let gas_limit = match req.gas {
+            Some(g) => g,
+            None => self.estimate(latest, req)?,
+        };
+        let priority = req.max_priority_fee_per_gas.unwrap_or(PRIORITY_FEE);
+        let max_fee = req.max_fee_per_gas.or(req.gas_price).unwrap_or(
+            u128::from(BASE_FEE)
+                .saturating_mul(2)
+                .saturating_add(priority),
+        );
+        let tx = TxEip1559 {
+            chain_id: self.config.chain_id,
+            nonce,
+            gas_limit,
+            max_fee_per_gas: max_fee,
+            max_priority_fee_per_gas: priority.min(max_fee),
+            to: req.to.unwrap_or(TxKind::Create),
+            value: req.value.unwrap_or_default(),
+            access_list: req.access_list.clone().unwrap_or_default(),
+            input: req.input.input().cloned().unwrap_or_default(),
+        };
+        let sig = key
+            .sign_hash_sync(&tx.signature_hash())
+            .map_err(|e| RpcError::internal(e.to_string()))?;
+        let envelope = TxEnvelope::from(tx.into_signed(sig));
+        self.mine(vec![(envelope, from)]).and_then(|h| {
+            h.into_iter()
+                .next()
+                .ok_or_else(|| RpcError::internal("no tx"))
+        })
+    }
+
+    /// Mines one block holding `txs` (each already recovered). A transaction that fails
+    /// validation fails the whole call and nothing is mined.
+    pub fn mine(&mut self, txs: Vec<(TxEnvelope, Address)>) -> Result<Vec<B256>, RpcError> {
+        let parent = self
+            .blocks
+            .last()
+            .cloned()
+            .ok_or_else(|| RpcError::internal("no genesis"))?;
+        let number = parent.header.number.saturating_add(1);
+        let timestamp = self.next_block_time();
+        let db = self.state(parent.header.number)?.clone();
+        let env = EvmEnv {
+            cfg_env: self.cfg(),
+            block_env: Chain::block_env(number, timestamp, BASE_FEE),
+        };
+        let mut evm = EthEvmFactory::default().create_evm(db, env.clone());
+        aimine_evm::alloy::extend(evm.precompiles_mut(), &self.config, &env.cfg_env);
+        let mut mined = Vec::new();
+        let mut cumulative = 0u64;
+        let mut receipts = Vec::new();
+        let mut log_index = 0u64;
+        let mut bloom = Bloom::default();
+        for (index, (tx, from)) in txs.into_iter().enumerate() {
+            let index = u64::try_from(index).unwrap_or(u64::MAX);
+            let nonce = evm
+                .db_mut()
+                .basic(from)
+                .map_err(|e| RpcError::internal(e.to_string()))?
+                .map(|a| a.nonce)
+                .unwrap_or(0);
+            let tx_env = TxEnv::from_recovered_tx(&tx, from);
+            let result = evm.transact_commit(tx_env).map_err(evm_error)?;
+            let gas_used = result.tx_gas_used();
+            cumulative = cumulative.saturating_add(gas_used);
+            let hash = *tx.tx_hash();
+            let contract = match (&tx.kind(), result.is_success()) {
+                (TxKind::Create, true) => Some(from.create(nonce)),
+                _ => None,
+            };
+            let logs: Vec<RpcLog> = result
+                .logs()
+                .iter()
+                .map(|l| {
+                    let log = RpcLog {
+                        inner: l.clone(),
+                        block_hash: None,
+                        block_number: Some(number),
+                        block_timestamp: Some(timestamp),
+                        transaction_hash: Some(hash),
+                        transaction_index: Some(index),
+                        log_index: Some(log_index),
+                        removed: false,
+                    };
+                    log_index = log_index.saturating_add(1);
+                    log
+                })
+                .collect();
+            let receipt = Receipt {
+                status: Eip658Value::Eip658(result.is_success()),
+                cumulative_gas_used: cumulative,
+                logs: result.logs().to_vec(),
+            };
+            let with_bloom = ReceiptWithBloom::from(receipt);
+            bloom.accrue_bloom(&with_bloom.logs_bloom);
+            receipts.push(with_bloom);
+            let gas_price = tx.effective_gas_price(Some(BASE_FEE));
+            mined.push(Mined {
+                tx,
+                from,
+                block: number,
+                index,
+                gas_used,
+                status: result.is_success(),
+                logs,
+                contract,
+                gas_price,
+            });
+        }
+        let db = evm.into_db();
+        let tx_hashes: Vec<B256> = mined.iter().map(|m| *m.tx.tx_hash()).collect();
+        let header = Header {
+            parent_hash: parent.hash,
+            number,
+            timestamp,
+            gas_limit: BLOCK_GAS_LIMIT,
+            gas_used: cumulative,
+            base_fee_per_gas: Some(BASE_FEE),
+            logs_bloom: bloom,
+            // A digest of the block's transactions and receipts (not the Merkle-Patricia roots).
+            transactions_root: keccak256(
+                mined
+                    .iter()
+                    .flat_map(|m| m.tx.encoded_2718())
+                    .collect::<Vec<u8>>(),
+            ),
+            receipts_root: keccak256(
+                receipts
+                    .iter()
+                    .flat_map(|r| {
+                        let mut out = Vec::new();
+                        alloy_rlp::Encodable::encode(r, &mut out);
+                        out
+                    })
+                    .collect::<Vec<u8>>(),
+            ),
+            mix_hash: B256::ZERO,
+            ..Default::default()
+        };
+        let hash = header.hash_slow();
+        for mut m in mined {
+            for log in &mut m.logs {
+                log.block_hash = Some(hash);
+            }
+            self.txs.insert(*m.tx.tx_hash(), m);
+        }
+        self.by_hash.insert(hash, number);
+        self.blocks.push(Block {
+            header,
+            hash,
+            txs: tx_hashes.clone(),
+        });
+        self.states.push(db);
+        self.next_timestamp = None;
+        Ok(tx_hashes)
+    }
+
+    /// The receipt envelope of a mined transaction.
+    pub fn receipt_envelope(&self, m: &Mined) -> ReceiptEnvelope<RpcLog> {
+        let cumulative = self
+            .block(m.block)
+            .map(|b| {
+                b.txs
+                    .iter()
+                    .take(
+                        usize::try_from(m.index)
+                            .unwrap_or(usize::MAX)
+                            .saturating_add(1),
+                    )
+                    .filter_map(|h| self.txs.get(h))
+                    .fold(0u64, |acc, t| acc.saturating_add(t.gas_used))
+            })
+            .unwrap_or(m.gas_used);
+        let receipt = Receipt {
+            status: Eip658Value::Eip658(m.status),
+            cumulative_gas_used: cumulative,
+            logs: m.logs.clone(),
+        };
+        let bloom = receipt.bloom_slow();
+        let with_bloom = ReceiptWithBloom {
+            receipt,
+            logs_bloom: bloom,
+        };
+        match m.tx.tx_type() {
+            TxType::Legacy => ReceiptEnvelope::Legacy(with_bloom),
+            TxType::Eip2930 => ReceiptEnvelope::Eip2930(with_bloom),
+            TxType::Eip4844 => ReceiptEnvelope::Eip4844(with_bloom),
+            TxType::Eip7702 => ReceiptEnvelope::Eip7702(with_bloom),
+            TxType::Eip1559 => ReceiptEnvelope::Eip1559(with_bloom),
+        }
+    }
+
+    /// Reverts to a state `snapshot` returned earlier.
+    pub fn restore(&mut self, snapshot: Chain) {
+        let offset = self.time_offset;
+        *self = snapshot;
+        // The clock is not rewound by a revert (as anvil).
+        self.time_offset = offset;
+    }
+}

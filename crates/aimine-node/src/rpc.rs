@@ -1,0 +1,429 @@
+//! The JSON-RPC methods.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use alloy_consensus::transaction::Recovered;
+use alloy_eips::{BlockId, BlockNumberOrTag};
+use alloy_primitives::{Address, B256, Bytes, U64, U256};
+use alloy_rpc_types_eth::{
+    Block as RpcBlock, BlockTransactions, Filter, Header as RpcHeader, Log as RpcLog,
+    Transaction as RpcTransaction, TransactionReceipt, TransactionRequest,
+};
+use jsonrpsee::RpcModule;
+use jsonrpsee::types::{ErrorObjectOwned, Params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::chain::{BASE_FEE, Chain, Mined, PRIORITY_FEE};
+use crate::error::RpcError;
+
+/// The most blocks one `eth_getLogs` scans.
+pub const MAX_LOG_RANGE: u64 = 10_000;
+
+/// What the methods share.
+pub struct Ctx {
+    /// The chain.
+    pub chain: Mutex<Chain>,
+    /// `evm_snapshot`s, by id − 1.
+    pub snapshots: Mutex<Vec<Chain>>,
+    /// Print one line per block.
+    pub verbose: bool,
+}
+
+type Res = Result<Value, ErrorObjectOwned>;
+
+fn lock(m: &Mutex<Chain>) -> MutexGuard<'_, Chain> {
+    // A panic while holding the lock cannot leave the chain half-updated: every change is
+    // built first and applied at the end. Keep serving.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn json(v: impl Serialize) -> Res {
+    serde_json::to_value(v).map_err(|e| RpcError::internal(e.to_string()).into())
+}
+
+fn bad(e: impl std::fmt::Display) -> ErrorObjectOwned {
+    RpcError::invalid_params(e.to_string()).into()
+}
+
+/// The parameters as a sequence of `N` required then optional values.
+struct Args<'a>(jsonrpsee::types::params::ParamsSequence<'a>);
+
+impl<'a> Args<'a> {
+    fn of(p: &'a Params<'a>) -> Args<'a> {
+        Args(p.sequence())
+    }
+    fn req<T: DeserializeOwned>(&mut self) -> Result<T, ErrorObjectOwned> {
+        self.0.next::<T>()
+    }
+    fn opt<T: DeserializeOwned>(&mut self) -> Result<Option<T>, ErrorObjectOwned> {
+        self.0.optional_next::<T>()
+    }
+}
+
+/// The block number `id` names (latest when absent).
+fn resolve(chain: &Chain, id: Option<BlockId>) -> Result<u64, ErrorObjectOwned> {
+    let latest = chain.latest();
+    let n = match id {
+        None => latest,
+        Some(BlockId::Hash(h)) => chain
+            .number_of(&h.block_hash)
+            .ok_or_else(|| bad(format!("unknown block {}", h.block_hash)))?,
+        Some(BlockId::Number(tag)) => tag_number(chain, tag),
+    };
+    if n > latest {
+        return Err(bad(format!("block {n} is beyond the latest, {latest}")));
+    }
+    Ok(n)
+}
+
+fn tag_number(chain: &Chain, tag: BlockNumberOrTag) -> u64 {
+    match tag {
+        BlockNumberOrTag::Number(n) => n,
+        BlockNumberOrTag::Earliest => 0,
+        _ => chain.latest(),
+    }
+}
+
+fn rpc_tx(chain: &Chain, m: &Mined) -> RpcTransaction {
+    RpcTransaction {
+        inner: Recovered::new_unchecked(m.tx.clone(), m.from),
+        block_hash: chain.block(m.block).map(|b| b.hash),
+        block_number: Some(m.block),
+        transaction_index: Some(m.index),
+        effective_gas_price: Some(m.gas_price),
+        block_timestamp: chain.block(m.block).map(|b| b.header.timestamp),
+    }
+}
+
+fn rpc_receipt(chain: &Chain, m: &Mined) -> TransactionReceipt {
+    TransactionReceipt {
+        inner: chain.receipt_envelope(m),
+        transaction_hash: *m.tx.tx_hash(),
+        transaction_index: Some(m.index),
+        block_hash: chain.block(m.block).map(|b| b.hash),
+        block_number: Some(m.block),
+        gas_used: m.gas_used,
+        effective_gas_price: m.gas_price,
+        blob_gas_used: None,
+        blob_gas_price: None,
+        from: m.from,
+        to: alloy_consensus::Transaction::to(&m.tx),
+        contract_address: m.contract,
+    }
+}
+
+fn rpc_block(chain: &Chain, number: u64, full: bool) -> Option<RpcBlock> {
+    let b = chain.block(number)?;
+    let transactions = if full {
+        BlockTransactions::Full(
+            b.txs
+                .iter()
+                .filter_map(|h| chain.txs.get(h))
+                .map(|m| rpc_tx(chain, m))
+                .collect(),
+        )
+    } else {
+        BlockTransactions::Hashes(b.txs.clone())
+    };
+    Some(RpcBlock {
+        header: RpcHeader {
+            hash: b.hash,
+            inner: b.header.clone(),
+            total_difficulty: Some(U256::ZERO),
+            size: None,
+        },
+        uncles: Vec::new(),
+        transactions,
+        withdrawals: None,
+    })
+}
+
+fn announce(ctx: &Ctx, chain: &Chain) {
+    if !ctx.verbose {
+        return;
+    }
+    if let Some(b) = chain.blocks.last() {
+        println!(
+            "block {} {} time {} txs {} gas {}",
+            b.header.number,
+            b.hash,
+            b.header.timestamp,
+            b.txs.len(),
+            b.header.gas_used
+        );
+    }
+}
+
+fn logs(chain: &Chain, filter: &Filter) -> Result<Vec<RpcLog>, ErrorObjectOwned> {
+    let latest = chain.latest();
+    let (from, to) = if let Some(hash) = filter.get_block_hash() {
+        let n = chain
+            .number_of(&hash)
+            .ok_or_else(|| bad(format!("unknown block {hash}")))?;
+        (n, n)
+    } else {
+        let from = filter
+            .block_option
+            .get_from_block()
+            .map(|t| tag_number(chain, *t))
+            .unwrap_or(latest);
+        let to = filter
+            .block_option
+            .get_to_block()
+            .map(|t| tag_number(chain, *t))
+            .unwrap_or(latest)
+            .min(latest);
+        (from, to)
+    };
+    if to.saturating_sub(from) > MAX_LOG_RANGE {
+        return Err(bad(format!("block range larger than {MAX_LOG_RANGE}")));
+    }
+    let mut out = Vec::new();
+    for n in from..=to {
+        let Some(b) = chain.block(n) else { continue };
+        for m in b.txs.iter().filter_map(|h| chain.txs.get(h)) {
+            for log in &m.logs {
+                if filter.matches_address(log.inner.address)
+                    && filter.matches_topics(log.inner.data.topics())
+                {
+                    out.push(log.clone());
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The RPC module of a chain.
+pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
+    let mut m = RpcModule::new(ctx);
+    macro_rules! method {
+        ($name:literal, |$p:ident, $ctx:ident| $body:expr) => {
+            m.register_method($name, |$p, $ctx, _| -> Res {
+                #[allow(unused_variables)]
+                let $ctx: &Ctx = $ctx;
+                #[allow(unused_variables)]
+                let $p = $p;
+                $body
+            })
+            .map_err(|e| e.to_string())?;
+        };
+    }
+    method!("web3_clientVersion", |p, ctx| json(concat!(
+        "aimine-node/",
+        env!("CARGO_PKG_VERSION")
+    )));
+    method!("eth_chainId", |p, ctx| json(U64::from(
+        lock(&ctx.chain).config.chain_id
+    )));
+    method!("net_version", |p, ctx| json(
+        lock(&ctx.chain).config.chain_id.to_string()
+    ));
+    method!("net_listening", |p, ctx| json(true));
+    method!("eth_syncing", |p, ctx| json(false));
+    method!("eth_blockNumber", |p, ctx| json(U64::from(
+        lock(&ctx.chain).latest()
+    )));
+    method!("eth_gasPrice", |p, ctx| json(U256::from(
+        u128::from(BASE_FEE).saturating_add(PRIORITY_FEE)
+    )));
+    method!("eth_maxPriorityFeePerGas", |p, ctx| json(U256::from(
+        PRIORITY_FEE
+    )));
+    method!("eth_accounts", |p, ctx| json(
+        lock(&ctx.chain)
+            .dev
+            .iter()
+            .map(|k| k.address())
+            .collect::<Vec<Address>>()
+    ));
+    method!("eth_getBalance", |p, ctx| {
+        let mut a = Args::of(&p);
+        let who: Address = a.req()?;
+        let id: Option<BlockId> = a.opt()?;
+        let chain = lock(&ctx.chain);
+        let n = resolve(&chain, id)?;
+        json(chain.account(n, who)?.balance)
+    });
+    method!("eth_getTransactionCount", |p, ctx| {
+        let mut a = Args::of(&p);
+        let who: Address = a.req()?;
+        let id: Option<BlockId> = a.opt()?;
+        let chain = lock(&ctx.chain);
+        let n = resolve(&chain, id)?;
+        json(U64::from(chain.account(n, who)?.nonce))
+    });
+    method!("eth_getCode", |p, ctx| {
+        let mut a = Args::of(&p);
+        let who: Address = a.req()?;
+        let id: Option<BlockId> = a.opt()?;
+        let chain = lock(&ctx.chain);
+        let n = resolve(&chain, id)?;
+        json(chain.code(n, who)?)
+    });
+    method!("eth_getStorageAt", |p, ctx| {
+        let mut a = Args::of(&p);
+        let who: Address = a.req()?;
+        let slot: U256 = a.req()?;
+        let id: Option<BlockId> = a.opt()?;
+        let chain = lock(&ctx.chain);
+        let n = resolve(&chain, id)?;
+        json(B256::from(chain.storage(n, who, slot)?))
+    });
+    method!("eth_call", |p, ctx| {
+        let mut a = Args::of(&p);
+        let req: TransactionRequest = a.req()?;
+        let id: Option<BlockId> = a.opt()?;
+        let chain = lock(&ctx.chain);
+        let n = resolve(&chain, id)?;
+        json(chain.call(n, &req)?)
+    });
+    method!("eth_estimateGas", |p, ctx| {
+        let mut a = Args::of(&p);
+        let req: TransactionRequest = a.req()?;
+        let id: Option<BlockId> = a.opt()?;
+        let chain = lock(&ctx.chain);
+        let n = resolve(&chain, id)?;
+        json(U64::from(chain.estimate(n, &req)?))
+    });
+    method!("eth_sendRawTransaction", |p, ctx| {
+        let raw: Bytes = Args::of(&p).req()?;
+        let mut chain = lock(&ctx.chain);
+        let hash = chain.send_raw(&raw)?;
+        announce(ctx, &chain);
+        json(hash)
+    });
+    method!("eth_sendTransaction", |p, ctx| {
+        let req: TransactionRequest = Args::of(&p).req()?;
+        let mut chain = lock(&ctx.chain);
+        let hash = chain.send_dev(&req)?;
+        announce(ctx, &chain);
+        json(hash)
+    });
+    method!("eth_getTransactionReceipt", |p, ctx| {
+        let hash: B256 = Args::of(&p).req()?;
+        let chain = lock(&ctx.chain);
+        json(chain.txs.get(&hash).map(|m| rpc_receipt(&chain, m)))
+    });
+    method!("eth_getTransactionByHash", |p, ctx| {
+        let hash: B256 = Args::of(&p).req()?;
+        let chain = lock(&ctx.chain);
+        json(chain.txs.get(&hash).map(|m| rpc_tx(&chain, m)))
+    });
+    method!("eth_getBlockByNumber", |p, ctx| {
+        let mut a = Args::of(&p);
+        let tag: BlockNumberOrTag = a.req()?;
+        let full: Option<bool> = a.opt()?;
+        let chain = lock(&ctx.chain);
+        let n = tag_number(&chain, tag);
+        json(rpc_block(&chain, n, full.unwrap_or(false)))
+    });
+    method!("eth_getBlockByHash", |p, ctx| {
+        let mut a = Args::of(&p);
+        let hash: B256 = a.req()?;
+        let full: Option<bool> = a.opt()?;
+        let chain = lock(&ctx.chain);
+        let block = chain
+            .number_of(&hash)
+            .and_then(|n| rpc_block(&chain, n, full.unwrap_or(false)));
+        json(block)
+    });
+    method!("eth_feeHistory", |p, ctx| {
+        let mut a = Args::of(&p);
+        let count: U64 = a.req()?;
+        let newest: BlockNumberOrTag = a.req()?;
+        let percentiles: Option<Vec<f64>> = a.opt()?;
+        let chain = lock(&ctx.chain);
+        let newest = tag_number(&chain, newest).min(chain.latest());
+        let count = count
+            .to::<u64>()
+            .clamp(1, 1024)
+            .min(newest.saturating_add(1));
+        let oldest = newest.saturating_add(1).saturating_sub(count);
+        let blocks: Vec<_> = (oldest..=newest).filter_map(|n| chain.block(n)).collect();
+        let base: Vec<U256> =
+            std::iter::repeat_n(U256::from(BASE_FEE), blocks.len().saturating_add(1)).collect();
+        let ratio: Vec<f64> = blocks
+            .iter()
+            .map(|b| b.header.gas_used as f64 / b.header.gas_limit.max(1) as f64)
+            .collect();
+        let reward: Option<Vec<Vec<U256>>> = percentiles.map(|ps| {
+            blocks
+                .iter()
+                .map(|_| ps.iter().map(|_| U256::from(PRIORITY_FEE)).collect())
+                .collect()
+        });
+        json(serde_json::json!({
+            "oldestBlock": U64::from(oldest),
+            "baseFeePerGas": base,
+            "gasUsedRatio": ratio,
+            "reward": reward,
+        }))
+    });
+    method!("eth_getLogs", |p, ctx| {
+        let filter: Filter = Args::of(&p).req()?;
+        let chain = lock(&ctx.chain);
+        json(logs(&chain, &filter)?)
+    });
+    method!("evm_increaseTime", |p, ctx| {
+        let secs: Value = Args::of(&p).req()?;
+        let secs = match &secs {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s
+                .strip_prefix("0x")
+                .map(|h| i64::from_str_radix(h, 16).ok())
+                .unwrap_or_else(|| s.parse().ok()),
+            _ => None,
+        }
+        .ok_or_else(|| bad("expected a number of seconds"))?;
+        let mut chain = lock(&ctx.chain);
+        chain.time_offset = chain.time_offset.saturating_add(secs);
+        json(U64::from(u64::try_from(chain.time_offset).unwrap_or(0)))
+    });
+    method!("evm_setNextBlockTimestamp", |p, ctx| {
+        let t: U64 = Args::of(&p).req()?;
+        let mut chain = lock(&ctx.chain);
+        let t = t.to::<u64>();
+        let prev = chain.blocks.last().map(|b| b.header.timestamp).unwrap_or(0);
+        if t < prev {
+            return Err(bad(format!(
+                "timestamp {t} is before the latest block's, {prev}"
+            )));
+        }
+        chain.next_timestamp = Some(t);
+        json(Value::Null)
+    });
+    method!("evm_mine", |p, ctx| {
+        let t: Option<U64> = Args::of(&p).opt().unwrap_or(None);
+        let mut chain = lock(&ctx.chain);
+        if let Some(t) = t {
+            chain.next_timestamp = Some(t.to::<u64>());
+        }
+        chain.mine(Vec::new())?;
+        announce(ctx, &chain);
+        json("0x0")
+    });
+    method!("evm_snapshot", |p, ctx| {
+        let chain = lock(&ctx.chain).clone();
+        let mut snaps = ctx.snapshots.lock().unwrap_or_else(|p| p.into_inner());
+        snaps.push(chain);
+        json(U64::from(snaps.len()))
+    });
+    method!("evm_revert", |p, ctx| {
+        let id: U64 = Args::of(&p).req()?;
+        let id = usize::try_from(id.to::<u64>()).unwrap_or(usize::MAX);
+        let mut snaps = ctx.snapshots.lock().unwrap_or_else(|p| p.into_inner());
+        if id == 0 || id > snaps.len() {
+            return json(false);
+        }
+        snaps.truncate(id);
+        let Some(snapshot) = snaps.pop() else {
+            return json(false);
+        };
+        lock(&ctx.chain).restore(snapshot);
+        json(true)
+    });
+    Ok(m)
+}
