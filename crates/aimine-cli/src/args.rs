@@ -38,6 +38,27 @@ pub enum Command {
     /// GPUs (forged under a dev root, and said so) attest, mine and earn per tier; a model is
     /// registered and an execution receipt verified from a contract.
     Demo,
+    /// Run a JSON-RPC development chain with the aimine precompiles (alloy-evm execution, one
+    /// block per transaction, the ten standard dev accounts funded, state in memory).
+    Node(NodeArgs),
+}
+
+/// `aimine node`.
+#[derive(clap::Args, Debug)]
+pub struct NodeArgs {
+    /// The address to listen on (loopback by default).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8545)]
+    pub port: u16,
+    /// The chain id.
+    #[arg(long, default_value_t = 96369)]
+    pub chain_id: u64,
+    /// Also trust the testkit's dev GPU root (`Sha256("aimine node dev root")` seed), so that
+    /// quotes forged by aimine-nvtrust's testkit verify. Never on a real chain.
+    #[arg(long)]
+    pub dev_root: bool,
 }
 
 /// `aimine tee …`: FILE is an Intel DCAP quote, a 1184-byte SEV-SNP report, or an `AIMQ`

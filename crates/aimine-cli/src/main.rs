@@ -18,6 +18,7 @@ mod demo;
 mod devices;
 mod input;
 mod mldsa;
+mod node;
 mod quote;
 mod rfc3339;
 mod rim;
@@ -54,6 +55,7 @@ fn main() -> ExitCode {
         Command::Tee(TeeCommand::Verify(a)) => tee::verify(&a),
         Command::Tiers => tiers::print(),
         Command::Demo => demo::run(),
+        Command::Node(a) => node::run(&a),
     };
     match result {
         Ok(Outcome::Valid) => ExitCode::from(EXIT_OK),

@@ -1,0 +1,47 @@
+//! `aimine node`: the JSON-RPC development chain of aimine-node.
+
+use std::net::SocketAddr;
+
+use aimine_nvtrust::testkit::TestPki;
+use sha2::{Digest, Sha256};
+
+use crate::args::NodeArgs;
+use crate::{CliError, Outcome};
+
+/// The seed of the dev GPU root `--dev-root` trusts.
+pub const DEV_ROOT_SEED: &[u8] = b"aimine node dev root";
+
+/// Runs the node until Ctrl-C.
+pub fn run(a: &NodeArgs) -> Result<Outcome, CliError> {
+    let mut config = aimine_node::NodeConfig {
+        addr: SocketAddr::new(a.host, a.port),
+        chain_id: a.chain_id,
+        extra_anchors: Vec::new(),
+        verbose: true,
+    };
+    if a.dev_root {
+        let pki = TestPki::new(Sha256::digest(DEV_ROOT_SEED).into());
+        let mut anchor = [0u8; 97];
+        anchor.copy_from_slice(pki.anchor().public_key);
+        config.extra_anchors.push(anchor);
+        println!(
+            "dev root     trusted: the testkit's GPU root (seed \"aimine node dev root\"); forged quotes verify on this chain"
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("tokio runtime: {e}"))?;
+    runtime.block_on(async {
+        let node = aimine_node::start(&config).await?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.map_err(|e| format!("signal: {e}"))?,
+            () = node.handle.clone().stopped() => {}
+        }
+        println!("stopping");
+        let _ = node.handle.stop();
+        Ok::<(), String>(())
+    })?;
+    Ok(Outcome::Valid)
+}

@@ -1,0 +1,312 @@
+//! The node over HTTP: a Rust-level raw EIP-1559 transfer, hostile requests, and Foundry's real
+//! `cast` driving it (tools/foundry; skipped with a notice when it is not installed, except
+//! under `CI=true`).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::process::Command;
+
+use aimine_envelope::testkit::Enveloped;
+use aimine_node::{NodeConfig, start};
+use aimine_nvtrust::Architecture;
+use aimine_nvtrust::testkit::{ForgeOptions, TestPki};
+use alloy_consensus::{SignableTransaction, TxEip1559, TxEnvelope};
+use alloy_eips::eip2718::Encodable2718;
+use alloy_primitives::{Address, TxKind, U256, address};
+use alloy_signer::SignerSync;
+use alloy_signer_local::PrivateKeySigner;
+use serde_json::{Value, json};
+
+const KEY0: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const ACCOUNT0: Address = address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+const ACCOUNT1: Address = address!("70997970C51812dc3A010C7d01b50e0d17dc79C8");
+
+/// A node on a free loopback port, trusting the dev root of `pki`, and the runtime serving it.
+fn node(pki: Option<&TestPki>) -> (tokio::runtime::Runtime, aimine_node::Node) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut config = NodeConfig {
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        ..NodeConfig::default()
+    };
+    if let Some(pki) = pki {
+        let mut anchor = [0u8; 97];
+        anchor.copy_from_slice(pki.anchor().public_key);
+        config.extra_anchors.push(anchor);
+    }
+    let node = rt.block_on(start(&config)).unwrap();
+    (rt, node)
+}
+
+/// One HTTP POST of `body`; the status line and the body.
+fn post(addr: SocketAddr, body: &[u8]) -> (String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    let _ = s.write_all(body);
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let out = String::from_utf8_lossy(&out).into_owned();
+    let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+    (
+        head.lines().next().unwrap_or("").to_owned(),
+        body.to_owned(),
+    )
+}
+
+fn rpc(addr: SocketAddr, method: &str, params: Value) -> Value {
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+    let (_, out) = post(addr, body.to_string().as_bytes());
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{method}: {e}: {out}"))
+}
+
+fn result(addr: SocketAddr, method: &str, params: Value) -> Value {
+    let v = rpc(addr, method, params);
+    assert!(v.get("error").is_none(), "{method}: {v}");
+    v["result"].clone()
+}
+
+fn signed_transfer(nonce: u64, value: U256) -> Vec<u8> {
+    let key: PrivateKeySigner = KEY0.parse().unwrap();
+    let tx = TxEip1559 {
+        chain_id: aimine_node::DEFAULT_CHAIN_ID,
+        nonce,
+        gas_limit: 21_000,
+        max_fee_per_gas: 3_000_000_000,
+        max_priority_fee_per_gas: 1_000_000_000,
+        to: TxKind::Call(ACCOUNT1),
+        value,
+        access_list: Default::default(),
+        input: Default::default(),
+    };
+    let sig = key.sign_hash_sync(&tx.signature_hash()).unwrap();
+    TxEnvelope::from(tx.into_signed(sig)).encoded_2718()
+}
+
+#[test]
+fn the_first_dev_account_is_anvils() {
+    let keys = aimine_node::dev_keys().unwrap();
+    assert_eq!(keys.len(), 10);
+    assert_eq!(keys[0].address(), ACCOUNT0);
+    assert_eq!(keys[1].address(), ACCOUNT1);
+    assert_eq!(keys[0].to_bytes().to_string(), KEY0);
+}
+
+#[test]
+fn a_raw_eip1559_transfer_is_mined_with_its_receipt() {
+    let (_rt, node) = node(None);
+    let a = node.addr;
+    assert_eq!(result(a, "eth_chainId", json!([])), json!("0x17871"));
+    let before = result(a, "eth_getBalance", json!([ACCOUNT1, "latest"]));
+    let raw = signed_transfer(0, U256::from(12_345u64));
+    let hash = result(
+        a,
+        "eth_sendRawTransaction",
+        json!([format!("0x{}", hex(&raw))]),
+    );
+    let receipt = result(a, "eth_getTransactionReceipt", json!([hash]));
+    assert_eq!(receipt["status"], json!("0x1"), "{receipt}");
+    assert_eq!(receipt["gasUsed"], json!("0x5208"));
+    assert_eq!(receipt["type"], json!("0x2"));
+    assert_eq!(receipt["from"], json!(format!("{ACCOUNT0:#x}")));
+    assert_eq!(receipt["blockNumber"], json!("0x1"));
+    assert_eq!(result(a, "eth_blockNumber", json!([])), json!("0x1"));
+    let after = result(a, "eth_getBalance", json!([ACCOUNT1, "latest"]));
+    let (b, f): (U256, U256) = (
+        serde_json::from_value(before.clone()).unwrap(),
+        serde_json::from_value(after).unwrap(),
+    );
+    assert_eq!(f - b, U256::from(12_345u64));
+    // The old state is still served by number.
+    assert_eq!(
+        result(a, "eth_getBalance", json!([ACCOUNT1, "0x0"])),
+        before
+    );
+    let tx = result(a, "eth_getTransactionByHash", json!([hash]));
+    assert_eq!(tx["nonce"], json!("0x0"));
+    let block = result(a, "eth_getBlockByNumber", json!(["latest", false]));
+    assert_eq!(block["transactions"], json!([hash]));
+    // The same transaction again: nonce too low, a -32000 error naming it.
+    let again = rpc(
+        a,
+        "eth_sendRawTransaction",
+        json!([format!("0x{}", hex(&raw))]),
+    );
+    assert_eq!(again["error"]["code"], json!(-32000), "{again}");
+    let message = again["error"]["message"].as_str().unwrap();
+    assert!(message.contains("nonce too low"), "{message}");
+}
+
+#[test]
+fn hostile_requests_get_errors_and_the_node_keeps_serving() {
+    let (_rt, node) = node(None);
+    let a = node.addr;
+    for (method, params) in [
+        ("eth_sendRawTransaction", json!(["0x"])),
+        ("eth_sendRawTransaction", json!(["0x02ffff"])),
+        ("eth_sendRawTransaction", json!(["zz"])),
+        ("eth_sendRawTransaction", json!([])),
+        ("eth_getBalance", json!(["0x12"])),
+        ("eth_getBalance", json!([ACCOUNT0, "0xffffffffffffffff"])),
+        (
+            "eth_call",
+            json!([{"to": "0x0000000000000000000000000000000000000301", "data": "0x01"}]),
+        ),
+        (
+            "eth_getLogs",
+            json!([{"fromBlock": "0x0", "toBlock": "0xffffffffffffffff"}]),
+        ),
+        ("evm_revert", json!(["0x99"])),
+        (
+            "eth_feeHistory",
+            json!(["0xffffffffffffffff", "latest", [1.0]]),
+        ),
+    ] {
+        let v = rpc(a, method, params.clone());
+        assert!(
+            v.get("error").is_some() || v.get("result").is_some(),
+            "{method} {params}: {v}"
+        );
+    }
+    let unknown = rpc(a, "eth_noSuchMethod", json!([]));
+    assert_eq!(unknown["error"]["code"], json!(-32601));
+    let bad = rpc(a, "eth_getBalance", json!(["0x12"]));
+    assert_eq!(bad["error"]["code"], json!(-32602));
+    let (_, garbage) = post(a, b"{not json");
+    assert!(garbage.contains("-32700"), "{garbage}");
+    // Larger than the limit: refused.
+    let big = vec![b' '; usize::try_from(aimine_node::MAX_REQUEST_BYTES).unwrap() + 10];
+    let (status, _) = post(a, &big);
+    assert!(status.contains("413"), "{status}");
+    assert_eq!(result(a, "eth_blockNumber", json!([])), json!("0x0"));
+}
+
+#[test]
+fn snapshots_time_and_mining() {
+    let (_rt, node) = node(None);
+    let a = node.addr;
+    let snap = result(a, "evm_snapshot", json!([]));
+    result(
+        a,
+        "eth_sendTransaction",
+        json!([{"from": ACCOUNT0, "to": ACCOUNT1, "value": "0x1"}]),
+    );
+    assert_eq!(result(a, "eth_blockNumber", json!([])), json!("0x1"));
+    assert_eq!(result(a, "evm_revert", json!([snap])), json!(true));
+    assert_eq!(result(a, "eth_blockNumber", json!([])), json!("0x0"));
+    let t0 = result(a, "eth_getBlockByNumber", json!(["latest", false]))["timestamp"].clone();
+    let t0 = u64::from_str_radix(t0.as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
+    result(a, "evm_increaseTime", json!([3600]));
+    result(a, "evm_mine", json!([]));
+    let t1 = result(a, "eth_getBlockByNumber", json!(["latest", false]))["timestamp"].clone();
+    let t1 = u64::from_str_radix(t1.as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
+    assert!(t1 >= t0 + 3600, "{t0} {t1}");
+    result(a, "evm_setNextBlockTimestamp", json!([t1 + 100]));
+    result(a, "evm_mine", json!([]));
+    let t2 = result(a, "eth_getBlockByNumber", json!(["latest", true]))["timestamp"].clone();
+    assert_eq!(t2, json!(format!("{:#x}", t1 + 100)));
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn cast() -> Option<PathBuf> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tools/foundry/node_modules/@foundry-rs/cast-linux-amd64/bin/cast");
+    if path.is_file() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "cast is not installed: run `npm ci --prefix tools/foundry`"
+    );
+    eprintln!("notice: cast not installed (npm ci --prefix tools/foundry); skipping the cast test");
+    None
+}
+
+/// `cast` with `args`, its stdout; fails on a non-zero exit.
+fn run(cast: &PathBuf, args: &[String]) -> String {
+    let out = Command::new(cast).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "cast {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[test]
+fn cast_drives_the_node() {
+    let Some(cast) = cast() else { return };
+    let pki = TestPki::new([0x44; 32]);
+    let (_rt, node) = node(Some(&pki));
+    let url = node.url();
+    let with = |args: &[&str]| -> Vec<String> {
+        args.iter()
+            .map(|s| s.to_string())
+            .chain(["-r".to_owned(), url.clone()])
+            .collect()
+    };
+    assert_eq!(run(&cast, &with(&["chain-id"])), "96369");
+    let account1 = format!("{ACCOUNT1:#x}");
+    assert_eq!(
+        run(&cast, &with(&["balance", &account1])),
+        "10000000000000000000000"
+    );
+    let sent = run(
+        &cast,
+        &with(&[
+            "send",
+            "--private-key",
+            KEY0,
+            &account1,
+            "--value",
+            "1ether",
+            "--json",
+        ]),
+    );
+    let sent: Value = serde_json::from_str(&sent).unwrap();
+    assert_eq!(sent["status"], json!("0x1"), "{sent}");
+    let hash = sent["transactionHash"].as_str().unwrap();
+    let receipt = run(&cast, &with(&["receipt", hash, "status"]));
+    assert!(receipt.starts_with('1') || receipt == "true", "{receipt}");
+    assert_eq!(
+        run(&cast, &with(&["balance", &account1])),
+        "10001000000000000000000"
+    );
+    // NV_TRUST parses a forged H100 quote under the dev root the genesis trusts.
+    let quote = pki
+        .forge(&ForgeOptions::new(Architecture::Hopper, [7; 32]))
+        .envelope();
+    let parsed = run(
+        &cast,
+        &with(&[
+            "call",
+            "0x0000000000000000000000000000000000000301",
+            "parseQuote(bytes)(uint8,bytes32,uint256)",
+            &format!("0x{}", hex(&quote)),
+        ]),
+    );
+    let lines: Vec<&str> = parsed.lines().collect();
+    assert_eq!(lines.len(), 3, "{parsed}");
+    assert_eq!(lines[0], "3", "{parsed}");
+    assert_eq!(
+        run(&cast, &with(&["rpc", "evm_increaseTime", "3600"])),
+        "\"0xe10\""
+    );
+}
