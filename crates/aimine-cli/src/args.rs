@@ -59,6 +59,10 @@ pub struct NodeArgs {
     /// quotes forged by aimine-nvtrust's testkit verify. Never on a real chain.
     #[arg(long)]
     pub dev_root: bool,
+    /// Persist the chain in DIR (an embedded redb database, one durable commit per block) and
+    /// resume from it on start; in memory when absent.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 /// `aimine tee …`: FILE is an Intel DCAP quote, a 1184-byte SEV-SNP report, or an `AIMQ`

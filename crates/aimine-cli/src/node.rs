@@ -18,6 +18,7 @@ pub fn run(a: &NodeArgs) -> Result<Outcome, CliError> {
         chain_id: a.chain_id,
         extra_anchors: Vec::new(),
         verbose: true,
+        data_dir: a.data_dir.clone(),
     };
     if a.dev_root {
         let pki = TestPki::new(Sha256::digest(DEV_ROOT_SEED).into());

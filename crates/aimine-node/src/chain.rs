@@ -23,7 +23,10 @@ use revm::primitives::hardfork::SpecId;
 use revm::state::AccountInfo;
 use revm::{Database, DatabaseRef};
 
+use std::sync::Arc;
+
 use crate::error::RpcError;
+use crate::store::{Store, StoredBlock};
 
 /// The base fee of every block (constant, as a dev chain needs no fee market): 1 gwei.
 pub const BASE_FEE: u64 = 1_000_000_000;
@@ -88,6 +91,8 @@ pub struct Chain {
     pub next_timestamp: Option<u64>,
     /// The dev accounts' keys.
     pub dev: Vec<PrivateKeySigner>,
+    /// Where blocks are persisted (`--data-dir`), if anywhere.
+    store: Option<Arc<Store>>,
 }
 
 fn now() -> u64 {
@@ -129,6 +134,58 @@ impl Chain {
         dev: Vec<PrivateKeySigner>,
         balance: U256,
     ) -> Result<Chain, String> {
+        Chain::at(config, dev, balance, now())
+    }
+
+    /// A chain persisted in `store`: its stored blocks executed again from genesis (or a new
+    /// genesis, stored).
+    ///
+    /// # Errors
+    /// An invalid genesis, an unreadable store, or a stored block that no longer executes.
+    pub fn open(
+        config: ChainConfig,
+        dev: Vec<PrivateKeySigner>,
+        balance: U256,
+        store: Store,
+    ) -> Result<Chain, String> {
+        let stored = store.blocks()?;
+        let genesis_time = stored.first().map(|b| b.timestamp).unwrap_or_else(now);
+        let mut chain = Chain::at(config, dev, balance, genesis_time)?;
+        for (number, block) in (1u64..).zip(stored.iter().skip(1)) {
+            let mut txs = Vec::new();
+            for raw in &block.txs {
+                let mut buf = raw.as_slice();
+                let tx = TxEnvelope::decode_2718(&mut buf)
+                    .map_err(|e| format!("data dir: block {number}: {e}"))?;
+                let from = tx
+                    .recover_signer()
+                    .map_err(|e| format!("data dir: block {number}: {e}"))?;
+                txs.push((tx, from));
+            }
+            chain.next_timestamp = Some(block.timestamp);
+            chain
+                .mine(txs)
+                .map_err(|e| format!("data dir: block {number} no longer executes: {e:?}"))?;
+        }
+        if stored.is_empty() {
+            store.put(
+                0,
+                &StoredBlock {
+                    timestamp: genesis_time,
+                    txs: Vec::new(),
+                },
+            )?;
+        }
+        chain.store = Some(Arc::new(store));
+        Ok(chain)
+    }
+
+    fn at(
+        config: ChainConfig,
+        dev: Vec<PrivateKeySigner>,
+        balance: U256,
+        genesis_time: u64,
+    ) -> Result<Chain, String> {
         let mut db = DevDb::default();
         aimine_evm::install(&mut db, &config).map_err(|e| format!("genesis: {e:?}"))?;
         for key in &dev {
@@ -142,7 +199,7 @@ impl Chain {
         }
         let header = Header {
             number: 0,
-            timestamp: now(),
+            timestamp: genesis_time,
             gas_limit: BLOCK_GAS_LIMIT,
             base_fee_per_gas: Some(BASE_FEE),
             ..Default::default()
@@ -163,6 +220,7 @@ impl Chain {
             time_offset: 0,
             next_timestamp: None,
             dev,
+            store: None,
         })
     }
 
@@ -511,6 +569,13 @@ impl Chain {
             ..Default::default()
         };
         let hash = header.hash_slow();
+        if let Some(store) = &self.store {
+            let block = StoredBlock {
+                timestamp,
+                txs: mined.iter().map(|m| m.tx.encoded_2718()).collect(),
+            };
+            store.put(number, &block).map_err(RpcError::internal)?;
+        }
         for mut m in mined {
             for log in &mut m.logs {
                 log.block_hash = Some(hash);
@@ -564,10 +629,17 @@ impl Chain {
     }
 
     /// Reverts to a state `snapshot` returned earlier.
-    pub fn restore(&mut self, snapshot: Chain) {
+    ///
+    /// # Errors
+    /// The persisted blocks cannot be truncated to the snapshot's (memory is reverted anyway).
+    pub fn restore(&mut self, snapshot: Chain) -> Result<(), RpcError> {
         let offset = self.time_offset;
         *self = snapshot;
         // The clock is not rewound by a revert (as anvil).
         self.time_offset = offset;
+        match &self.store {
+            Some(store) => store.truncate(self.latest()).map_err(RpcError::internal),
+            None => Ok(()),
+        }
     }
 }

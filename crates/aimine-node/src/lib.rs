@@ -7,7 +7,7 @@
 //! The genesis is [`aimine_evm::install`] of [`ChainConfig::new`]`(chain_id, first dev
 //! account)` with the ten accounts of the standard test mnemonic ([`DEV_MNEMONIC`], anvil's and
 //! hardhat's) funded with [`DEV_BALANCE`] each. One block is mined per transaction. State is in
-//! memory.
+//! memory, and with [`NodeConfig::data_dir`] its blocks are also persisted (see [`Store`]).
 //!
 //! Requests larger than [`MAX_REQUEST_BYTES`] are refused by the server.
 //!
@@ -16,6 +16,7 @@
 mod chain;
 mod error;
 mod rpc;
+mod store;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -28,6 +29,7 @@ use jsonrpsee::server::{Server, ServerConfig, ServerHandle};
 pub use chain::{BASE_FEE, BLOCK_GAS_LIMIT, Chain, PRIORITY_FEE};
 pub use error::RpcError;
 pub use rpc::{Ctx, MAX_LOG_RANGE};
+pub use store::{Store, StoredBlock};
 
 /// The standard development mnemonic (anvil, hardhat).
 pub const DEV_MNEMONIC: &str = "test test test test test test test test test test test junk";
@@ -68,6 +70,8 @@ pub struct NodeConfig {
     pub extra_anchors: Vec<[u8; 97]>,
     /// Print the banner and one line per block.
     pub verbose: bool,
+    /// Where to persist the chain (`--data-dir`); in memory when `None`.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for NodeConfig {
@@ -77,6 +81,7 @@ impl Default for NodeConfig {
             chain_id: DEFAULT_CHAIN_ID,
             extra_anchors: Vec::new(),
             verbose: false,
+            data_dir: None,
         }
     }
 }
@@ -89,6 +94,8 @@ pub struct Node {
     pub handle: ServerHandle,
     /// The shared state.
     pub ctx: Arc<Ctx>,
+    /// Where it persists its blocks.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 impl Node {
@@ -111,7 +118,13 @@ pub fn genesis(config: &NodeConfig) -> Result<Chain, String> {
     let mut chain = ChainConfig::new(config.chain_id, admin.into_array());
     chain.extra_anchors = config.extra_anchors.clone();
     chain.reward_pool = REWARD_POOL;
-    Chain::new(chain, dev, DEV_BALANCE)
+    match &config.data_dir {
+        Some(dir) => {
+            let store = Store::open(dir, config.chain_id)?;
+            Chain::open(chain, dev, DEV_BALANCE, store)
+        }
+        None => Chain::new(chain, dev, DEV_BALANCE),
+    }
 }
 
 /// Starts a node on `config.addr` (port 0: a free port) inside the current tokio runtime.
@@ -139,7 +152,12 @@ pub async fn start(config: &NodeConfig) -> Result<Node, String> {
         .local_addr()
         .map_err(|e| format!("no local address: {e}"))?;
     let handle = server.start(module);
-    let node = Node { addr, handle, ctx };
+    let node = Node {
+        addr,
+        handle,
+        ctx,
+        data_dir: config.data_dir.clone(),
+    };
     if config.verbose {
         banner(&node);
     }
@@ -148,7 +166,13 @@ pub async fn start(config: &NodeConfig) -> Result<Node, String> {
 
 fn banner(node: &Node) {
     let chain = node.ctx.chain.lock().unwrap_or_else(|p| p.into_inner());
-    println!("aimine node: a development chain (in memory)");
+    match &node.data_dir {
+        Some(dir) => println!(
+            "aimine node: a development chain, persisted in {}",
+            dir.display()
+        ),
+        None => println!("aimine node: a development chain (in memory)"),
+    }
     println!("RPC URL      {}", node.url());
     println!("chain id     {}", chain.config.chain_id);
     println!(

@@ -422,7 +422,7 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
         let Some(snapshot) = snaps.pop() else {
             return json(false);
         };
-        lock(&ctx.chain).restore(snapshot);
+        lock(&ctx.chain).restore(snapshot)?;
         json(true)
     });
     Ok(m)

@@ -154,6 +154,69 @@ fn a_raw_eip1559_transfer_is_mined_with_its_receipt() {
 }
 
 #[test]
+fn a_persisted_chain_resumes_with_the_same_blocks_and_state() {
+    let dir = std::env::temp_dir().join(format!("aimine-node-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = NodeConfig {
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: Some(dir.clone()),
+        ..NodeConfig::default()
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (hash, block, balance) = {
+        let node = rt.block_on(start(&config)).unwrap();
+        let a = node.addr;
+        let raw = signed_transfer(0, U256::from(777u64));
+        let hash = result(
+            a,
+            "eth_sendRawTransaction",
+            json!([format!("0x{}", hex(&raw))]),
+        );
+        result(
+            a,
+            "eth_sendTransaction",
+            json!([{"from": ACCOUNT0, "to": ACCOUNT1, "value": "0x1"}]),
+        );
+        // A snapshot and revert drops block 3 from the disk too.
+        let snap = result(a, "evm_snapshot", json!([]));
+        result(a, "evm_mine", json!([]));
+        assert_eq!(result(a, "evm_revert", json!([snap])), json!(true));
+        let block = result(a, "eth_getBlockByNumber", json!(["latest", false]));
+        let balance = result(a, "eth_getBalance", json!([ACCOUNT1, "latest"]));
+        node.handle.stop().unwrap();
+        rt.block_on(node.handle.clone().stopped());
+        (hash, block, balance)
+    };
+    drop(rt);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let node = rt.block_on(start(&config)).unwrap();
+    let a = node.addr;
+    assert_eq!(result(a, "eth_blockNumber", json!([])), json!("0x2"));
+    assert_eq!(
+        result(a, "eth_getBlockByNumber", json!(["latest", false])),
+        block
+    );
+    assert_eq!(
+        result(a, "eth_getBalance", json!([ACCOUNT1, "latest"])),
+        balance
+    );
+    let receipt = result(a, "eth_getTransactionReceipt", json!([hash]));
+    assert_eq!(receipt["status"], json!("0x1"));
+    // Another chain id on the same data is refused.
+    let other = NodeConfig {
+        chain_id: 5,
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        ..config.clone()
+    };
+    drop(node);
+    drop(rt);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let refused = rt.block_on(start(&other)).err().unwrap_or_default();
+    assert!(refused.contains("holds chain 96369"), "{refused}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn hostile_requests_get_errors_and_the_node_keeps_serving() {
     let (_rt, node) = node(None);
     let a = node.addr;
