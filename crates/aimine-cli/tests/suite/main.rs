@@ -12,6 +12,7 @@
 )]
 
 mod cli;
+mod node;
 mod quote;
 mod rim;
 mod tee;
