@@ -261,6 +261,128 @@ fn hostile_requests_get_errors_and_the_node_keeps_serving() {
 }
 
 #[test]
+fn legacy_and_eip2930_transactions_are_accepted() {
+    use alloy_consensus::{TxEip2930, TxLegacy};
+    let (_rt, node) = node(None);
+    let a = node.addr;
+    let key: PrivateKeySigner = KEY0.parse().unwrap();
+    let legacy = TxLegacy {
+        chain_id: Some(aimine_node::DEFAULT_CHAIN_ID),
+        nonce: 0,
+        gas_price: 2_000_000_000,
+        gas_limit: 21_000,
+        to: TxKind::Call(ACCOUNT1),
+        value: U256::from(1u64),
+        input: Default::default(),
+    };
+    let sig = key.sign_hash_sync(&legacy.signature_hash()).unwrap();
+    let raw = TxEnvelope::from(legacy.into_signed(sig)).encoded_2718();
+    let hash = result(
+        a,
+        "eth_sendRawTransaction",
+        json!([format!("0x{}", hex(&raw))]),
+    );
+    let receipt = result(a, "eth_getTransactionReceipt", json!([hash]));
+    assert_eq!(
+        (receipt["status"].clone(), receipt["type"].clone()),
+        (json!("0x1"), json!("0x0"))
+    );
+    let eip2930 = TxEip2930 {
+        chain_id: aimine_node::DEFAULT_CHAIN_ID,
+        nonce: 1,
+        gas_price: 2_000_000_000,
+        gas_limit: 30_000,
+        to: TxKind::Call(ACCOUNT1),
+        value: U256::from(1u64),
+        access_list: Default::default(),
+        input: Default::default(),
+    };
+    let sig = key.sign_hash_sync(&eip2930.signature_hash()).unwrap();
+    let raw = TxEnvelope::from(eip2930.into_signed(sig)).encoded_2718();
+    let hash = result(
+        a,
+        "eth_sendRawTransaction",
+        json!([format!("0x{}", hex(&raw))]),
+    );
+    let receipt = result(a, "eth_getTransactionReceipt", json!([hash]));
+    assert_eq!(
+        (receipt["status"].clone(), receipt["type"].clone()),
+        (json!("0x1"), json!("0x1"))
+    );
+    // The wrong chain id is refused.
+    let other = TxLegacy {
+        chain_id: Some(1),
+        nonce: 2,
+        gas_price: 2_000_000_000,
+        gas_limit: 21_000,
+        to: TxKind::Call(ACCOUNT1),
+        value: U256::from(1u64),
+        input: Default::default(),
+    };
+    let sig = key.sign_hash_sync(&other.signature_hash()).unwrap();
+    let raw = TxEnvelope::from(other.into_signed(sig)).encoded_2718();
+    let refused = rpc(
+        a,
+        "eth_sendRawTransaction",
+        json!([format!("0x{}", hex(&raw))]),
+    );
+    assert_eq!(refused["error"]["code"], json!(-32000), "{refused}");
+}
+
+/// Runtime code: LOG1(memory[0..32] = 42, topic 1), then STOP. Its init code returns it.
+const RUNTIME: &str = "602a600052600160206000a100";
+const INIT: &str = "600d80600b6000396000f3";
+
+#[test]
+fn a_contract_is_deployed_and_its_logs_are_found() {
+    let (_rt, node) = node(None);
+    let a = node.addr;
+    let deploy = result(
+        a,
+        "eth_sendTransaction",
+        json!([{"from": ACCOUNT0, "input": format!("0x{INIT}{RUNTIME}")}]),
+    );
+    let receipt = result(a, "eth_getTransactionReceipt", json!([deploy]));
+    assert_eq!(receipt["status"], json!("0x1"), "{receipt}");
+    let contract = receipt["contractAddress"].as_str().unwrap().to_owned();
+    assert_eq!(contract, format!("{:#x}", ACCOUNT0.create(0)));
+    assert_eq!(
+        result(a, "eth_getCode", json!([contract, "latest"])),
+        json!(format!("0x{RUNTIME}"))
+    );
+    let call = result(
+        a,
+        "eth_sendTransaction",
+        json!([{"from": ACCOUNT0, "to": contract}]),
+    );
+    let receipt = result(a, "eth_getTransactionReceipt", json!([call]));
+    assert_eq!(receipt["logs"].as_array().unwrap().len(), 1, "{receipt}");
+    let one = format!("0x{:064x}", 1);
+    let logs = result(
+        a,
+        "eth_getLogs",
+        json!([{"fromBlock": "0x0", "toBlock": "latest", "address": contract, "topics": [one]}]),
+    );
+    let logs = logs.as_array().unwrap();
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0]["data"], json!(format!("0x{:064x}", 42)));
+    assert_eq!(logs[0]["transactionHash"], call);
+    assert_eq!(logs[0]["blockNumber"], json!("0x2"));
+    let none = result(
+        a,
+        "eth_getLogs",
+        json!([{"fromBlock": "0x0", "address": contract, "topics": [format!("0x{:064x}", 2)]}]),
+    );
+    assert_eq!(none, json!([]));
+    let none = result(
+        a,
+        "eth_getLogs",
+        json!([{"fromBlock": "0x0", "toBlock": "0x1"}]),
+    );
+    assert_eq!(none, json!([]));
+}
+
+#[test]
 fn snapshots_time_and_mining() {
     let (_rt, node) = node(None);
     let a = node.addr;
