@@ -1,6 +1,6 @@
 //! The node over HTTP: a Rust-level raw EIP-1559 transfer, hostile requests, and Foundry's real
-//! `cast` driving it (tools/foundry; skipped with a notice when it is not installed, except
-//! under `CI=true`).
+//! `cast` driving it (npm-installed from tools/foundry on first use; skipped with a notice where
+//! node is absent, except under `CI=true`).
 
 #![allow(
     clippy::unwrap_used,
@@ -412,20 +412,6 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn cast() -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tools/foundry/node_modules/@foundry-rs/cast-linux-amd64/bin/cast");
-    if path.is_file() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "cast is not installed: run `npm ci --prefix tools/foundry`"
-    );
-    eprintln!("notice: cast not installed (npm ci --prefix tools/foundry); skipping the cast test");
-    None
-}
-
 /// `cast` with `args`, its stdout; fails on a non-zero exit.
 fn run(cast: &PathBuf, args: &[String]) -> String {
     let out = Command::new(cast).args(args).output().unwrap();
@@ -439,7 +425,9 @@ fn run(cast: &PathBuf, args: &[String]) -> String {
 
 #[test]
 fn cast_drives_the_node() {
-    let Some(cast) = cast() else { return };
+    let Some(cast) = aimine_vectors::foundry::cast() else {
+        return;
+    };
     let pki = TestPki::new([0x44; 32]);
     let (_rt, node) = node(Some(&pki));
     let url = node.url();

@@ -530,3 +530,40 @@ pub mod solc {
         }
     }
 }
+
+/// Foundry's `cast` (npm `@foundry-rs/cast`, pinned in `tools/foundry/package-lock.json`), for
+/// the tests that drive a node with a real client.
+pub mod foundry {
+    use std::path::PathBuf;
+    use std::process::Command;
+
+    /// The `cast` binary, installed on first use (`npm ci` in `tools/foundry`) where node and
+    /// npm run; `None` (after a notice) where they do not, so the test can skip.
+    ///
+    /// # Panics
+    /// Under `CI=true` when cast cannot be installed, and when npm fails.
+    pub fn cast() -> Option<PathBuf> {
+        let tools = crate::solc::root().join("tools/foundry");
+        // The npm package's wrapper exits 0 even on errors: the platform binary is called.
+        let bin = tools.join("node_modules/@foundry-rs/cast-linux-amd64/bin/cast");
+        if bin.is_file() {
+            return Some(bin);
+        }
+        if !crate::solc::node_available() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true but node/npm are missing: cannot install cast"
+            );
+            eprintln!("NOTICE: node/npm not found: skipping the test that runs cast");
+            return None;
+        }
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--silent"])
+            .current_dir(&tools)
+            .status()
+            .expect("run npm");
+        assert!(status.success(), "npm ci in {} failed", tools.display());
+        assert!(bin.is_file(), "npm installed no cast at {}", bin.display());
+        Some(bin)
+    }
+}
