@@ -277,12 +277,7 @@ fn legacy_and_eip2930_transactions_are_accepted() {
     };
     let sig = key.sign_hash_sync(&legacy.signature_hash()).unwrap();
     let raw = TxEnvelope::from(legacy.into_signed(sig)).encoded_2718();
-    let hash = result(
-        a,
-        "eth_sendRawTransaction",
-        json!([format!("0x{}", hex(&raw))]),
-    );
-    let receipt = result(a, "eth_getTransactionReceipt", json!([hash]));
+    let receipt = send_raw(a, &raw);
     assert_eq!(
         (receipt["status"].clone(), receipt["type"].clone()),
         (json!("0x1"), json!("0x0"))
@@ -299,12 +294,7 @@ fn legacy_and_eip2930_transactions_are_accepted() {
     };
     let sig = key.sign_hash_sync(&eip2930.signature_hash()).unwrap();
     let raw = TxEnvelope::from(eip2930.into_signed(sig)).encoded_2718();
-    let hash = result(
-        a,
-        "eth_sendRawTransaction",
-        json!([format!("0x{}", hex(&raw))]),
-    );
-    let receipt = result(a, "eth_getTransactionReceipt", json!([hash]));
+    let receipt = send_raw(a, &raw);
     assert_eq!(
         (receipt["status"].clone(), receipt["type"].clone()),
         (json!("0x1"), json!("0x1"))
@@ -406,6 +396,16 @@ fn snapshots_time_and_mining() {
     result(a, "evm_mine", json!([]));
     let t2 = result(a, "eth_getBlockByNumber", json!(["latest", true]))["timestamp"].clone();
     assert_eq!(t2, json!(format!("{:#x}", t1 + 100)));
+}
+
+/// Sends a raw transaction and returns its receipt.
+fn send_raw(a: SocketAddr, raw: &[u8]) -> Value {
+    let hash = result(
+        a,
+        "eth_sendRawTransaction",
+        json!([format!("0x{}", hex(raw))]),
+    );
+    result(a, "eth_getTransactionReceipt", json!([hash]))
 }
 
 fn hex(bytes: &[u8]) -> String {
