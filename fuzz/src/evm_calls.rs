@@ -41,6 +41,28 @@ pub struct Input {
     pub calls: Vec<FuzzCall>,
 }
 
+impl FuzzCall {
+    /// The precompile this call goes to and its call data: the input, its first four bytes
+    /// replaced by one of that precompile's selectors when `selector` is set.
+    pub fn target(&self) -> (Address, Vec<u8>) {
+        let address = ALL[usize::from(self.precompile % 3)];
+        let selectors: &[[u8; 4]] = match self.precompile % 3 {
+            0 => IAIMining::IAIMiningCalls::SELECTORS,
+            1 => INVTrust::INVTrustCalls::SELECTORS,
+            _ => IModelRegistry::IModelRegistryCalls::SELECTORS,
+        };
+        let mut data = self.input.clone();
+        if let Some(i) = self.selector {
+            let selector = selectors[usize::from(i) % selectors.len()];
+            if data.len() < 4 {
+                data.resize(4, 0);
+            }
+            data[..4].copy_from_slice(&selector);
+        }
+        (address, data)
+    }
+}
+
 /// Runs one input.
 pub fn run(input: Input) {
     let admin = [0xAD; 20];
@@ -50,20 +72,7 @@ pub fn run(input: Input) {
     let mut time = 1_749_945_600u64;
     for c in input.calls.iter().take(32) {
         time = time.saturating_add(u64::from(c.wait));
-        let address = ALL[usize::from(c.precompile % 3)];
-        let selectors: &[[u8; 4]] = match c.precompile % 3 {
-            0 => IAIMining::IAIMiningCalls::SELECTORS,
-            1 => INVTrust::INVTrustCalls::SELECTORS,
-            _ => IModelRegistry::IModelRegistryCalls::SELECTORS,
-        };
-        let mut data = c.input.clone();
-        if let Some(i) = c.selector {
-            let selector = selectors[usize::from(i) % selectors.len()];
-            if data.len() < 4 {
-                data.resize(4, 0);
-            }
-            data[..4].copy_from_slice(&selector);
-        }
+        let (address, data) = c.target();
         let scheme = match c.scheme % 3 {
             0 => Scheme::Call,
             1 => Scheme::StaticCall,

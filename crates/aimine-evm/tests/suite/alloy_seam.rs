@@ -1167,20 +1167,7 @@ fn the_evm_calls_fuzz_corpus_is_the_same_on_both_seams() {
         p.fund(admin);
         for c in input.calls.iter().take(32) {
             p.advance(u64::from(c.wait));
-            let address = ALL[usize::from(c.precompile % 3)];
-            let selectors: &[[u8; 4]] = match c.precompile % 3 {
-                0 => M::IAIMiningCalls::SELECTORS,
-                1 => N::INVTrustCalls::SELECTORS,
-                _ => R::IModelRegistryCalls::SELECTORS,
-            };
-            let mut data = c.input.clone();
-            if let Some(i) = c.selector {
-                let selector = selectors[usize::from(i) % selectors.len()];
-                if data.len() < 4 {
-                    data.resize(4, 0);
-                }
-                data[..4].copy_from_slice(&selector);
-            }
+            let (address, data) = c.target();
             let caller = if c.caller == 0 {
                 admin
             } else {
