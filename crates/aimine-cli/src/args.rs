@@ -52,9 +52,17 @@ pub struct NodeArgs {
     /// The port to listen on (0: any free port).
     #[arg(long, default_value_t = 8545)]
     pub port: u16,
-    /// The chain id.
-    #[arg(long, default_value_t = 96369)]
-    pub chain_id: u64,
+    /// The chain id (the genesis file's, or 96369).
+    #[arg(long)]
+    pub chain_id: Option<u64>,
+    /// A genesis file (JSON: chainId, admin, timestamp, anchors, rewardPool, devAccounts,
+    /// devBalance, alloc, spenders, params, gas; see aimine-node's `GenesisFile`).
+    #[arg(long, value_name = "FILE")]
+    pub genesis: Option<std::path::PathBuf>,
+    /// Mine a block every SECS seconds from a transaction pool, instead of one block per
+    /// transaction at once.
+    #[arg(long, value_name = "SECS")]
+    pub block_time: Option<u64>,
     /// Also trust the testkit's dev GPU root (`Sha256("aimine node dev root")` seed), so that
     /// quotes forged by aimine-nvtrust's testkit verify. Never on a real chain.
     #[arg(long)]

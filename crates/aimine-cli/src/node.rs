@@ -11,14 +11,20 @@ use crate::{CliError, Outcome};
 /// The seed of the dev GPU root `--dev-root` trusts.
 pub const DEV_ROOT_SEED: &[u8] = b"aimine node dev root";
 
-/// Runs the node until Ctrl-C.
+/// Runs the node until SIGINT (Ctrl-C) or SIGTERM.
 pub fn run(a: &NodeArgs) -> Result<Outcome, CliError> {
+    let genesis = match &a.genesis {
+        Some(path) => aimine_node::GenesisFile::read(path)?,
+        None => aimine_node::GenesisFile::default(),
+    };
     let mut config = aimine_node::NodeConfig {
         addr: SocketAddr::new(a.host, a.port),
         chain_id: a.chain_id,
+        genesis,
         extra_anchors: Vec::new(),
         verbose: true,
         data_dir: a.data_dir.clone(),
+        block_time: a.block_time,
     };
     if a.dev_root {
         let pki = TestPki::new(Sha256::digest(DEV_ROOT_SEED).into());
@@ -38,6 +44,7 @@ pub fn run(a: &NodeArgs) -> Result<Outcome, CliError> {
         let node = aimine_node::start(&config).await?;
         tokio::select! {
             r = tokio::signal::ctrl_c() => r.map_err(|e| format!("signal: {e}"))?,
+            r = terminate() => r?,
             () = node.handle.clone().stopped() => {}
         }
         println!("stopping");
@@ -45,4 +52,19 @@ pub fn run(a: &NodeArgs) -> Result<Outcome, CliError> {
         Ok::<(), String>(())
     })?;
     Ok(Outcome::Valid)
+}
+
+/// Waits for SIGTERM (never, where there is no such signal).
+#[cfg(unix)]
+async fn terminate() -> Result<(), String> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).map_err(|e| format!("signal: {e}"))?;
+    term.recv().await;
+    Ok(())
+}
+
+/// Waits for SIGTERM (never, where there is no such signal).
+#[cfg(not(unix))]
+async fn terminate() -> Result<(), String> {
+    std::future::pending().await
 }

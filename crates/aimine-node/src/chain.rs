@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aimine_evm::ChainConfig;
+use alloy_consensus::constants::EMPTY_OMMER_ROOT_HASH;
+use alloy_consensus::proofs::{calculate_receipt_root, calculate_transaction_root};
 use alloy_consensus::transaction::SignerRecoverable;
 use alloy_consensus::{
     Eip658Value, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom, SignableTransaction,
@@ -12,20 +14,23 @@ use alloy_consensus::{
 };
 use alloy_eips::eip2718::{Decodable2718, Encodable2718};
 use alloy_evm::{EthEvmFactory, Evm, EvmEnv, EvmFactory, FromRecoveredTx};
-use alloy_primitives::{Address, B256, Bloom, Bytes, TxKind, U256, keccak256};
+use alloy_primitives::{Address, B256, Bloom, Bytes, TxKind, U256};
 use alloy_rpc_types_eth::{Log as RpcLog, TransactionRequest};
 use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
+use alloy_trie::TrieAccount;
+use alloy_trie::root::{state_root_unhashed, storage_root_unhashed};
 use revm::context::result::{EVMError, ExecutionResult, InvalidTransaction};
 use revm::context::{BlockEnv, CfgEnv, TxEnv};
 use revm::database::{CacheDB, EmptyDB};
 use revm::primitives::hardfork::SpecId;
-use revm::state::AccountInfo;
+use revm::state::{AccountInfo, Bytecode};
 use revm::{Database, DatabaseRef};
 
 use std::sync::Arc;
 
 use crate::error::RpcError;
+use crate::genesis::Genesis;
 use crate::store::{Store, StoredBlock};
 
 /// The base fee of every block (constant, as a dev chain needs no fee market): 1 gwei.
@@ -34,6 +39,8 @@ pub const BASE_FEE: u64 = 1_000_000_000;
 pub const BLOCK_GAS_LIMIT: u64 = 30_000_000;
 /// The priority fee the node suggests: 1 gwei.
 pub const PRIORITY_FEE: u128 = 1_000_000_000;
+/// The most transactions waiting for a block (`--block-time`).
+pub const MAX_POOL: usize = 10_000;
 
 /// The state of one block.
 pub type DevDb = CacheDB<EmptyDB>;
@@ -72,6 +79,24 @@ pub struct Mined {
     pub gas_price: u128,
 }
 
+/// A transaction waiting for the next block (`--block-time`).
+#[derive(Clone, Debug)]
+pub struct Pending {
+    /// The signed transaction.
+    pub tx: TxEnvelope,
+    /// Its recovered sender.
+    pub from: Address,
+}
+
+/// What mining one block did.
+#[derive(Clone, Debug, Default)]
+pub struct MinedBlock {
+    /// The hashes of the transactions it holds, in order.
+    pub txs: Vec<B256>,
+    /// Transactions dropped from the pool because they no longer executed, with why.
+    pub dropped: Vec<(B256, String)>,
+}
+
 /// The whole chain state (cloned by `evm_snapshot`).
 #[derive(Clone, Debug)]
 pub struct Chain {
@@ -93,6 +118,12 @@ pub struct Chain {
     pub dev: Vec<PrivateKeySigner>,
     /// Where blocks are persisted (`--data-dir`), if anywhere.
     store: Option<Arc<Store>>,
+    /// Transactions waiting for the next block, in arrival order (`--block-time`; empty when
+    /// every transaction is mined at once).
+    pub pool: Vec<Pending>,
+    /// Whether each transaction is mined in a block of its own as it arrives (no
+    /// `--block-time`).
+    pub auto_mine: bool,
 }
 
 fn now() -> u64 {
@@ -126,31 +157,61 @@ fn evm_error<E: std::fmt::Display>(e: EVMError<E>) -> RpcError {
     }
 }
 
+/// The Merkle-Patricia root of a state, as an Ethereum client computes it (empty accounts
+/// omitted, EIP-161).
+pub fn state_root(db: &DevDb) -> B256 {
+    let accounts = db.cache.accounts.iter().filter_map(|(address, account)| {
+        let info = account.info()?;
+        let storage: Vec<(B256, U256)> = account
+            .storage
+            .iter()
+            .filter(|(_, v)| !v.is_zero())
+            .map(|(k, v)| (B256::from(*k), *v))
+            .collect();
+        if info.is_empty() && storage.is_empty() {
+            return None;
+        }
+        let trie = TrieAccount {
+            nonce: info.nonce,
+            balance: info.balance,
+            storage_root: storage_root_unhashed(storage),
+            code_hash: info.code_hash,
+        };
+        Some((*address, trie))
+    });
+    state_root_unhashed(accounts)
+}
+
 impl Chain {
-    /// A chain at genesis: `aimine_evm::install` of `config`, and each of `funded` given
-    /// `balance`.
-    pub fn new(
-        config: ChainConfig,
-        dev: Vec<PrivateKeySigner>,
-        balance: U256,
-    ) -> Result<Chain, String> {
-        Chain::at(config, dev, balance, now())
+    /// A chain at `genesis`, in memory.
+    ///
+    /// # Errors
+    /// An invalid genesis.
+    pub fn new(genesis: &Genesis, dev: Vec<PrivateKeySigner>) -> Result<Chain, String> {
+        let time = genesis.timestamp.unwrap_or_else(now);
+        Chain::at(genesis, dev, time)
     }
 
     /// A chain persisted in `store`: its stored blocks executed again from genesis (or a new
-    /// genesis, stored).
+    /// genesis, stored). The store must have been made from the same genesis.
     ///
     /// # Errors
-    /// An invalid genesis, an unreadable store, or a stored block that no longer executes.
+    /// An invalid genesis, an unreadable store, a store made from another genesis, or a stored
+    /// block that no longer executes.
     pub fn open(
-        config: ChainConfig,
+        genesis: &Genesis,
         dev: Vec<PrivateKeySigner>,
-        balance: U256,
         store: Store,
     ) -> Result<Chain, String> {
         let stored = store.blocks()?;
-        let genesis_time = stored.first().map(|b| b.timestamp).unwrap_or_else(now);
-        let mut chain = Chain::at(config, dev, balance, genesis_time)?;
+        let genesis_time = stored
+            .first()
+            .map(|b| b.timestamp)
+            .or(genesis.timestamp)
+            .unwrap_or_else(now);
+        let mut chain = Chain::at(genesis, dev, genesis_time)?;
+        let genesis_hash = chain.blocks.first().map(|b| b.hash).unwrap_or_default();
+        store.check_genesis(genesis_hash)?;
         for (number, block) in (1u64..).zip(stored.iter().skip(1)) {
             let mut txs = Vec::new();
             for raw in &block.txs {
@@ -181,34 +242,48 @@ impl Chain {
     }
 
     fn at(
-        config: ChainConfig,
+        genesis: &Genesis,
         dev: Vec<PrivateKeySigner>,
-        balance: U256,
         genesis_time: u64,
     ) -> Result<Chain, String> {
         let mut db = DevDb::default();
-        aimine_evm::install(&mut db, &config).map_err(|e| format!("genesis: {e:?}"))?;
-        for key in &dev {
+        aimine_evm::install(&mut db, &genesis.config).map_err(|e| format!("genesis: {e:?}"))?;
+        for (who, account) in &genesis.alloc {
+            let code = (!account.code.is_empty()).then(|| Bytecode::new_raw(account.code.clone()));
             db.insert_account_info(
-                key.address(),
+                *who,
                 AccountInfo {
-                    balance,
+                    balance: account.balance,
+                    nonce: account.nonce,
+                    code_hash: code
+                        .as_ref()
+                        .map_or(revm::primitives::KECCAK_EMPTY, Bytecode::hash_slow),
+                    code,
                     ..Default::default()
                 },
             );
+            for (k, v) in &account.storage {
+                db.insert_account_storage(*who, *k, *v)
+                    .map_err(|e| format!("genesis storage of {who}: {e}"))?;
+            }
         }
         let header = Header {
             number: 0,
             timestamp: genesis_time,
             gas_limit: BLOCK_GAS_LIMIT,
             base_fee_per_gas: Some(BASE_FEE),
+            ommers_hash: EMPTY_OMMER_ROOT_HASH,
+            state_root: state_root(&db),
+            transactions_root: alloy_trie::EMPTY_ROOT_HASH,
+            receipts_root: alloy_trie::EMPTY_ROOT_HASH,
+            extra_data: Bytes::copy_from_slice(genesis.digest.as_slice()),
             ..Default::default()
         };
         let hash = header.hash_slow();
         let mut by_hash = HashMap::new();
         by_hash.insert(hash, 0);
         Ok(Chain {
-            config,
+            config: genesis.config.clone(),
             states: vec![db],
             blocks: vec![Block {
                 header,
@@ -221,6 +296,8 @@ impl Chain {
             next_timestamp: None,
             dev,
             store: None,
+            pool: Vec::new(),
+            auto_mine: true,
         })
     }
 
@@ -379,7 +456,7 @@ impl Chain {
         Ok(hi)
     }
 
-    /// Decodes, recovers and mines one raw transaction in a block of its own.
+    /// Decodes and recovers one raw transaction and submits it ([`Chain::submit`]).
     pub fn send_raw(&mut self, raw: &[u8]) -> Result<B256, RpcError> {
         let mut buf = raw;
         let tx = TxEnvelope::decode_2718(&mut buf)
@@ -389,9 +466,9 @@ impl Chain {
                 "trailing bytes after the transaction",
             ));
         }
-        if matches!(tx.tx_type(), TxType::Eip4844 | TxType::Eip7702) {
+        if tx.tx_type() == TxType::Eip4844 {
             return Err(RpcError::invalid_tx(
-                "only legacy, EIP-2930 and EIP-1559 transactions are accepted",
+                "blob transactions (EIP-4844) are not accepted: this chain keeps no blobs",
             ));
         }
         if let Some(id) = tx.chain_id()
@@ -405,14 +482,90 @@ impl Chain {
         let from = tx
             .recover_signer()
             .map_err(|e| RpcError::invalid_tx(format!("invalid signature: {e}")))?;
-        self.mine(vec![(tx, from)]).and_then(|h| {
-            h.into_iter()
-                .next()
-                .ok_or_else(|| RpcError::internal("no tx"))
-        })
+        self.submit(tx, from)
     }
 
-    /// `eth_sendTransaction` from a dev account: fills nonce, gas and fees, signs, mines.
+    /// The nonce the next transaction of `who` must have: its account's, plus its
+    /// transactions waiting in the pool.
+    pub fn pending_nonce(&self, who: Address) -> Result<u64, RpcError> {
+        let state = self.account(self.latest(), who)?.nonce;
+        let waiting = self.pool.iter().filter(|p| p.from == who).count();
+        Ok(state.saturating_add(u64::try_from(waiting).unwrap_or(u64::MAX)))
+    }
+
+    /// A transaction waiting in the pool.
+    pub fn pending(&self, hash: &B256) -> Option<&Pending> {
+        self.pool.iter().find(|p| p.tx.tx_hash() == hash)
+    }
+
+    /// Mines `tx` at once (auto-mining), or checks it and queues it for the next block
+    /// (`--block-time`).
+    ///
+    /// # Errors
+    /// A known transaction; then, mining at once, any failed validation; queueing, a nonce
+    /// too low or with a gap, a fee under the base fee, a gas limit over the block's, funds
+    /// short of gas × fee + value, or a full pool.
+    pub fn submit(&mut self, tx: TxEnvelope, from: Address) -> Result<B256, RpcError> {
+        let hash = *tx.tx_hash();
+        if self.txs.contains_key(&hash) || self.pending(&hash).is_some() {
+            return Err(RpcError::invalid_tx(format!(
+                "transaction {hash} is already known"
+            )));
+        }
+        if self.auto_mine {
+            self.mine(vec![(tx, from)])?;
+            return Ok(hash);
+        }
+        let account = self.account(self.latest(), from)?;
+        let next = self.pending_nonce(from)?;
+        let nonce = tx.nonce();
+        if nonce < account.nonce {
+            return Err(RpcError::invalid_tx(format!(
+                "nonce too low: next nonce {}, tx nonce {nonce}",
+                account.nonce
+            )));
+        }
+        if nonce < next {
+            return Err(RpcError::invalid_tx(format!(
+                "a transaction with nonce {nonce} from {from} is already waiting (replacement is not supported)"
+            )));
+        }
+        if nonce > next {
+            return Err(RpcError::invalid_tx(format!(
+                "nonce too high: next nonce {next}, tx nonce {nonce} (gaps are not queued)"
+            )));
+        }
+        if tx.gas_limit() > BLOCK_GAS_LIMIT {
+            return Err(RpcError::invalid_tx(format!(
+                "gas limit {} exceeds the block gas limit {BLOCK_GAS_LIMIT}",
+                tx.gas_limit()
+            )));
+        }
+        if tx.max_fee_per_gas() < u128::from(BASE_FEE) {
+            return Err(RpcError::invalid_tx(format!(
+                "max fee per gas {} is less than the block base fee {BASE_FEE}",
+                tx.max_fee_per_gas()
+            )));
+        }
+        let cost = U256::from(tx.gas_limit())
+            .saturating_mul(U256::from(tx.max_fee_per_gas()))
+            .saturating_add(tx.value());
+        if account.balance < cost {
+            return Err(RpcError::invalid_tx(format!(
+                "insufficient funds for gas * price + value: have {} want {cost}",
+                account.balance
+            )));
+        }
+        if self.pool.len() >= MAX_POOL {
+            return Err(RpcError::invalid_tx(format!(
+                "the transaction pool is full ({MAX_POOL} waiting)"
+            )));
+        }
+        self.pool.push(Pending { tx, from });
+        Ok(hash)
+    }
+
+    /// `eth_sendTransaction` from a dev account: fills nonce, gas and fees, signs, submits.
     pub fn send_dev(&mut self, req: &TransactionRequest) -> Result<B256, RpcError> {
         let from = req
             .from
@@ -426,7 +579,7 @@ impl Chain {
         let latest = self.latest();
         let nonce = match req.nonce {
             Some(n) => n,
-            None => self.account(latest, from)?.nonce,
+            None => self.pending_nonce(from)?,
         };
         let gas_limit = match req.gas {
             Some(g) => g,
@@ -453,16 +606,54 @@ impl Chain {
             .sign_hash_sync(&tx.signature_hash())
             .map_err(|e| RpcError::internal(e.to_string()))?;
         let envelope = TxEnvelope::from(tx.into_signed(sig));
-        self.mine(vec![(envelope, from)]).and_then(|h| {
-            h.into_iter()
-                .next()
-                .ok_or_else(|| RpcError::internal("no tx"))
-        })
+        self.submit(envelope, from)
     }
 
     /// Mines one block holding `txs` (each already recovered). A transaction that fails
     /// validation fails the whole call and nothing is mined.
     pub fn mine(&mut self, txs: Vec<(TxEnvelope, Address)>) -> Result<Vec<B256>, RpcError> {
+        self.build(txs, true).map(|b| b.txs)
+    }
+
+    /// Mines one block from the pool: its transactions in arrival order while they fit the
+    /// block gas limit (the rest wait); one that no longer executes (its sender's funds spent
+    /// by an earlier one, say) is dropped and reported.
+    pub fn mine_pending(&mut self) -> Result<MinedBlock, RpcError> {
+        let mut gas = 0u64;
+        let mut take = 0usize;
+        for p in &self.pool {
+            let next = gas.saturating_add(p.tx.gas_limit());
+            if next > BLOCK_GAS_LIMIT {
+                break;
+            }
+            gas = next;
+            take = take.saturating_add(1);
+        }
+        let txs: Vec<(TxEnvelope, Address)> = self
+            .pool
+            .iter()
+            .take(take)
+            .map(|p| (p.tx.clone(), p.from))
+            .collect();
+        let block = self.build(txs.clone(), false)?;
+        self.pool.drain(..take.min(self.pool.len()));
+        // A dropped transaction's successors from the same sender can no longer execute.
+        let dropped: Vec<Address> = block
+            .dropped
+            .iter()
+            .filter_map(|(h, _)| txs.iter().find(|(t, _)| t.tx_hash() == h).map(|(_, f)| *f))
+            .collect();
+        self.pool.retain(|p| !dropped.contains(&p.from));
+        Ok(block)
+    }
+
+    /// Executes `txs` into a new block. `strict`: a transaction that fails validation fails
+    /// the call and nothing is mined; otherwise it is left out and reported.
+    fn build(
+        &mut self,
+        txs: Vec<(TxEnvelope, Address)>,
+        strict: bool,
+    ) -> Result<MinedBlock, RpcError> {
         let parent = self
             .blocks
             .last()
@@ -477,13 +668,14 @@ impl Chain {
         };
         let mut evm = EthEvmFactory::default().create_evm(db, env.clone());
         aimine_evm::alloy::extend(evm.precompiles_mut(), &self.config, &env.cfg_env);
-        let mut mined = Vec::new();
+        let mut mined: Vec<Mined> = Vec::new();
+        let mut dropped = Vec::new();
         let mut cumulative = 0u64;
         let mut receipts = Vec::new();
         let mut log_index = 0u64;
         let mut bloom = Bloom::default();
-        for (index, (tx, from)) in txs.into_iter().enumerate() {
-            let index = u64::try_from(index).unwrap_or(u64::MAX);
+        for (tx, from) in txs {
+            let index = u64::try_from(mined.len()).unwrap_or(u64::MAX);
             let nonce = evm
                 .db_mut()
                 .basic(from)
@@ -491,10 +683,17 @@ impl Chain {
                 .map(|a| a.nonce)
                 .unwrap_or(0);
             let tx_env = TxEnv::from_recovered_tx(&tx, from);
-            let result = evm.transact_commit(tx_env).map_err(evm_error)?;
+            let hash = *tx.tx_hash();
+            let result = match evm.transact_commit(tx_env) {
+                Ok(r) => r,
+                Err(e) if strict => return Err(evm_error(e)),
+                Err(e) => {
+                    dropped.push((hash, format!("{:?}", evm_error(e))));
+                    continue;
+                }
+            };
             let gas_used = result.tx_gas_used();
             cumulative = cumulative.saturating_add(gas_used);
-            let hash = *tx.tx_hash();
             let contract = match (&tx.kind(), result.is_success()) {
                 (TxKind::Create, true) => Some(from.create(nonce)),
                 _ => None,
@@ -524,7 +723,7 @@ impl Chain {
             };
             let with_bloom = ReceiptWithBloom::from(receipt);
             bloom.accrue_bloom(&with_bloom.logs_bloom);
-            receipts.push(with_bloom);
+            receipts.push(typed_receipt(tx.tx_type(), with_bloom));
             let gas_price = tx.effective_gas_price(Some(BASE_FEE));
             mined.push(Mined {
                 tx,
@@ -540,31 +739,19 @@ impl Chain {
         }
         let db = evm.into_db();
         let tx_hashes: Vec<B256> = mined.iter().map(|m| *m.tx.tx_hash()).collect();
+        let envelopes: Vec<&TxEnvelope> = mined.iter().map(|m| &m.tx).collect();
         let header = Header {
             parent_hash: parent.hash,
+            ommers_hash: EMPTY_OMMER_ROOT_HASH,
             number,
             timestamp,
             gas_limit: BLOCK_GAS_LIMIT,
             gas_used: cumulative,
             base_fee_per_gas: Some(BASE_FEE),
             logs_bloom: bloom,
-            // A digest of the block's transactions and receipts (not the Merkle-Patricia roots).
-            transactions_root: keccak256(
-                mined
-                    .iter()
-                    .flat_map(|m| m.tx.encoded_2718())
-                    .collect::<Vec<u8>>(),
-            ),
-            receipts_root: keccak256(
-                receipts
-                    .iter()
-                    .flat_map(|r| {
-                        let mut out = Vec::new();
-                        alloy_rlp::Encodable::encode(r, &mut out);
-                        out
-                    })
-                    .collect::<Vec<u8>>(),
-            ),
+            state_root: state_root(&db),
+            transactions_root: calculate_transaction_root(&envelopes),
+            receipts_root: calculate_receipt_root(&receipts),
             mix_hash: B256::ZERO,
             ..Default::default()
         };
@@ -590,7 +777,10 @@ impl Chain {
         });
         self.states.push(db);
         self.next_timestamp = None;
-        Ok(tx_hashes)
+        Ok(MinedBlock {
+            txs: tx_hashes,
+            dropped,
+        })
     }
 
     /// The receipt envelope of a mined transaction.
@@ -619,13 +809,7 @@ impl Chain {
             receipt,
             logs_bloom: bloom,
         };
-        match m.tx.tx_type() {
-            TxType::Legacy => ReceiptEnvelope::Legacy(with_bloom),
-            TxType::Eip2930 => ReceiptEnvelope::Eip2930(with_bloom),
-            TxType::Eip4844 => ReceiptEnvelope::Eip4844(with_bloom),
-            TxType::Eip7702 => ReceiptEnvelope::Eip7702(with_bloom),
-            TxType::Eip1559 => ReceiptEnvelope::Eip1559(with_bloom),
-        }
+        typed_receipt(m.tx.tx_type(), with_bloom)
     }
 
     /// Reverts to a state `snapshot` returned earlier.
@@ -641,5 +825,16 @@ impl Chain {
             Some(store) => store.truncate(self.latest()).map_err(RpcError::internal),
             None => Ok(()),
         }
+    }
+}
+
+/// A receipt in the envelope of its transaction's type.
+fn typed_receipt<T>(kind: TxType, r: ReceiptWithBloom<Receipt<T>>) -> ReceiptEnvelope<T> {
+    match kind {
+        TxType::Legacy => ReceiptEnvelope::Legacy(r),
+        TxType::Eip2930 => ReceiptEnvelope::Eip2930(r),
+        TxType::Eip4844 => ReceiptEnvelope::Eip4844(r),
+        TxType::Eip7702 => ReceiptEnvelope::Eip7702(r),
+        TxType::Eip1559 => ReceiptEnvelope::Eip1559(r),
     }
 }

@@ -6,8 +6,11 @@
 //!
 //! The genesis is [`aimine_evm::install`] of [`ChainConfig::new`]`(chain_id, first dev
 //! account)` with the ten accounts of the standard test mnemonic ([`DEV_MNEMONIC`], anvil's and
-//! hardhat's) funded with [`DEV_BALANCE`] each. One block is mined per transaction. State is in
-//! memory, and with [`NodeConfig::data_dir`] its blocks are also persisted (see [`Store`]).
+//! hardhat's) funded with [`DEV_BALANCE`] each, all of it adjustable by a genesis file
+//! ([`GenesisFile`]). One block is mined per transaction, or with [`NodeConfig::block_time`]
+//! one every so many seconds from a transaction pool. State is in memory, and with
+//! [`NodeConfig::data_dir`] its blocks are also persisted (see [`Store`]). Block headers carry
+//! real Merkle-Patricia state, transaction and receipt roots.
 //!
 //! Requests larger than [`MAX_REQUEST_BYTES`] are refused by the server.
 //!
@@ -15,6 +18,7 @@
 
 mod chain;
 mod error;
+mod genesis;
 mod rpc;
 mod store;
 
@@ -26,8 +30,11 @@ use alloy_primitives::{Address, U256};
 use alloy_signer_local::{MnemonicBuilder, PrivateKeySigner};
 use jsonrpsee::server::{Server, ServerConfig, ServerHandle};
 
-pub use chain::{BASE_FEE, BLOCK_GAS_LIMIT, Chain, PRIORITY_FEE};
+pub use chain::{
+    BASE_FEE, BLOCK_GAS_LIMIT, Chain, MAX_POOL, MinedBlock, PRIORITY_FEE, Pending, state_root,
+};
 pub use error::RpcError;
+pub use genesis::{Alloc, Gas, Genesis, GenesisFile, Params, Wei};
 pub use rpc::{Ctx, MAX_LOG_RANGE};
 pub use store::{Store, StoredBlock};
 
@@ -64,24 +71,31 @@ pub fn dev_keys() -> Result<Vec<PrivateKeySigner>, String> {
 pub struct NodeConfig {
     /// Where to listen.
     pub addr: SocketAddr,
-    /// The chain id.
-    pub chain_id: u64,
+    /// The chain id (`--chain-id`; the genesis file's, or [`DEFAULT_CHAIN_ID`], when `None`).
+    pub chain_id: Option<u64>,
+    /// The genesis file (`--genesis`); empty: the dev genesis.
+    pub genesis: GenesisFile,
     /// Trust anchors added to the genesis (uncompressed SEC1 P-384 keys), e.g. a dev root.
     pub extra_anchors: Vec<[u8; 97]>,
     /// Print the banner and one line per block.
     pub verbose: bool,
     /// Where to persist the chain (`--data-dir`); in memory when `None`.
     pub data_dir: Option<std::path::PathBuf>,
+    /// Mine a block every so many seconds from a pool (`--block-time`); when `None`, every
+    /// transaction is mined at once in a block of its own.
+    pub block_time: Option<u64>,
 }
 
 impl Default for NodeConfig {
     fn default() -> NodeConfig {
         NodeConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 8545)),
-            chain_id: DEFAULT_CHAIN_ID,
+            chain_id: None,
+            genesis: GenesisFile::default(),
             extra_anchors: Vec::new(),
             verbose: false,
             data_dir: None,
+            block_time: None,
         }
     }
 }
@@ -96,6 +110,8 @@ pub struct Node {
     pub ctx: Arc<Ctx>,
     /// Where it persists its blocks.
     pub data_dir: Option<std::path::PathBuf>,
+    /// Its block interval, if it mines on a clock.
+    pub block_time: Option<u64>,
 }
 
 impl Node {
@@ -108,23 +124,25 @@ impl Node {
 /// The genesis chain of `config`.
 ///
 /// # Errors
-/// An invalid genesis configuration.
+/// An invalid genesis, or a data dir made from another chain or genesis.
 pub fn genesis(config: &NodeConfig) -> Result<Chain, String> {
     let dev = dev_keys()?;
-    let admin: Address = dev
-        .first()
-        .map(|k| k.address())
-        .ok_or_else(|| String::from("no dev account"))?;
-    let mut chain = ChainConfig::new(config.chain_id, admin.into_array());
-    chain.extra_anchors = config.extra_anchors.clone();
-    chain.reward_pool = REWARD_POOL;
-    match &config.data_dir {
+    let addresses: Vec<Address> = dev.iter().map(|k| k.address()).collect();
+    let genesis = config
+        .genesis
+        .resolve(config.chain_id, &config.extra_anchors, &addresses)?;
+    let mut chain = match &config.data_dir {
         Some(dir) => {
-            let store = Store::open(dir, config.chain_id)?;
-            Chain::open(chain, dev, DEV_BALANCE, store)
+            let store = Store::open(dir, genesis.config.chain_id)?;
+            Chain::open(&genesis, dev, store)?
         }
-        None => Chain::new(chain, dev, DEV_BALANCE),
+        None => Chain::new(&genesis, dev)?,
+    };
+    if config.block_time == Some(0) {
+        return Err(String::from("--block-time must be at least 1 second"));
     }
+    chain.auto_mine = config.block_time.is_none();
+    Ok(chain)
 }
 
 /// Starts a node on `config.addr` (port 0: a free port) inside the current tokio runtime.
@@ -152,11 +170,27 @@ pub async fn start(config: &NodeConfig) -> Result<Node, String> {
         .local_addr()
         .map_err(|e| format!("no local address: {e}"))?;
     let handle = server.start(module);
+    if let Some(secs) = config.block_time {
+        let ctx = ctx.clone();
+        let stopped = handle.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(secs));
+            // The first tick is at once: skip it, so block 1 comes `secs` after the start.
+            every.tick().await;
+            loop {
+                tokio::select! {
+                    _ = every.tick() => rpc::mine_pending(&ctx),
+                    () = stopped.clone().stopped() => break,
+                }
+            }
+        });
+    }
     let node = Node {
         addr,
         handle,
         ctx,
         data_dir: config.data_dir.clone(),
+        block_time: config.block_time,
     };
     if config.verbose {
         banner(&node);
@@ -182,15 +216,28 @@ fn banner(node: &Node) {
         aimine_evm::address::MODEL_REGISTRY
     );
     println!(
-        "admin        {} (dev account 0)",
-        chain.dev.first().map(|k| k.address()).unwrap_or_default()
+        "admin        {}",
+        Address::from(chain.config.registry.admin)
     );
     println!("mnemonic     {DEV_MNEMONIC}");
-    println!("dev accounts (10,000 ETH each):");
+    println!("dev accounts (unlocked for eth_sendTransaction):");
     for (i, k) in chain.dev.iter().enumerate() {
-        println!("  ({i}) {} key {}", k.address(), k.to_bytes());
+        let balance = chain
+            .account(0, k.address())
+            .map(|a| a.balance)
+            .unwrap_or_default();
+        println!(
+            "  ({i}) {} key {} balance {} wei",
+            k.address(),
+            k.to_bytes(),
+            balance
+        );
     }
     println!("max request  {MAX_REQUEST_BYTES} bytes");
+    match node.block_time {
+        Some(secs) => println!("mining       a block every {secs} s (transactions wait in a pool)"),
+        None => println!("mining       one block per transaction, at once"),
+    }
     if let Some(b) = chain.blocks.first() {
         println!("block 0 {} time {}", b.hash, b.header.timestamp);
     }

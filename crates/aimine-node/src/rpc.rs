@@ -156,6 +156,20 @@ fn announce(ctx: &Ctx, chain: &Chain) {
     }
 }
 
+/// Mines a block from the pool (`--block-time`'s clock, `evm_mine`), and says what it did.
+pub(crate) fn mine_pending(ctx: &Ctx) {
+    let mut chain = lock(&ctx.chain);
+    match chain.mine_pending() {
+        Ok(block) => {
+            announce(ctx, &chain);
+            for (hash, why) in &block.dropped {
+                println!("dropped {hash}: {why}");
+            }
+        }
+        Err(e) => println!("mining failed: {e:?}"),
+    }
+}
+
 fn logs(chain: &Chain, filter: &Filter) -> Result<Vec<RpcLog>, ErrorObjectOwned> {
     let latest = chain.latest();
     let (from, to) = if let Some(hash) = filter.get_block_hash() {
@@ -252,6 +266,9 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
         let who: Address = a.req()?;
         let id: Option<BlockId> = a.opt()?;
         let chain = lock(&ctx.chain);
+        if id == Some(BlockId::Number(BlockNumberOrTag::Pending)) {
+            return json(U64::from(chain.pending_nonce(who)?));
+        }
         let n = resolve(&chain, id)?;
         json(U64::from(chain.account(n, who)?.nonce))
     });
@@ -292,14 +309,18 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
         let raw: Bytes = Args::of(&p).req()?;
         let mut chain = lock(&ctx.chain);
         let hash = chain.send_raw(&raw)?;
-        announce(ctx, &chain);
+        if chain.auto_mine {
+            announce(ctx, &chain);
+        }
         json(hash)
     });
     method!("eth_sendTransaction", |p, ctx| {
         let req: TransactionRequest = Args::of(&p).req()?;
         let mut chain = lock(&ctx.chain);
         let hash = chain.send_dev(&req)?;
-        announce(ctx, &chain);
+        if chain.auto_mine {
+            announce(ctx, &chain);
+        }
         json(hash)
     });
     method!("eth_getTransactionReceipt", |p, ctx| {
@@ -310,7 +331,33 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
     method!("eth_getTransactionByHash", |p, ctx| {
         let hash: B256 = Args::of(&p).req()?;
         let chain = lock(&ctx.chain);
+        if let Some(p) = chain.pending(&hash) {
+            return json(RpcTransaction {
+                inner: Recovered::new_unchecked(p.tx.clone(), p.from),
+                block_hash: None,
+                block_number: None,
+                transaction_index: None,
+                effective_gas_price: None,
+                block_timestamp: None,
+            });
+        }
         json(chain.txs.get(&hash).map(|m| rpc_tx(&chain, m)))
+    });
+    method!("eth_getBlockReceipts", |p, ctx| {
+        let id: BlockId = Args::of(&p).req()?;
+        let chain = lock(&ctx.chain);
+        let n = match id {
+            BlockId::Hash(h) => chain.number_of(&h.block_hash),
+            BlockId::Number(tag) => Some(tag_number(&chain, tag)),
+        };
+        let receipts: Option<Vec<TransactionReceipt>> = n.and_then(|n| chain.block(n)).map(|b| {
+            b.txs
+                .iter()
+                .filter_map(|h| chain.txs.get(h))
+                .map(|m| rpc_receipt(&chain, m))
+                .collect()
+        });
+        json(receipts)
     });
     method!("eth_getBlockByNumber", |p, ctx| {
         let mut a = Args::of(&p);
@@ -397,12 +444,18 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
     });
     method!("evm_mine", |p, ctx| {
         let t: Option<U64> = Args::of(&p).opt().unwrap_or(None);
-        let mut chain = lock(&ctx.chain);
         if let Some(t) = t {
-            chain.next_timestamp = Some(t.to::<u64>());
+            let mut chain = lock(&ctx.chain);
+            let t = t.to::<u64>();
+            let prev = chain.blocks.last().map(|b| b.header.timestamp).unwrap_or(0);
+            if t < prev {
+                return Err(bad(format!(
+                    "timestamp {t} is before the latest block's, {prev}"
+                )));
+            }
+            chain.next_timestamp = Some(t);
         }
-        chain.mine(Vec::new())?;
-        announce(ctx, &chain);
+        mine_pending(ctx);
         json("0x0")
     });
     method!("evm_snapshot", |p, ctx| {

@@ -13,6 +13,9 @@ use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
 /// `chain_id` → the chain id the data was made with.
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+/// `genesis` → the hash of the block 0 the data was made from (its state root covers the
+/// whole genesis: accounts, anchors, parameters, gas schedule).
+const GENESIS: TableDefinition<&str, &[u8]> = TableDefinition::new("genesis");
 
 /// One stored block.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +94,35 @@ impl Store {
         }
         tx.commit().map_err(err)?;
         Ok(Store { db })
+    }
+
+    /// Checks that the data was made from the genesis block `hash` (and records it the first
+    /// time).
+    ///
+    /// # Errors
+    /// The data was made from another genesis, or the file cannot be written.
+    pub fn check_genesis(&self, hash: alloy_primitives::B256) -> Result<(), String> {
+        let tx = self.db.begin_write().map_err(err)?;
+        {
+            let mut table = tx.open_table(GENESIS).map_err(err)?;
+            let stored = table
+                .get("genesis")
+                .map_err(err)?
+                .map(|v| v.value().to_vec());
+            match stored {
+                Some(s) if s.as_slice() != hash.as_slice() => {
+                    return Err(format!(
+                        "data dir was made from another genesis (block 0 0x{}, this genesis makes {hash}); use another --data-dir",
+                        s.iter().map(|b| format!("{b:02x}")).collect::<String>()
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    table.insert("genesis", hash.as_slice()).map_err(err)?;
+                }
+            }
+        }
+        tx.commit().map_err(err)
     }
 
     /// Every stored block, from genesis (block 0: its timestamp, no transactions).

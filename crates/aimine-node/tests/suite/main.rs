@@ -117,4 +117,3 @@ fn send_raw(a: SocketAddr, raw: &[u8]) -> Value {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
-

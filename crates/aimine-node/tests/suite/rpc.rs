@@ -46,15 +46,33 @@ fn a_raw_eip1559_transfer_is_mined_with_its_receipt() {
     assert_eq!(tx["nonce"], json!("0x0"));
     let block = result(a, "eth_getBlockByNumber", json!(["latest", false]));
     assert_eq!(block["transactions"], json!([hash]));
-    // The same transaction again: nonce too low, a -32000 error naming it.
-    let again = rpc(
-        a,
-        "eth_sendRawTransaction",
-        json!([format!("0x{}", hex(&raw))]),
+    // The same transaction again is known; another with the spent nonce is too low: -32000
+    // errors that say so.
+    for (raw, says) in [
+        (raw, "already known"),
+        (signed_transfer(0, U256::from(1u64)), "nonce too low"),
+    ] {
+        let again = rpc(
+            a,
+            "eth_sendRawTransaction",
+            json!([format!("0x{}", hex(&raw))]),
+        );
+        assert_eq!(again["error"]["code"], json!(-32000), "{again}");
+        let message = again["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{message}");
+    }
+    // The header's roots are the real ones: one transaction, one receipt, a changed state.
+    let genesis = result(a, "eth_getBlockByNumber", json!(["0x0", false]));
+    let empty = "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421";
+    assert_eq!(genesis["transactionsRoot"], json!(empty));
+    assert_eq!(genesis["receiptsRoot"], json!(empty));
+    assert_ne!(block["transactionsRoot"], json!(empty));
+    assert_ne!(block["stateRoot"], genesis["stateRoot"]);
+    assert_ne!(
+        genesis["stateRoot"],
+        json!(format!("0x{:064x}", 0)),
+        "{genesis}"
     );
-    assert_eq!(again["error"]["code"], json!(-32000), "{again}");
-    let message = again["error"]["message"].as_str().unwrap();
-    assert!(message.contains("nonce too low"), "{message}");
 }
 
 #[test]
@@ -108,7 +126,7 @@ fn a_persisted_chain_resumes_with_the_same_blocks_and_state() {
     assert_eq!(receipt["status"], json!("0x1"));
     // Another chain id on the same data is refused.
     let other = NodeConfig {
-        chain_id: 5,
+        chain_id: Some(5),
         addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         ..config.clone()
     };
@@ -302,3 +320,239 @@ fn snapshots_time_and_mining() {
     assert_eq!(t2, json!(format!("{:#x}", t1 + 100)));
 }
 
+const KEY1: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+#[test]
+fn an_eip7702_transaction_delegates_an_account_to_a_contract() {
+    use alloy_consensus::TxEip7702;
+    use alloy_eips::eip7702::Authorization;
+    let (_rt, node) = node(None);
+    let a = node.addr;
+    // A contract that logs 42 under topic 1.
+    let deploy = result(
+        a,
+        "eth_sendTransaction",
+        json!([{"from": ACCOUNT0, "input": format!("0x{INIT}{RUNTIME}")}]),
+    );
+    let receipt = result(a, "eth_getTransactionReceipt", json!([deploy]));
+    let contract: Address = serde_json::from_value(receipt["contractAddress"].clone()).unwrap();
+    // Account 1 authorizes it; account 0 sends (and pays for) the type-4 transaction.
+    let key1: PrivateKeySigner = KEY1.parse().unwrap();
+    let auth = Authorization {
+        chain_id: U256::from(aimine_node::DEFAULT_CHAIN_ID),
+        address: contract,
+        nonce: 0,
+    };
+    let sig = key1.sign_hash_sync(&auth.signature_hash()).unwrap();
+    let tx = TxEip7702 {
+        chain_id: aimine_node::DEFAULT_CHAIN_ID,
+        nonce: 1,
+        gas_limit: 100_000,
+        max_fee_per_gas: 3_000_000_000,
+        max_priority_fee_per_gas: 1_000_000_000,
+        to: ACCOUNT1,
+        value: U256::ZERO,
+        access_list: Default::default(),
+        authorization_list: vec![auth.into_signed(sig)],
+        input: Default::default(),
+    };
+    let key0: PrivateKeySigner = KEY0.parse().unwrap();
+    let sig = key0.sign_hash_sync(&tx.signature_hash()).unwrap();
+    let receipt = send_raw(a, &TxEnvelope::from(tx.into_signed(sig)).encoded_2718());
+    assert_eq!(
+        (receipt["status"].clone(), receipt["type"].clone()),
+        (json!("0x1"), json!("0x4")),
+        "{receipt}"
+    );
+    // The delegated account runs the contract's code: the log is account 1's.
+    let logs = receipt["logs"].as_array().unwrap();
+    assert_eq!(logs.len(), 1, "{receipt}");
+    assert_eq!(logs[0]["address"], json!(format!("{ACCOUNT1:#x}")));
+    assert_eq!(
+        result(a, "eth_getCode", json!([ACCOUNT1, "latest"])),
+        json!(format!("0xef0100{}", hex(contract.as_slice())))
+    );
+    assert_eq!(
+        result(a, "eth_getTransactionCount", json!([ACCOUNT1, "latest"])),
+        json!("0x1")
+    );
+}
+
+#[test]
+fn batch_requests_get_one_answer_each_in_order() {
+    let (_rt, node) = node(None);
+    let body = json!([
+        {"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []},
+        {"jsonrpc": "2.0", "id": 2, "method": "eth_noSuchMethod", "params": []},
+        {"jsonrpc": "2.0", "id": 3, "method": "eth_blockNumber", "params": []}
+    ]);
+    let (_, out) = post(node.addr, body.to_string().as_bytes());
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let answers = v.as_array().unwrap();
+    assert_eq!(answers.len(), 3, "{out}");
+    let by_id = |id: u64| answers.iter().find(|r| r["id"] == json!(id)).unwrap();
+    assert_eq!(by_id(1)["result"], json!("0x17871"));
+    assert_eq!(by_id(2)["error"]["code"], json!(-32601));
+    assert_eq!(by_id(3)["result"], json!("0x0"));
+}
+
+#[test]
+fn with_a_block_time_transactions_wait_in_the_pool_for_the_next_block() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let config = NodeConfig {
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        block_time: Some(1),
+        ..NodeConfig::default()
+    };
+    let node = rt.block_on(start(&config)).unwrap();
+    let a = node.addr;
+    let first = result(
+        a,
+        "eth_sendRawTransaction",
+        json!([format!("0x{}", hex(&signed_transfer(0, U256::from(1u64))))]),
+    );
+    let second = result(
+        a,
+        "eth_sendRawTransaction",
+        json!([format!("0x{}", hex(&signed_transfer(1, U256::from(2u64))))]),
+    );
+    // Not mined yet: no receipt, the transaction is pending, the pending nonce counts both.
+    if result(a, "eth_blockNumber", json!([])) == json!("0x0") {
+        assert_eq!(
+            result(a, "eth_getTransactionReceipt", json!([first])),
+            Value::Null
+        );
+        let pending = result(a, "eth_getTransactionByHash", json!([second]));
+        assert_eq!(pending["blockNumber"], Value::Null, "{pending}");
+        assert_eq!(
+            result(a, "eth_getTransactionCount", json!([ACCOUNT0, "pending"])),
+            json!("0x2")
+        );
+    }
+    // A gap and a second transaction for a waiting nonce are refused.
+    for (nonce, says) in [(5, "nonce too high"), (0, "nonce too low")] {
+        let raw = signed_transfer(nonce, U256::from(3u64));
+        let refused = rpc(
+            a,
+            "eth_sendRawTransaction",
+            json!([format!("0x{}", hex(&raw))]),
+        );
+        let message = refused["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(says) || message.contains("already waiting"),
+            "{nonce}: {refused}"
+        );
+    }
+    // Within a few ticks both are mined, in order.
+    let mut receipts = (Value::Null, Value::Null);
+    for _ in 0..50 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        receipts = (
+            result(a, "eth_getTransactionReceipt", json!([first])),
+            result(a, "eth_getTransactionReceipt", json!([second])),
+        );
+        if !receipts.0.is_null() && !receipts.1.is_null() {
+            break;
+        }
+    }
+    assert_eq!(receipts.0["status"], json!("0x1"), "{receipts:?}");
+    assert_eq!(receipts.1["status"], json!("0x1"), "{receipts:?}");
+    let (b0, b1) = (
+        receipts.0["blockNumber"].as_str().unwrap().to_owned(),
+        receipts.1["blockNumber"].as_str().unwrap().to_owned(),
+    );
+    assert!(b0 <= b1, "{b0} {b1}");
+    assert_eq!(
+        result(a, "eth_getTransactionCount", json!([ACCOUNT0, "latest"])),
+        json!("0x2")
+    );
+    let block = result(a, "eth_getBlockReceipts", json!([b1]));
+    assert!(
+        block
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["transactionHash"] == second),
+        "{block}"
+    );
+    // Empty blocks keep coming on the clock.
+    let before = result(a, "eth_blockNumber", json!([]));
+    std::thread::sleep(std::time::Duration::from_millis(2_200));
+    assert_ne!(result(a, "eth_blockNumber", json!([])), before);
+}
+
+#[test]
+fn a_genesis_file_sets_admin_accounts_parameters_and_gas() {
+    use aimine_evm::abi::IAIMining;
+    use alloy_sol_types::SolCall;
+    let holder = address!("00000000000000000000000000000000000c0de0");
+    let text = format!(
+        r#"{{
+            "admin": "{ACCOUNT1:#x}",
+            "timestamp": 1750000000,
+            "devBalance": "5000000000000000000",
+            "alloc": {{"{holder:#x}": {{"balance": "0x7", "code": "0x{RUNTIME}",
+                       "storage": {{"0x1": "0x2a"}}}}}},
+            "params": {{"epochSeconds": 600}},
+            "gas": {{"heartbeat": 7777}}
+        }}"#
+    );
+    let genesis = aimine_node::GenesisFile::parse(&text).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dir = std::env::temp_dir().join(format!("aimine-node-genesis-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = NodeConfig {
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        genesis,
+        data_dir: Some(dir.clone()),
+        ..NodeConfig::default()
+    };
+    let node = rt.block_on(start(&config)).unwrap();
+    let a = node.addr;
+    let call = |data: Vec<u8>| {
+        result(
+            a,
+            "eth_call",
+            json!([{"to": aimine_evm::address::AI_MINING, "data": format!("0x{}", hex(&data))}]),
+        )
+    };
+    let admin = call(IAIMining::adminCall {}.abi_encode());
+    assert_eq!(admin, json!(format!("0x{:0>64}", hex(ACCOUNT1.as_slice()))));
+    let epoch = call(IAIMining::paramCall { param: 2 }.abi_encode());
+    assert_eq!(epoch, json!(format!("0x{:064x}", 600)));
+    assert_eq!(
+        result(a, "eth_getBalance", json!([ACCOUNT0, "0x0"])),
+        json!("0x4563918244f40000")
+    );
+    assert_eq!(
+        result(a, "eth_getBalance", json!([holder, "latest"])),
+        json!("0x7")
+    );
+    assert_eq!(
+        result(a, "eth_getCode", json!([holder, "latest"])),
+        json!(format!("0x{RUNTIME}"))
+    );
+    assert_eq!(
+        result(a, "eth_getStorageAt", json!([holder, "0x1", "latest"])),
+        json!(format!("0x{:064x}", 42))
+    );
+    let genesis_block = result(a, "eth_getBlockByNumber", json!(["0x0", false]));
+    assert_eq!(
+        genesis_block["timestamp"],
+        json!(format!("{:#x}", 1_750_000_000u64))
+    );
+    node.handle.stop().unwrap();
+    rt.block_on(node.handle.clone().stopped());
+    drop(node);
+    // The same data dir with another genesis is refused; with the same one it opens.
+    let mut other = config.clone();
+    other.genesis.gas.heartbeat = Some(7778);
+    let refused = rt.block_on(start(&other)).err().unwrap_or_default();
+    assert!(refused.contains("another genesis"), "{refused}");
+    let again = rt.block_on(start(&config)).unwrap();
+    assert_eq!(
+        result(again.addr, "eth_getBlockByNumber", json!(["0x0", false])),
+        genesis_block
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
