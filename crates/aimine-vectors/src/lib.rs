@@ -567,3 +567,159 @@ pub mod foundry {
         Some(bin)
     }
 }
+
+/// The client libraries of aimine-node's client tests, each pinned in its own project under
+/// `tools/clients/` with a script that drives a node: viem (npm, `tools/clients/viem`, locked by
+/// its package-lock.json) and web3.py (PyPI, `tools/clients/web3py`, every package pinned in
+/// requirements.txt, installed into a virtual environment there).
+///
+/// Each is installed on first use and again whenever its lock file changes (the installed copy
+/// of the lock file is kept beside the packages as a stamp). Where the runtime (node and npm,
+/// or python3 with venv) is missing, the function prints a notice and returns `None` so the test
+/// can skip; under `CI=true` it panics instead, as does a failed installation anywhere.
+pub mod clients {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
+    /// The file, beside the installed packages, that holds the lock file they were installed from.
+    const STAMP: &str = ".aimine-installed";
+
+    /// A client script and the interpreter that runs it.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Client {
+        /// The interpreter (`node`, or the virtual environment's python).
+        pub program: PathBuf,
+        /// The script, run as the interpreter's first argument.
+        pub script: PathBuf,
+    }
+
+    impl Client {
+        /// The command that runs the script; the caller adds its arguments.
+        pub fn command(&self) -> Command {
+            let mut cmd = Command::new(&self.program);
+            cmd.arg(&self.script);
+            cmd
+        }
+    }
+
+    /// The folder of client `name` under `tools/clients/`.
+    fn folder(name: &str) -> PathBuf {
+        crate::solc::root().join("tools/clients").join(name)
+    }
+
+    /// `None` after a notice where `runtime` is missing, or a panic under `CI=true`.
+    fn absent(runtime: &str, client: &str) -> Option<Client> {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but {runtime} is missing: cannot install {client}"
+        );
+        eprintln!("NOTICE: {runtime} not found: skipping the test that runs {client}");
+        None
+    }
+
+    /// Whether the packages stamped in `stamp` were installed from `lock` as it is now.
+    fn installed_from(stamp: &Path, lock: &Path) -> bool {
+        let current = std::fs::read(lock).unwrap_or_else(|e| panic!("{}: {e}", lock.display()));
+        std::fs::read(stamp).is_ok_and(|installed| installed == current)
+    }
+
+    /// Copies `lock` to `stamp` after an installation.
+    fn stamp(stamp: &Path, lock: &Path) {
+        std::fs::copy(lock, stamp).unwrap_or_else(|e| panic!("{}: {e}", stamp.display()));
+    }
+
+    /// Runs `cmd` in `dir`, panicking with `what` on failure.
+    fn run(mut cmd: Command, dir: &Path, what: &str) {
+        let status = cmd
+            .current_dir(dir)
+            .status()
+            .unwrap_or_else(|e| panic!("{what}: cannot start: {e}"));
+        assert!(
+            status.success(),
+            "{what} in {} failed ({status})",
+            dir.display()
+        );
+    }
+
+    /// viem (`tools/clients/viem/script.mjs` under node), installed with `npm ci` on first use.
+    ///
+    /// # Panics
+    /// Under `CI=true` when node or npm is missing, and when `npm ci` fails.
+    pub fn viem() -> Option<Client> {
+        let dir = folder("viem");
+        let lock = dir.join("package-lock.json");
+        let marker = dir.join("node_modules").join(STAMP);
+        if !crate::solc::node_available() {
+            return absent("node/npm", "viem");
+        }
+        if !installed_from(&marker, &lock) {
+            let mut npm = Command::new("npm");
+            npm.args(["ci", "--no-audit", "--no-fund", "--silent"]);
+            run(npm, &dir, "npm ci");
+            stamp(&marker, &lock);
+        }
+        let installed = dir.join("node_modules/viem/package.json");
+        assert!(
+            installed.is_file(),
+            "npm installed no viem at {}",
+            installed.display()
+        );
+        Some(Client {
+            program: PathBuf::from("node"),
+            script: dir.join("script.mjs"),
+        })
+    }
+
+    /// Whether `python3` runs here and has the `venv` module.
+    fn python_available() -> bool {
+        Command::new("python3")
+            .args(["-m", "venv", "--help"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    /// web3.py (`tools/clients/web3py/script.py` under the virtual environment's python),
+    /// installed on first use into `tools/clients/web3py/.venv` from requirements.txt.
+    ///
+    /// # Panics
+    /// Under `CI=true` when python3 or its venv module is missing, and when the virtual
+    /// environment or pip fails.
+    pub fn web3py() -> Option<Client> {
+        let dir = folder("web3py");
+        let lock = dir.join("requirements.txt");
+        let venv = dir.join(".venv");
+        let python = if cfg!(windows) {
+            venv.join("Scripts/python.exe")
+        } else {
+            venv.join("bin/python")
+        };
+        let marker = venv.join(STAMP);
+        if !python.is_file() || !installed_from(&marker, &lock) {
+            if !python_available() {
+                return absent("python3 (with venv)", "web3.py");
+            }
+            if !python.is_file() {
+                let mut mk = Command::new("python3");
+                mk.args(["-m", "venv", ".venv"]);
+                run(mk, &dir, "python3 -m venv");
+            }
+            let mut pip = Command::new(&python);
+            pip.args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--require-virtualenv",
+                "-r",
+                "requirements.txt",
+            ]);
+            run(pip, &dir, "pip install -r requirements.txt");
+            stamp(&marker, &lock);
+        }
+        Some(Client {
+            program: python,
+            script: dir.join("script.py"),
+        })
+    }
+}

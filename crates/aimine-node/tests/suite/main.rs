@@ -13,6 +13,7 @@
 )]
 
 mod cast;
+mod clients;
 mod rpc;
 
 use std::io::{Read, Write};
