@@ -12,6 +12,7 @@
 )]
 
 mod cli;
+mod mission;
 mod node;
 mod quote;
 mod rim;
