@@ -39,6 +39,9 @@ pub const BASE_FEE: u64 = 1_000_000_000;
 pub const BLOCK_GAS_LIMIT: u64 = 30_000_000;
 /// The priority fee the node suggests: 1 gwei.
 pub const PRIORITY_FEE: u128 = 1_000_000_000;
+/// How many of the latest blocks' states the node keeps in memory for queries by block number
+/// (the genesis state is kept too); an older block's state answers an error, as a pruned node's.
+pub const KEPT_STATES: u64 = 4_096;
 /// The most transactions waiting for a block (`--block-time`).
 pub const MAX_POOL: usize = 10_000;
 
@@ -102,8 +105,9 @@ pub struct MinedBlock {
 pub struct Chain {
     /// The aimine genesis configuration.
     pub config: ChainConfig,
-    /// The state after each block (index = block number).
-    states: Vec<DevDb>,
+    /// The state after each block (index = block number), shared with snapshots; `None` once
+    /// pruned (older than the latest `kept_states` blocks, genesis excepted).
+    states: Vec<Option<Arc<DevDb>>>,
     /// The blocks, from genesis.
     pub blocks: Vec<Block>,
     /// Mined transactions by hash.
@@ -124,6 +128,8 @@ pub struct Chain {
     /// Whether each transaction is mined in a block of its own as it arrives (no
     /// `--block-time`).
     pub auto_mine: bool,
+    /// How many of the latest blocks' states are kept ([`KEPT_STATES`] by default).
+    pub kept_states: u64,
 }
 
 fn now() -> u64 {
@@ -284,7 +290,7 @@ impl Chain {
         by_hash.insert(hash, 0);
         Ok(Chain {
             config: genesis.config.clone(),
-            states: vec![db],
+            states: vec![Some(Arc::new(db))],
             blocks: vec![Block {
                 header,
                 hash,
@@ -298,6 +304,7 @@ impl Chain {
             store: None,
             pool: Vec::new(),
             auto_mine: true,
+            kept_states: KEPT_STATES,
         })
     }
 
@@ -319,11 +326,21 @@ impl Chain {
     }
 
     /// The state after block `number`.
+    ///
+    /// # Errors
+    /// An unknown block, or one whose state is pruned.
     pub fn state(&self, number: u64) -> Result<&DevDb, RpcError> {
-        usize::try_from(number)
+        match usize::try_from(number)
             .ok()
             .and_then(|n| self.states.get(n))
-            .ok_or_else(|| RpcError::invalid_params(format!("unknown block {number}")))
+        {
+            Some(Some(state)) => Ok(state),
+            Some(None) => Err(RpcError::invalid_params(format!(
+                "the state of block {number} is no longer kept: the node keeps the latest {} blocks' states",
+                self.kept_states
+            ))),
+            None => Err(RpcError::invalid_params(format!("unknown block {number}"))),
+        }
     }
 
     /// An account at block `number` (default if absent).
@@ -775,7 +792,18 @@ impl Chain {
             hash,
             txs: tx_hashes.clone(),
         });
-        self.states.push(db);
+        self.states.push(Some(Arc::new(db)));
+        // Memory stays bounded on a long run: only the latest states are kept.
+        let prune = self
+            .states
+            .len()
+            .saturating_sub(usize::try_from(self.kept_states).unwrap_or(usize::MAX))
+            .saturating_sub(1);
+        if prune > 0
+            && let Some(old) = self.states.get_mut(prune)
+        {
+            *old = None;
+        }
         self.next_timestamp = None;
         Ok(MinedBlock {
             txs: tx_hashes,

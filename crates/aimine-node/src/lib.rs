@@ -31,7 +31,8 @@ use alloy_signer_local::{MnemonicBuilder, PrivateKeySigner};
 use jsonrpsee::server::{Server, ServerConfig, ServerHandle};
 
 pub use chain::{
-    BASE_FEE, BLOCK_GAS_LIMIT, Chain, MAX_POOL, MinedBlock, PRIORITY_FEE, Pending, state_root,
+    BASE_FEE, BLOCK_GAS_LIMIT, Chain, KEPT_STATES, MAX_POOL, MinedBlock, PRIORITY_FEE, Pending,
+    state_root,
 };
 pub use error::RpcError;
 pub use genesis::{Alloc, Gas, Genesis, GenesisFile, Params, Wei};

@@ -556,3 +556,25 @@ fn a_genesis_file_sets_admin_accounts_parameters_and_gas() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn old_states_are_pruned_and_say_so() {
+    let (_rt, node) = node(None);
+    let a = node.addr;
+    node.ctx.chain.lock().unwrap().kept_states = 3;
+    for _ in 0..6 {
+        result(a, "evm_mine", json!([]));
+    }
+    // The latest three (4, 5, 6) and the genesis keep their state; 1 to 3 do not.
+    for kept in ["0x0", "0x4", "0x5", "0x6", "latest"] {
+        result(a, "eth_getBalance", json!([ACCOUNT0, kept]));
+    }
+    for pruned in ["0x1", "0x2", "0x3"] {
+        let v = rpc(a, "eth_getBalance", json!([ACCOUNT0, pruned]));
+        let message = v["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("no longer kept"), "{pruned}: {v}");
+    }
+    // The blocks themselves are all still served.
+    let one = result(a, "eth_getBlockByNumber", json!(["0x1", false]));
+    assert_eq!(one["number"], json!("0x1"));
+}
