@@ -29,10 +29,6 @@ const KNOWN: &[&str] = &[
     // Anvil predeploys EIP-2935's block-hash history contract at Prague; aimine's genesis has
     // none of the system contracts (and aimine runs no pre-block system calls).
     "system contract 0x0000F90827F1C53a10cb7A02335B175320002935: eth_getCode result",
-    // A failed creation: anvil (as geth) gives the address the creation would have had,
-    // aimine null.
-    "deploy reverting init code: receipt.contractAddress",
-    "deploy 0xEF code: receipt.contractAddress",
     // Revert messages: anvil appends the decoded reason ("execution reverted: plain: too
     // small", "…: custom error 0x4365cefd: …", "…: panic: arithmetic underflow or overflow
     // (0x11)"), aimine says "execution reverted". The code (3) and the data agree.
