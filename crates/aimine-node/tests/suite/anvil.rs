@@ -29,16 +29,14 @@ const KNOWN: &[&str] = &[
     // Anvil predeploys EIP-2935's block-hash history contract at Prague; aimine's genesis has
     // none of the system contracts (and aimine runs no pre-block system calls).
     "system contract 0x0000F90827F1C53a10cb7A02335B175320002935: eth_getCode result",
-    // Revert messages: anvil appends the decoded reason ("execution reverted: plain: too
-    // small", "…: custom error 0x4365cefd: …", "…: panic: arithmetic underflow or overflow
-    // (0x11)"), aimine says "execution reverted". The code (3) and the data agree.
+    // Revert messages of a custom error and a panic: anvil appends its decoding ("execution
+    // reverted: custom error 0x4365cefd: …", "…: panic: arithmetic underflow or overflow
+    // (0x11)"), aimine (as geth) says "execution reverted". The code (3) and the data agree,
+    // and so do the messages of an Error(string) revert ("execution reverted: <reason>").
     "call failCustom(3): eth_estimateGas error.message",
     "call failCustom(3): eth_call error.message",
-    "call failRequire(1): eth_estimateGas error.message",
-    "call failRequire(1): eth_call error.message",
     "call failPanic(1): eth_estimateGas error.message",
     "call failPanic(1): eth_call error.message",
-    "precompile 0xa point evaluation (bad input): eth_estimateGas error.message",
     "call without from: eth_call error.message",
     // A halt in eth_call/eth_estimateGas: anvil -32603 "EVM error InvalidFEOpcode" /
     // "EVM error MemoryOOG", and for an estimate capped by `gas`, -32003 "Out of gas: gas
