@@ -70,6 +70,23 @@ const KNOWN: &[&str] = &[
     "gas limit above the block's: eth_sendRawTransaction error.message",
     "no funds: eth_sendRawTransaction error.code",
     "no funds: eth_sendRawTransaction error.message",
+    "tip above the fee cap: eth_sendRawTransaction error.code",
+    "tip above the fee cap: eth_sendRawTransaction error.message",
+    "init code too large: eth_sendRawTransaction error.code",
+    "init code too large: eth_sendRawTransaction error.message",
+    // eth_estimateGas ignores the request's access list: 0xab27 (aimine) where anvil answers
+    // 0xb3bf, 2400 + 1900 for the listed account and slot less the cold SSTORE's 2100 saved. A
+    // transaction sent with that list and aimine's estimate runs out of gas.
+    "set(5, 1) with an access list: eth_estimateGas result",
+    "set(5, 1) with an access list, type 1: eth_estimateGas result",
+    // eth_call and eth_estimateGas ignore gasPrice and maxFeePerGas (aimine simulates at price
+    // 0): an account without ether calls and is estimated (0x, 0xab27) where anvil (as geth)
+    // answers -32003 "Insufficient funds for gas * price + value" and "Out of gas: gas
+    // required exceeds allowance: 0".
+    "a gas price from an empty account: eth_estimateGas",
+    "a gas price from an empty account: eth_call",
+    "a fee cap from an empty account: eth_estimateGas",
+    "a fee cap from an empty account: eth_call",
     // A call whose gas used grows with its limit (a STATICCALL that fails and burns all it was
     // given, the failure swallowed): anvil searches up from the intrinsic gas and finds 0xab9a;
     // aimine (as geth) takes the gas used at the cap as the lower bound and answers 0x1c29f21.
@@ -223,6 +240,8 @@ struct Tx {
     input: Vec<u8>,
     gas_limit: u64,
     access_list: AccessList,
+    /// The EIP-1559 priority fee (the fee cap is `MAX_FEE`).
+    tip: u128,
 }
 
 impl Tx {
@@ -236,6 +255,7 @@ impl Tx {
             input,
             gas_limit: 1_000_000,
             access_list: AccessList::default(),
+            tip: TIP,
         }
     }
 
@@ -290,7 +310,7 @@ impl Tx {
                     nonce,
                     gas_limit,
                     max_fee_per_gas: MAX_FEE,
-                    max_priority_fee_per_gas: TIP,
+                    max_priority_fee_per_gas: self.tip,
                     to,
                     value,
                     access_list,
@@ -595,6 +615,11 @@ impl Pair {
     }
 }
 
+/// An account no transaction touches (no balance).
+fn fresh_caller() -> Address {
+    address!("0000000000000000000000000000000000001234")
+}
+
 /// The 32-byte words of an answer's `result`.
 fn words(answer: &Value) -> Vec<U256> {
     let data = aimine_vectors::unhex(answer["result"].as_str().unwrap().trim_start_matches("0x"));
@@ -694,6 +719,18 @@ fn anvil_and_aimine_agree_on_plain_contracts() {
     );
     assert_eq!(r["status"], json!("0x0"), "{r}");
 
+    // EIP-170: init code that returns 24577 bytes.
+    let r = p.send(
+        "deploy oversized code",
+        Tx::new(
+            Type::Eip1559,
+            TxKind::Create,
+            0,
+            vec![0x61, 0x60, 0x01, 0x60, 0x00, 0xf3],
+        ),
+    );
+    assert_eq!(r["status"], json!("0x0"), "{r}");
+
     // Plain transfers: to a dev account, to a fresh account (legacy), with call data to an EOA
     // (EIP-7623's floor), to a contract that receives and to one that does not.
     let fresh = address!("000000000000000000000000000000000000dEaD");
@@ -747,7 +784,7 @@ fn anvil_and_aimine_agree_on_plain_contracts() {
         address: plain,
         storage_keys: vec![map_slot(1)],
     }]);
-    p.send(
+    let set42 = p.send(
         "set(1, 42) with an access list",
         Tx::new(
             Type::Eip2930,
@@ -935,6 +972,18 @@ fn anvil_and_aimine_agree_on_plain_contracts() {
             abi("killLast(address)", &[Arg::A(bob)]),
         ),
     );
+    // The same salt again: the CREATE2 address still holds code (EIP-6780), the creation
+    // fails and `new` reverts.
+    let r = p.send(
+        "makeChild2 again (CREATE2 collision)",
+        Tx::new(
+            Type::Eip1559,
+            TxKind::Call(plain),
+            0,
+            abi("makeChild2(bytes32,uint256)", &[Arg::W(salt), Arg::U(6)]),
+        ),
+    );
+    assert_eq!(r["status"], json!("0x0"), "{r}");
 
     // Calls: successes and reverts (their data), and the standard precompiles through a
     // contract, each with its gas estimate.
@@ -1116,6 +1165,54 @@ fn anvil_and_aimine_agree_on_plain_contracts() {
         }
         .sign(0),
     );
+    p.reject(
+        "tip above the fee cap",
+        &Tx {
+            tip: MAX_FEE + 1,
+            ..transfer()
+        }
+        .sign(p.nonce),
+    );
+    // EIP-3860: init code over 49152 bytes.
+    p.reject(
+        "init code too large",
+        &Tx::new(Type::Eip1559, TxKind::Create, 0, vec![0; 49_153]).sign(p.nonce),
+    );
+
+    // Requests with an access list or fees: the access list's cost is in the estimate; a gas
+    // price makes the caller pay (and the zero-balance caller cannot).
+    let set5 = format!(
+        "0x{}",
+        hex(&abi("set(uint256,uint256)", &[Arg::U(5), Arg::U(1)]))
+    );
+    let listed = json!([{"address": plain, "storageKeys": [map_slot(5)]}]);
+    for (name, req) in [
+        (
+            "set(5, 1) with an access list",
+            json!({"from": ACCOUNT0, "to": plain, "data": set5, "accessList": listed}),
+        ),
+        (
+            "set(5, 1) with an access list, type 1",
+            json!({"from": ACCOUNT0, "to": plain, "data": set5, "accessList": listed,
+                "type": "0x1", "gasPrice": "0x3b9aca00"}),
+        ),
+        (
+            "set(5, 1) without",
+            json!({"from": ACCOUNT0, "to": plain, "data": set5}),
+        ),
+        (
+            "a gas price from an empty account",
+            json!({"from": fresh_caller(), "to": plain, "data": set5, "gasPrice": "0x3b9aca00"}),
+        ),
+        (
+            "a fee cap from an empty account",
+            json!({"from": fresh_caller(), "to": plain, "data": set5,
+                "maxFeePerGas": "0x3b9aca00", "maxPriorityFeePerGas": "0x1"}),
+        ),
+    ] {
+        p.same(name, "eth_estimateGas", json!([req.clone(), "latest"]));
+        p.same(name, "eth_call", json!([req, "latest"]));
+    }
 
     // A call that succeeds whatever its gas limit while its STATICCALL fails and burns what it
     // was given: the gas used grows with the limit.
@@ -1158,17 +1255,17 @@ fn anvil_and_aimine_agree_on_plain_contracts() {
     let code_of = |who: Address| result(anvil.addr, "eth_getCode", json!([who, "latest"]));
     assert_eq!(code_of(killed), json!("0x"));
     assert_ne!(code_of(child2), json!("0x"));
-    // State at an older block (block 10 holds set(1, 42)), the request's data as `input`.
+    // State at an older block (the one of set(1, 42)), the request's data as `input`.
     let old = p.same(
         "an old block's state",
         "eth_call",
-        json!([{"to": plain, "input": format!("0x{}", hex(&abi("slots(uint256)", &[Arg::U(1)])))}, "0xa"]),
+        json!([{"to": plain, "input": format!("0x{}", hex(&abi("slots(uint256)", &[Arg::U(1)])))}, set42["blockNumber"]]),
     );
     assert_eq!(old["result"], json!(format!("0x{:064x}", 42)), "{old}");
     p.same(
         "an old block's storage",
         "eth_getStorageAt",
-        json!([plain, map_slot(1), "0xa"]),
+        json!([plain, map_slot(1), set42["blockNumber"]]),
     );
     // No `from`: the zero address calls (failCustom's error data names the caller).
     let anonymous = json!({"to": plain, "data": format!("0x{}", hex(&abi("failCustom(uint256)", &[Arg::U(4)])))});
@@ -1178,19 +1275,43 @@ fn anvil_and_aimine_agree_on_plain_contracts() {
         json!([anonymous, "latest"]),
     );
     p.same("blocks", "eth_blockNumber", json!([]));
-    let filter = json!([{"fromBlock": "0x0", "toBlock": "latest", "address": plain}]);
-    let (la, lb) = (
-        result(anvil.addr, "eth_getLogs", filter.clone()),
-        result(node.addr, "eth_getLogs", filter),
+    p.same("earliest", "eth_getBalance", json!([ACCOUNT0, "earliest"]));
+    p.same(
+        "pending",
+        "eth_getTransactionCount",
+        json!([ACCOUNT0, "pending"]),
     );
-    let (la, lb) = (la.as_array().unwrap(), lb.as_array().unwrap());
-    assert_eq!(la.len(), 2, "{la:?}");
-    p.diffs
-        .eq("eth_getLogs count", &json!(la.len()), &json!(lb.len()));
-    for (i, (a, b)) in la.iter().zip(lb).enumerate() {
-        for field in LOG_FIELDS.iter().chain(&["blockNumber"]) {
-            p.diffs
-                .eq(&format!("eth_getLogs[{i}].{field}"), &a[field], &b[field]);
+    p.same(
+        "pending",
+        "eth_call",
+        json!([{"to": plain, "data": format!("0x{}", hex(&abi("slots(uint256)", &[Arg::U(1)])))}, "pending"]),
+    );
+    let stored = keccak256(b"Stored(address,uint256,bytes)");
+    let who = [B256::left_padding_from(ACCOUNT0.as_slice()), B256::ZERO];
+    let filters = [
+        json!({"fromBlock": "0x0", "toBlock": "latest", "address": plain}),
+        json!({"fromBlock": "0x0", "toBlock": "latest", "topics": [stored, who]}),
+    ];
+    for (filter, count) in filters.into_iter().zip([2, 1]) {
+        let (la, lb) = (
+            result(anvil.addr, "eth_getLogs", json!([filter])),
+            result(node.addr, "eth_getLogs", json!([filter])),
+        );
+        let (la, lb) = (la.as_array().unwrap(), lb.as_array().unwrap());
+        assert_eq!(la.len(), count, "{filter}: {la:?}");
+        p.diffs.eq(
+            &format!("eth_getLogs {filter}: count"),
+            &json!(la.len()),
+            &json!(lb.len()),
+        );
+        for (i, (a, b)) in la.iter().zip(lb).enumerate() {
+            for field in LOG_FIELDS.iter().chain(&["blockNumber"]) {
+                p.diffs.eq(
+                    &format!("eth_getLogs {filter}: [{i}].{field}"),
+                    &a[field],
+                    &b[field],
+                );
+            }
         }
     }
 
