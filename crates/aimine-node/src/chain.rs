@@ -328,6 +328,7 @@ impl Chain {
             .kind(kind)
             .data(req.input.input().cloned().unwrap_or_default())
             .value(req.value.unwrap_or_default())
+            .access_list(req.access_list.clone().unwrap_or_default())
             .gas_limit(gas)
             .gas_price(0)
             .nonce(nonce)

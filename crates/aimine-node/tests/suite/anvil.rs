@@ -74,11 +74,6 @@ const KNOWN: &[&str] = &[
     "tip above the fee cap: eth_sendRawTransaction error.message",
     "init code too large: eth_sendRawTransaction error.code",
     "init code too large: eth_sendRawTransaction error.message",
-    // eth_estimateGas ignores the request's access list: 0xab27 (aimine) where anvil answers
-    // 0xb3bf, 2400 + 1900 for the listed account and slot less the cold SSTORE's 2100 saved. A
-    // transaction sent with that list and aimine's estimate runs out of gas.
-    "set(5, 1) with an access list: eth_estimateGas result",
-    "set(5, 1) with an access list, type 1: eth_estimateGas result",
     // eth_call and eth_estimateGas ignore gasPrice and maxFeePerGas (aimine simulates at price
     // 0): an account without ether calls and is estimated (0x, 0xab27) where anvil (as geth)
     // answers -32003 "Insufficient funds for gas * price + value" and "Out of gas: gas
@@ -1213,6 +1208,29 @@ fn anvil_and_aimine_agree_on_plain_contracts() {
         p.same(name, "eth_estimateGas", json!([req.clone(), "latest"]));
         p.same(name, "eth_call", json!([req, "latest"]));
     }
+    // The access-listed transaction, with aimine's estimate as its gas limit, succeeds.
+    let req = json!({"from": ACCOUNT0, "to": plain, "data": set5, "accessList": listed});
+    let estimate = number(&result(
+        node.addr,
+        "eth_estimateGas",
+        json!([req, "latest"]),
+    ));
+    let list = AccessList(vec![AccessListItem {
+        address: plain,
+        storage_keys: vec![map_slot(5)],
+    }]);
+    let r = p.send(
+        "set(5, 1) with an access list and the estimate as its gas limit",
+        Tx::new(
+            Type::Eip1559,
+            TxKind::Call(plain),
+            0,
+            abi("set(uint256,uint256)", &[Arg::U(5), Arg::U(1)]),
+        )
+        .gas(estimate.to::<u64>())
+        .list(list),
+    );
+    assert_eq!(r["status"], json!("0x1"), "{r}");
 
     // A call that succeeds whatever its gas limit while its STATICCALL fails and burns what it
     // was given: the gas used grows with the limit.
@@ -1226,7 +1244,13 @@ fn anvil_and_aimine_agree_on_plain_contracts() {
     p.estimate("estimate of a swallowed failure", plain, &swallowed);
 
     // The final state of every account touched.
-    let slots = [map_slot(1), map_slot(2), map_slot(3), map_slot(4)];
+    let slots = [
+        map_slot(1),
+        map_slot(2),
+        map_slot(3),
+        map_slot(4),
+        map_slot(5),
+    ];
     p.account("Plain", plain, 3, &slots);
     for (name, who, n) in [
         ("ACCOUNT0", ACCOUNT0, 0),
