@@ -76,7 +76,7 @@ pub struct Mined {
     pub status: bool,
     /// The logs it emitted, with their positions.
     pub logs: Vec<RpcLog>,
-    /// The contract it created.
+    /// The address of the contract it created (or, when the creation failed, would have).
     pub contract: Option<Address>,
     /// The price per gas it paid.
     pub gas_price: u128,
@@ -422,6 +422,7 @@ impl Chain {
             .kind(kind)
             .data(req.input.input().cloned().unwrap_or_default())
             .value(req.value.unwrap_or_default())
+            .access_list(req.access_list.clone().unwrap_or_default())
             .gas_limit(gas)
             .gas_price(0)
             .nonce(nonce)
@@ -711,9 +712,10 @@ impl Chain {
             };
             let gas_used = result.tx_gas_used();
             cumulative = cumulative.saturating_add(gas_used);
-            let contract = match (&tx.kind(), result.is_success()) {
-                (TxKind::Create, true) => Some(from.create(nonce)),
-                _ => None,
+            // A creation's receipt names its address even when it failed (as geth and anvil).
+            let contract = match tx.kind() {
+                TxKind::Create => Some(from.create(nonce)),
+                TxKind::Call(_) => None,
             };
             let logs: Vec<RpcLog> = result
                 .logs()

@@ -531,11 +531,17 @@ pub mod solc {
     }
 }
 
-/// Foundry's `cast` (npm `@foundry-rs/cast`, pinned in `tools/foundry/package-lock.json`), for
-/// the tests that drive a node with a real client.
+/// Foundry's `cast` and `anvil` (npm `@foundry-rs/cast` and `@foundry-rs/anvil`, pinned in
+/// `tools/foundry/package-lock.json`), for the tests that drive a node with a real client and
+/// the differential test against anvil.
 pub mod foundry {
     use std::path::PathBuf;
     use std::process::Command;
+    use std::sync::Mutex;
+
+    /// Serialises the installs: the tests of one binary run in parallel, and two `npm ci` in
+    /// the same folder would race.
+    static INSTALL: Mutex<()> = Mutex::new(());
 
     /// The `cast` binary, installed on first use (`npm ci` in `tools/foundry`) where node and
     /// npm run; `None` (after a notice) where they do not, so the test can skip.
@@ -543,18 +549,38 @@ pub mod foundry {
     /// # Panics
     /// Under `CI=true` when cast cannot be installed, and when npm fails.
     pub fn cast() -> Option<PathBuf> {
+        tool("cast")
+    }
+
+    /// The `anvil` binary, installed on first use as [`cast`] is; `None` (after a notice)
+    /// where node or npm is missing.
+    ///
+    /// # Panics
+    /// Under `CI=true` when anvil cannot be installed, and when npm fails.
+    pub fn anvil() -> Option<PathBuf> {
+        tool("anvil")
+    }
+
+    /// Foundry's `name` (`cast`, `anvil`) from `tools/foundry`, installing the pinned packages
+    /// when it is missing. The npm package's wrapper exits 0 even on errors, so the platform
+    /// binary is returned.
+    fn tool(name: &str) -> Option<PathBuf> {
         let tools = crate::solc::root().join("tools/foundry");
-        // The npm package's wrapper exits 0 even on errors: the platform binary is called.
-        let bin = tools.join("node_modules/@foundry-rs/cast-linux-amd64/bin/cast");
+        let bin = tools.join(format!(
+            "node_modules/@foundry-rs/{name}-linux-amd64/bin/{name}"
+        ));
+        let _guard = INSTALL
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if bin.is_file() {
             return Some(bin);
         }
         if !crate::solc::node_available() {
             assert!(
                 std::env::var("CI").as_deref() != Ok("true"),
-                "CI=true but node/npm are missing: cannot install cast"
+                "CI=true but node/npm are missing: cannot install {name}"
             );
-            eprintln!("NOTICE: node/npm not found: skipping the test that runs cast");
+            eprintln!("NOTICE: node/npm not found: skipping the test that runs {name}");
             return None;
         }
         let status = Command::new("npm")
@@ -563,7 +589,11 @@ pub mod foundry {
             .status()
             .expect("run npm");
         assert!(status.success(), "npm ci in {} failed", tools.display());
-        assert!(bin.is_file(), "npm installed no cast at {}", bin.display());
+        assert!(
+            bin.is_file(),
+            "npm installed no {name} at {}",
+            bin.display()
+        );
         Some(bin)
     }
 }

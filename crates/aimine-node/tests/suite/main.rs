@@ -12,6 +12,7 @@
     missing_docs
 )]
 
+mod anvil;
 mod cast;
 mod clients;
 mod rpc;
