@@ -15,6 +15,7 @@
 mod anvil;
 mod cast;
 mod clients;
+mod forge;
 mod rpc;
 
 use std::io::{Read, Write};
