@@ -15,6 +15,7 @@ use alloy_consensus::{
 use alloy_eips::eip2718::{Decodable2718, Encodable2718};
 use alloy_evm::{EthEvmFactory, Evm, EvmEnv, EvmFactory, FromRecoveredTx};
 use alloy_primitives::{Address, B256, Bloom, Bytes, TxKind, U256};
+use alloy_rlp::Decodable;
 use alloy_rpc_types_eth::{Log as RpcLog, TransactionRequest};
 use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
@@ -31,7 +32,7 @@ use std::sync::Arc;
 
 use crate::error::RpcError;
 use crate::genesis::Genesis;
-use crate::store::{Store, StoredBlock};
+use crate::store::{CHECKPOINT_EVERY, Store, StoredAccount, StoredBlock};
 
 /// The base fee of every block (constant, as a dev chain needs no fee market): 1 gwei.
 pub const BASE_FEE: u64 = 1_000_000_000;
@@ -188,6 +189,73 @@ pub fn state_root(db: &DevDb) -> B256 {
     state_root_unhashed(accounts)
 }
 
+/// The accounts of a state as stored (non-empty ones, in address order; non-zero words).
+fn export_state(db: &DevDb) -> Vec<StoredAccount> {
+    let mut accounts: Vec<StoredAccount> = db
+        .cache
+        .accounts
+        .iter()
+        .filter_map(|(address, account)| {
+            let info = account.info()?;
+            let mut storage: Vec<(U256, U256)> = account
+                .storage
+                .iter()
+                .filter(|(_, v)| !v.is_zero())
+                .map(|(k, v)| (*k, *v))
+                .collect();
+            if info.is_empty() && storage.is_empty() {
+                return None;
+            }
+            storage.sort_unstable();
+            let code = info
+                .code
+                .as_ref()
+                .map(Bytecode::original_bytes)
+                .or_else(|| {
+                    db.cache
+                        .contracts
+                        .get(&info.code_hash)
+                        .map(Bytecode::original_bytes)
+                })
+                .unwrap_or_default();
+            Some(StoredAccount {
+                address: *address,
+                nonce: info.nonce,
+                balance: info.balance,
+                code,
+                storage,
+            })
+        })
+        .collect();
+    accounts.sort_unstable_by_key(|a| a.address);
+    accounts
+}
+
+/// A state from its stored accounts.
+fn state_from(accounts: &[StoredAccount]) -> Result<DevDb, String> {
+    let mut db = DevDb::default();
+    for a in accounts {
+        let code = (!a.code.is_empty()).then(|| Bytecode::new_raw(a.code.clone()));
+        db.insert_account_info(
+            a.address,
+            AccountInfo {
+                balance: a.balance,
+                nonce: a.nonce,
+                code_hash: code
+                    .as_ref()
+                    .map_or(revm::primitives::KECCAK_EMPTY, Bytecode::hash_slow),
+                code,
+                ..Default::default()
+            },
+        );
+        for (k, v) in &a.storage {
+            db.insert_account_storage(a.address, *k, *v)
+                .map_err(|e| format!("data dir: storage of {}: {e}", a.address))?;
+        }
+    }
+    Ok(db)
+}
+
 impl Chain {
     /// A chain at `genesis`, in memory.
     ///
@@ -198,53 +266,211 @@ impl Chain {
         Chain::at(genesis, dev, time)
     }
 
-    /// A chain persisted in `store`: its stored blocks executed again from genesis (or a new
-    /// genesis, stored). The store must have been made from the same genesis.
+    /// A chain persisted in `store` (or a new genesis, stored): its blocks and receipts read
+    /// back as stored, its state the latest stored checkpoint's (checked against its header's
+    /// state root) with the blocks after it executed again (and checked against their stored
+    /// hashes). The store must have been made from the same genesis.
     ///
     /// # Errors
-    /// An invalid genesis, an unreadable store, a store made from another genesis, or a stored
-    /// block that no longer executes.
+    /// An invalid genesis, an unreadable or malformed store, a store made from another
+    /// genesis, or a stored block that no longer executes to itself.
     pub fn open(
         genesis: &Genesis,
         dev: Vec<PrivateKeySigner>,
         store: Store,
     ) -> Result<Chain, String> {
         let stored = store.blocks()?;
-        let genesis_time = stored
+        let headers = stored
+            .iter()
+            .zip(0u64..)
+            .map(|(b, n)| {
+                Header::decode(&mut b.header.as_slice())
+                    .map_err(|e| format!("data dir: block {n}: header: {e}"))
+            })
+            .collect::<Result<Vec<Header>, String>>()?;
+        let genesis_time = headers
             .first()
-            .map(|b| b.timestamp)
+            .map(|h| h.timestamp)
             .or(genesis.timestamp)
             .unwrap_or_else(now);
         let mut chain = Chain::at(genesis, dev, genesis_time)?;
-        let genesis_hash = chain.blocks.first().map(|b| b.hash).unwrap_or_default();
-        store.check_genesis(genesis_hash)?;
-        for (number, block) in (1u64..).zip(stored.iter().skip(1)) {
-            let mut txs = Vec::new();
-            for raw in &block.txs {
-                let mut buf = raw.as_slice();
-                let tx = TxEnvelope::decode_2718(&mut buf)
-                    .map_err(|e| format!("data dir: block {number}: {e}"))?;
-                let from = tx
-                    .recover_signer()
-                    .map_err(|e| format!("data dir: block {number}: {e}"))?;
-                txs.push((tx, from));
+        let ours = chain.blocks.first().map(|b| b.hash).unwrap_or_default();
+        let Some(first) = stored.first() else {
+            let header = chain.blocks.first().map(|b| alloy_rlp::encode(&b.header));
+            let block = StoredBlock {
+                header: header.unwrap_or_default(),
+                txs: Vec::new(),
+                receipts: Vec::new(),
+            };
+            store.put(0, &block, None)?;
+            chain.store = Some(Arc::new(store));
+            return Ok(chain);
+        };
+        let theirs = Store::header_hash(&first.header);
+        if theirs != ours {
+            return Err(format!(
+                "data dir was made from another genesis (block 0 {theirs}, this genesis makes {ours}); use another --data-dir"
+            ));
+        }
+        let latest = u64::try_from(stored.len().saturating_sub(1)).unwrap_or(u64::MAX);
+        let checkpoint = store.checkpoint(latest)?;
+        let at = checkpoint.as_ref().map_or(0, |(n, _)| *n);
+        // Up to the checkpoint: read back, not executed.
+        for ((block, header), number) in stored.iter().zip(headers).zip(0u64..).skip(1) {
+            if number > at {
+                break;
             }
-            chain.next_timestamp = Some(block.timestamp);
+            chain.load(number, header, block)?;
+        }
+        if let Some((number, accounts)) = checkpoint {
+            let db = state_from(&accounts)?;
+            let expected = chain.block(number).map(|b| b.header.state_root);
+            let root = state_root(&db);
+            if expected != Some(root) {
+                return Err(format!(
+                    "data dir: the state stored at block {number} has root {root}, its header says {expected:?}"
+                ));
+            }
+            let slot = usize::try_from(number)
+                .ok()
+                .and_then(|n| chain.states.get_mut(n))
+                .ok_or_else(|| format!("data dir: no block {number} for its state"))?;
+            *slot = Some(Arc::new(db));
+        }
+        // After it: executed again, each to the very block stored.
+        for (block, number) in stored.iter().zip(0u64..).skip(1) {
+            if number <= at {
+                continue;
+            }
+            let mut txs = Vec::new();
+            for (from, raw) in &block.txs {
+                let tx = TxEnvelope::decode_2718(&mut raw.as_slice())
+                    .map_err(|e| format!("data dir: block {number}: {e}"))?;
+                txs.push((tx, *from));
+            }
+            let header = Header::decode(&mut block.header.as_slice())
+                .map_err(|e| format!("data dir: block {number}: header: {e}"))?;
+            chain.next_timestamp = Some(header.timestamp);
             chain
                 .mine(txs)
                 .map_err(|e| format!("data dir: block {number} no longer executes: {e:?}"))?;
-        }
-        if stored.is_empty() {
-            store.put(
-                0,
-                &StoredBlock {
-                    timestamp: genesis_time,
-                    txs: Vec::new(),
-                },
-            )?;
+            let again = chain.blocks.last().map(|b| b.hash);
+            if again != Some(Store::header_hash(&block.header)) {
+                return Err(format!(
+                    "data dir: block {number} executes to another block than the one stored"
+                ));
+            }
         }
         chain.store = Some(Arc::new(store));
         Ok(chain)
+    }
+
+    /// Adds stored block `number` without executing it (its state unknown).
+    fn load(&mut self, number: u64, header: Header, block: &StoredBlock) -> Result<(), String> {
+        let hash = header.hash_slow();
+        let at = |e: String| format!("data dir: block {number}: {e}");
+        if block.txs.len() != block.receipts.len() {
+            return Err(at(String::from(
+                "transactions and receipts differ in number",
+            )));
+        }
+        let mut mined = Vec::new();
+        let mut before = 0u64;
+        let mut log_index = 0u64;
+        for (index, ((from, raw), receipt)) in (0u64..).zip(block.txs.iter().zip(&block.receipts)) {
+            let tx = TxEnvelope::decode_2718(&mut raw.as_slice()).map_err(|e| at(e.to_string()))?;
+            let receipt =
+                ReceiptEnvelope::<alloy_primitives::Log>::decode_2718(&mut receipt.as_slice())
+                    .map_err(|e| at(e.to_string()))?;
+            let cumulative = receipt.cumulative_gas_used();
+            let gas_used = cumulative
+                .checked_sub(before)
+                .ok_or_else(|| at(String::from("cumulative gas decreases")))?;
+            before = cumulative;
+            let tx_hash = *tx.tx_hash();
+            let logs = receipt
+                .logs()
+                .iter()
+                .map(|l| {
+                    let log = RpcLog {
+                        inner: l.clone(),
+                        block_hash: Some(hash),
+                        block_number: Some(number),
+                        block_timestamp: Some(header.timestamp),
+                        transaction_hash: Some(tx_hash),
+                        transaction_index: Some(index),
+                        log_index: Some(log_index),
+                        removed: false,
+                    };
+                    log_index = log_index.saturating_add(1);
+                    log
+                })
+                .collect();
+            let contract = match tx.kind() {
+                TxKind::Create => Some(from.create(tx.nonce())),
+                TxKind::Call(_) => None,
+            };
+            let gas_price = tx.effective_gas_price(Some(BASE_FEE));
+            mined.push(Mined {
+                tx,
+                from: *from,
+                block: number,
+                index,
+                gas_used,
+                status: receipt.status(),
+                logs,
+                contract,
+                gas_price,
+            });
+        }
+        self.insert_block(header, hash, mined, None);
+        Ok(())
+    }
+
+    /// Adds a block, its transactions and the state after it (`None`: not kept).
+    fn insert_block(
+        &mut self,
+        header: Header,
+        hash: B256,
+        mined: Vec<Mined>,
+        state: Option<DevDb>,
+    ) {
+        let number = header.number;
+        let tx_hashes: Vec<B256> = mined.iter().map(|m| *m.tx.tx_hash()).collect();
+        for mut m in mined {
+            for log in &mut m.logs {
+                log.block_hash = Some(hash);
+            }
+            self.txs.insert(*m.tx.tx_hash(), m);
+        }
+        self.by_hash.insert(hash, number);
+        self.blocks.push(Block {
+            header,
+            hash,
+            txs: tx_hashes,
+        });
+        self.states.push(state.map(Arc::new));
+        // Memory stays bounded on a long run: only the latest states are kept.
+        let prune = self
+            .states
+            .len()
+            .saturating_sub(usize::try_from(self.kept_states).unwrap_or(usize::MAX))
+            .saturating_sub(1);
+        if prune > 0
+            && let Some(old) = self.states.get_mut(prune)
+        {
+            *old = None;
+        }
+    }
+
+    /// Makes the hashes of the latest 256 blocks known to `db` (BLOCKHASH), and only those.
+    fn remember_hashes(&self, db: &mut DevDb) {
+        db.cache.block_hashes.clear();
+        for b in self.blocks.iter().rev().take(256) {
+            db.cache
+                .block_hashes
+                .insert(U256::from(b.header.number), b.hash);
+        }
     }
 
     fn at(
@@ -336,7 +562,7 @@ impl Chain {
         {
             Some(Some(state)) => Ok(state),
             Some(None) => Err(RpcError::invalid_params(format!(
-                "the state of block {number} is no longer kept: the node keeps the latest {} blocks' states",
+                "the state of block {number} is not kept: the node keeps the latest {} blocks' states, and after a restart those since its last checkpoint",
                 self.kept_states
             ))),
             None => Err(RpcError::invalid_params(format!("unknown block {number}"))),
@@ -395,7 +621,8 @@ impl Chain {
     /// Runs `tx` against the state of block `number` without committing (eth_call,
     /// eth_estimateGas): no base fee, no nonce check.
     fn simulate(&self, number: u64, tx: TxEnv) -> Result<ExecutionResult, RpcError> {
-        let db = self.state(number)?.clone();
+        let mut db = self.state(number)?.clone();
+        self.remember_hashes(&mut db);
         let mut cfg = self.cfg();
         cfg.disable_nonce_check = true;
         let timestamp = if number >= self.latest() {
@@ -679,7 +906,8 @@ impl Chain {
             .ok_or_else(|| RpcError::internal("no genesis"))?;
         let number = parent.header.number.saturating_add(1);
         let timestamp = self.next_block_time();
-        let db = self.state(parent.header.number)?.clone();
+        let mut db = self.state(parent.header.number)?.clone();
+        self.remember_hashes(&mut db);
         let env = EvmEnv {
             cfg_env: self.cfg(),
             block_env: Chain::block_env(number, timestamp, BASE_FEE),
@@ -757,7 +985,6 @@ impl Chain {
             });
         }
         let db = evm.into_db();
-        let tx_hashes: Vec<B256> = mined.iter().map(|m| *m.tx.tx_hash()).collect();
         let envelopes: Vec<&TxEnvelope> = mined.iter().map(|m| &m.tx).collect();
         let header = Header {
             parent_hash: parent.hash,
@@ -777,35 +1004,20 @@ impl Chain {
         let hash = header.hash_slow();
         if let Some(store) = &self.store {
             let block = StoredBlock {
-                timestamp,
-                txs: mined.iter().map(|m| m.tx.encoded_2718()).collect(),
+                header: alloy_rlp::encode(&header),
+                txs: mined
+                    .iter()
+                    .map(|m| (m.from, m.tx.encoded_2718()))
+                    .collect(),
+                receipts: receipts.iter().map(Encodable2718::encoded_2718).collect(),
             };
-            store.put(number, &block).map_err(RpcError::internal)?;
+            let state = (number % CHECKPOINT_EVERY == 0).then(|| export_state(&db));
+            store
+                .put(number, &block, state.as_deref())
+                .map_err(RpcError::internal)?;
         }
-        for mut m in mined {
-            for log in &mut m.logs {
-                log.block_hash = Some(hash);
-            }
-            self.txs.insert(*m.tx.tx_hash(), m);
-        }
-        self.by_hash.insert(hash, number);
-        self.blocks.push(Block {
-            header,
-            hash,
-            txs: tx_hashes.clone(),
-        });
-        self.states.push(Some(Arc::new(db)));
-        // Memory stays bounded on a long run: only the latest states are kept.
-        let prune = self
-            .states
-            .len()
-            .saturating_sub(usize::try_from(self.kept_states).unwrap_or(usize::MAX))
-            .saturating_sub(1);
-        if prune > 0
-            && let Some(old) = self.states.get_mut(prune)
-        {
-            *old = None;
-        }
+        let tx_hashes: Vec<B256> = mined.iter().map(|m| *m.tx.tx_hash()).collect();
+        self.insert_block(header, hash, mined, Some(db));
         self.next_timestamp = None;
         Ok(MinedBlock {
             txs: tx_hashes,

@@ -40,7 +40,7 @@ impl RpcError {
     }
 
     /// 3: execution reverted, with the revert data; an `Error(string)` revert's reason is
-    /// appended to the message, as geth and anvil answer ("execution reverted: <reason>").
+    /// appended to the message, as geth and anvil answer (`"execution reverted: <reason>"`).
     pub fn revert(output: Bytes) -> RpcError {
         let message = match reason(&output) {
             Some(reason) => format!("execution reverted: {reason}"),

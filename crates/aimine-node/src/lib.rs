@@ -9,8 +9,8 @@
 //! hardhat's) funded with [`DEV_BALANCE`] each, all of it adjustable by a genesis file
 //! ([`GenesisFile`]). One block is mined per transaction, or with [`NodeConfig::block_time`]
 //! one every so many seconds from a transaction pool. State is in memory, and with
-//! [`NodeConfig::data_dir`] its blocks are also persisted (see [`Store`]). Block headers carry
-//! real Merkle-Patricia state, transaction and receipt roots.
+//! [`NodeConfig::data_dir`] its blocks, receipts and state checkpoints are also persisted (see
+//! [`Store`]). Block headers carry real Merkle-Patricia state, transaction and receipt roots.
 //!
 //! Requests larger than [`MAX_REQUEST_BYTES`] are refused by the server.
 //!
@@ -37,7 +37,7 @@ pub use chain::{
 pub use error::RpcError;
 pub use genesis::{Alloc, Gas, Genesis, GenesisFile, Params, Wei};
 pub use rpc::{Ctx, MAX_LOG_RANGE};
-pub use store::{Store, StoredBlock};
+pub use store::{CHECKPOINT_EVERY, Store, StoredAccount, StoredBlock};
 
 /// The standard development mnemonic (anvil, hardhat).
 pub const DEV_MNEMONIC: &str = "test test test test test test test test test test test junk";

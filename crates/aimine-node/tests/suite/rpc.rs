@@ -572,9 +572,122 @@ fn old_states_are_pruned_and_say_so() {
     for pruned in ["0x1", "0x2", "0x3"] {
         let v = rpc(a, "eth_getBalance", json!([ACCOUNT0, pruned]));
         let message = v["error"]["message"].as_str().unwrap_or_default();
-        assert!(message.contains("no longer kept"), "{pruned}: {v}");
+        assert!(message.contains("not kept"), "{pruned}: {v}");
     }
     // The blocks themselves are all still served.
     let one = result(a, "eth_getBlockByNumber", json!(["0x1", false]));
     assert_eq!(one["number"], json!("0x1"));
+}
+
+#[test]
+fn a_restart_reads_blocks_and_receipts_back_and_state_from_the_last_checkpoint() {
+    let dir = std::env::temp_dir().join(format!("aimine-node-checkpoint-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = NodeConfig {
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: Some(dir.clone()),
+        ..NodeConfig::default()
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let node = rt.block_on(start(&config)).unwrap();
+    let a = node.addr;
+    // A contract with a log in block 1, transfers around the checkpoint at block 256.
+    let deploy = result(
+        a,
+        "eth_sendTransaction",
+        json!([{"from": ACCOUNT0, "input": format!("0x{INIT}{RUNTIME}")}]),
+    );
+    let contract =
+        result(a, "eth_getTransactionReceipt", json!([deploy]))["contractAddress"].clone();
+    let call = result(
+        a,
+        "eth_sendTransaction",
+        json!([{"from": ACCOUNT0, "to": contract}]),
+    );
+    for _ in 3..255 {
+        result(a, "evm_mine", json!([]));
+    }
+    let mut hashes = vec![deploy, call];
+    for i in 0..4u64 {
+        hashes.push(
+            send_raw(a, &signed_transfer(2 + i, U256::from(10 + i)))["transactionHash"].clone(),
+        );
+    }
+    assert_eq!(result(a, "eth_blockNumber", json!([])), json!("0x102"));
+    let receipts: Vec<Value> = hashes
+        .iter()
+        .map(|h| result(a, "eth_getTransactionReceipt", json!([h])))
+        .collect();
+    let blocks: Vec<Value> = ["0x1", "0x2", "0xff", "0x100", "0x102"]
+        .iter()
+        .map(|n| result(a, "eth_getBlockByNumber", json!([n, true])))
+        .collect();
+    let logs = result(
+        a,
+        "eth_getLogs",
+        json!([{"fromBlock": "0x0", "address": contract}]),
+    );
+    let balance = result(a, "eth_getBalance", json!([ACCOUNT1, "latest"]));
+    let at_checkpoint = result(a, "eth_getBalance", json!([ACCOUNT1, "0x100"]));
+    let code = result(a, "eth_getCode", json!([contract, "latest"]));
+    node.handle.stop().unwrap();
+    rt.block_on(node.handle.clone().stopped());
+    drop(node);
+
+    let node = rt.block_on(start(&config)).unwrap();
+    let a = node.addr;
+    for (h, before) in hashes.iter().zip(&receipts) {
+        assert_eq!(&result(a, "eth_getTransactionReceipt", json!([h])), before);
+    }
+    for (n, before) in ["0x1", "0x2", "0xff", "0x100", "0x102"].iter().zip(&blocks) {
+        assert_eq!(&result(a, "eth_getBlockByNumber", json!([n, true])), before);
+    }
+    assert_eq!(
+        result(
+            a,
+            "eth_getLogs",
+            json!([{"fromBlock": "0x0", "address": contract}])
+        ),
+        logs
+    );
+    assert_eq!(
+        result(a, "eth_getBalance", json!([ACCOUNT1, "latest"])),
+        balance
+    );
+    // The checkpoint's state and the blocks after it are there; the states before it are not.
+    assert_eq!(
+        result(a, "eth_getBalance", json!([ACCOUNT1, "0x100"])),
+        at_checkpoint
+    );
+    assert_ne!(at_checkpoint, balance);
+    assert_eq!(result(a, "eth_getCode", json!([contract, "latest"])), code);
+    let old = rpc(a, "eth_getBalance", json!([ACCOUNT1, "0x5"]));
+    assert!(
+        old["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not kept"),
+        "{old}"
+    );
+    // And the chain goes on from there.
+    let next = send_raw(a, &signed_transfer(6, U256::from(1u64)));
+    assert_eq!(next["blockNumber"], json!("0x103"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn blockhash_answers_the_hashes_of_recent_blocks() {
+    let (_rt, node) = node(None);
+    let a = node.addr;
+    result(a, "evm_mine", json!([]));
+    result(a, "evm_mine", json!([]));
+    // Init code returning BLOCKHASH(NUMBER - 1): run by eth_call on top of the latest block.
+    let code = "0x43600190034060005260206000f3";
+    let out = result(a, "eth_call", json!([{"input": code}]));
+    let latest = result(a, "eth_getBlockByNumber", json!(["latest", false]));
+    assert_eq!(out, latest["hash"]);
+    // At block 1 (executing as block 2), it is block 1's hash.
+    let out = result(a, "eth_call", json!([{"input": code}, "0x1"]));
+    let one = result(a, "eth_getBlockByNumber", json!(["0x1", false]));
+    assert_eq!(out, one["hash"]);
 }
