@@ -18,6 +18,7 @@
 
 mod chain;
 mod error;
+mod filters;
 mod genesis;
 mod rpc;
 mod store;
@@ -35,6 +36,7 @@ pub use chain::{
     state_root,
 };
 pub use error::RpcError;
+pub use filters::{Filters, Installed, MAX_FILTERS, Watch};
 pub use genesis::{Alloc, Gas, Genesis, GenesisFile, Params, Wei};
 pub use rpc::{Ctx, MAX_LOG_RANGE};
 pub use store::{CHECKPOINT_EVERY, Store, StoredAccount, StoredBlock};
@@ -156,6 +158,7 @@ pub async fn start(config: &NodeConfig) -> Result<Node, String> {
         chain: Mutex::new(chain),
         snapshots: Mutex::new(Vec::new()),
         verbose: config.verbose,
+        filters: Mutex::new(Filters::default()),
     });
     let module = rpc::module(ctx.clone())?;
     let limits = ServerConfig::builder()

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use crate::chain::{BASE_FEE, Chain, Mined, PRIORITY_FEE};
 use crate::error::RpcError;
+use crate::filters::{Filters, Watch};
 
 /// The most blocks one `eth_getLogs` scans.
 pub const MAX_LOG_RANGE: u64 = 10_000;
@@ -29,6 +30,8 @@ pub struct Ctx {
     pub snapshots: Mutex<Vec<Chain>>,
     /// Print one line per block.
     pub verbose: bool,
+    /// Installed `eth_newFilter`/`eth_newBlockFilter` filters.
+    pub filters: Mutex<Filters>,
 }
 
 type Res = Result<Value, ErrorObjectOwned>;
@@ -154,6 +157,17 @@ fn announce(ctx: &Ctx, chain: &Chain) {
             b.header.gas_used
         );
     }
+}
+
+fn filters(ctx: &Ctx) -> MutexGuard<'_, Filters> {
+    ctx.filters.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The transaction at `index` of block `number`.
+fn by_index(chain: &Chain, number: u64, index: U64) -> Option<RpcTransaction> {
+    let i = usize::try_from(index.to::<u64>()).ok()?;
+    let hash = chain.block(number)?.txs.get(i)?;
+    chain.txs.get(hash).map(|m| rpc_tx(chain, m))
 }
 
 /// Mines a block from the pool (`--block-time`'s clock, `evm_mine`), and says what it did.
@@ -413,6 +427,149 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
         let filter: Filter = Args::of(&p).req()?;
         let chain = lock(&ctx.chain);
         json(logs(&chain, &filter)?)
+    });
+    method!("eth_newFilter", |p, ctx| {
+        let filter: Filter = Args::of(&p).req()?;
+        let head = lock(&ctx.chain).latest();
+        let id = filters(ctx)
+            .install(Watch::Logs(Box::new(filter)), head)
+            .map_err(RpcError::invalid_tx)?;
+        json(U64::from(id))
+    });
+    method!("eth_newBlockFilter", |p, ctx| {
+        let head = lock(&ctx.chain).latest();
+        let id = filters(ctx)
+            .install(Watch::Blocks, head)
+            .map_err(RpcError::invalid_tx)?;
+        json(U64::from(id))
+    });
+    method!("eth_getFilterChanges", |p, ctx| {
+        let id: U64 = Args::of(&p).req()?;
+        let chain = lock(&ctx.chain);
+        let (filter, range) = filters(ctx)
+            .advance(id.to::<u64>(), chain.latest())
+            .ok_or_else(|| RpcError::invalid_tx("filter not found"))?;
+        match filter.watch {
+            Watch::Blocks => json(
+                range
+                    .filter_map(|n| chain.block(n).map(|b| b.hash))
+                    .collect::<Vec<B256>>(),
+            ),
+            Watch::Logs(f) => {
+                // The new blocks, within the filter's own range if it names one.
+                let lo = f
+                    .block_option
+                    .get_from_block()
+                    .map_or(0, |t| tag_number(&chain, *t))
+                    .max(*range.start());
+                let hi = f
+                    .block_option
+                    .get_to_block()
+                    .map_or(u64::MAX, |t| tag_number(&chain, *t))
+                    .min(*range.end());
+                if lo > hi {
+                    return json(Vec::<RpcLog>::new());
+                }
+                let scan = if f.get_block_hash().is_some() {
+                    (*f).clone()
+                } else {
+                    (*f).clone().from_block(lo).to_block(hi)
+                };
+                let mut out = logs(&chain, &scan)?;
+                out.retain(|l| l.block_number.is_some_and(|n| (lo..=hi).contains(&n)));
+                json(out)
+            }
+        }
+    });
+    method!("eth_getFilterLogs", |p, ctx| {
+        let id: U64 = Args::of(&p).req()?;
+        let installed = filters(ctx)
+            .get(id.to::<u64>())
+            .cloned()
+            .ok_or_else(|| RpcError::invalid_tx("filter not found"))?;
+        match installed.watch {
+            Watch::Logs(f) => json(logs(&lock(&ctx.chain), &f)?),
+            Watch::Blocks => Err(bad("a block filter has no logs")),
+        }
+    });
+    method!("eth_uninstallFilter", |p, ctx| {
+        let id: U64 = Args::of(&p).req()?;
+        json(filters(ctx).remove(id.to::<u64>()))
+    });
+    method!("eth_getAccountInfo", |p, ctx| {
+        let mut a = Args::of(&p);
+        let who: Address = a.req()?;
+        let id: Option<BlockId> = a.opt()?;
+        let chain = lock(&ctx.chain);
+        let n = resolve(&chain, id)?;
+        let account = chain.account(n, who)?;
+        json(serde_json::json!({
+            "balance": account.balance,
+            "nonce": U64::from(account.nonce),
+            "code": chain.code(n, who)?,
+        }))
+    });
+    method!("eth_getBlockTransactionCountByNumber", |p, ctx| {
+        let tag: BlockNumberOrTag = Args::of(&p).req()?;
+        let chain = lock(&ctx.chain);
+        let n = tag_number(&chain, tag);
+        json(chain.block(n).map(|b| U64::from(b.txs.len())))
+    });
+    method!("eth_getBlockTransactionCountByHash", |p, ctx| {
+        let hash: B256 = Args::of(&p).req()?;
+        let chain = lock(&ctx.chain);
+        json(
+            chain
+                .number_of(&hash)
+                .and_then(|n| chain.block(n))
+                .map(|b| U64::from(b.txs.len())),
+        )
+    });
+    method!("eth_getTransactionByBlockNumberAndIndex", |p, ctx| {
+        let mut a = Args::of(&p);
+        let tag: BlockNumberOrTag = a.req()?;
+        let index: U64 = a.req()?;
+        let chain = lock(&ctx.chain);
+        let n = tag_number(&chain, tag);
+        json(by_index(&chain, n, index))
+    });
+    method!("eth_getTransactionByBlockHashAndIndex", |p, ctx| {
+        let mut a = Args::of(&p);
+        let hash: B256 = a.req()?;
+        let index: U64 = a.req()?;
+        let chain = lock(&ctx.chain);
+        let tx = chain
+            .number_of(&hash)
+            .and_then(|n| by_index(&chain, n, index));
+        json(tx)
+    });
+    method!("eth_getRawTransactionByHash", |p, ctx| {
+        let hash: B256 = Args::of(&p).req()?;
+        let chain = lock(&ctx.chain);
+        let raw = chain
+            .txs
+            .get(&hash)
+            .map(|m| Bytes::from(alloy_eips::eip2718::Encodable2718::encoded_2718(&m.tx)))
+            .or_else(|| {
+                chain
+                    .pending(&hash)
+                    .map(|p| Bytes::from(alloy_eips::eip2718::Encodable2718::encoded_2718(&p.tx)))
+            });
+        json(raw)
+    });
+    method!("eth_sign", |p, ctx| {
+        let mut a = Args::of(&p);
+        let who: Address = a.req()?;
+        let message: Bytes = a.req()?;
+        let chain = lock(&ctx.chain);
+        let key = chain
+            .dev
+            .iter()
+            .find(|k| k.address() == who)
+            .ok_or_else(|| bad(format!("{who} is not a dev account")))?;
+        let sig = alloy_signer::SignerSync::sign_message_sync(key, &message)
+            .map_err(|e| RpcError::internal(e.to_string()))?;
+        json(Bytes::from(sig.as_bytes().to_vec()))
     });
     method!("evm_increaseTime", |p, ctx| {
         let secs: Value = Args::of(&p).req()?;

@@ -691,3 +691,93 @@ fn blockhash_answers_the_hashes_of_recent_blocks() {
     let one = result(a, "eth_getBlockByNumber", json!(["0x1", false]));
     assert_eq!(out, one["hash"]);
 }
+
+#[test]
+fn filters_report_new_logs_and_blocks_once() {
+    let (_rt, node) = node(None);
+    let a = node.addr;
+    let deploy = result(
+        a,
+        "eth_sendTransaction",
+        json!([{"from": ACCOUNT0, "input": format!("0x{INIT}{RUNTIME}")}]),
+    );
+    let contract =
+        result(a, "eth_getTransactionReceipt", json!([deploy]))["contractAddress"].clone();
+    let logs = result(
+        a,
+        "eth_newFilter",
+        json!([{"address": contract, "fromBlock": "0x0"}]),
+    );
+    let blocks = result(a, "eth_newBlockFilter", json!([]));
+    assert_eq!(result(a, "eth_getFilterChanges", json!([logs])), json!([]));
+    let call = result(
+        a,
+        "eth_sendTransaction",
+        json!([{"from": ACCOUNT0, "to": contract}]),
+    );
+    result(a, "evm_mine", json!([]));
+    let changes = result(a, "eth_getFilterChanges", json!([logs]));
+    assert_eq!(changes.as_array().unwrap().len(), 1, "{changes}");
+    assert_eq!(changes[0]["transactionHash"], call);
+    // Reported once; the whole set stays available.
+    assert_eq!(result(a, "eth_getFilterChanges", json!([logs])), json!([]));
+    assert_eq!(
+        result(a, "eth_getFilterLogs", json!([logs]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let new_blocks = result(a, "eth_getFilterChanges", json!([blocks]));
+    let three = result(a, "eth_getBlockByNumber", json!(["0x3", false]))["hash"].clone();
+    assert_eq!(new_blocks.as_array().unwrap().len(), 2, "{new_blocks}");
+    assert_eq!(new_blocks[1], three);
+    assert_eq!(result(a, "eth_uninstallFilter", json!([logs])), json!(true));
+    assert_eq!(
+        result(a, "eth_uninstallFilter", json!([logs])),
+        json!(false)
+    );
+    let gone = rpc(a, "eth_getFilterChanges", json!([logs]));
+    assert!(
+        gone["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("filter not found"),
+        "{gone}"
+    );
+    // The lookups by block and index, raw bytes, account info and a dev signature.
+    assert_eq!(
+        result(a, "eth_getBlockTransactionCountByNumber", json!(["0x2"])),
+        json!("0x1")
+    );
+    let tx = result(
+        a,
+        "eth_getTransactionByBlockNumberAndIndex",
+        json!(["0x2", "0x0"]),
+    );
+    assert_eq!(tx["hash"], call);
+    assert_eq!(
+        result(
+            a,
+            "eth_getTransactionByBlockNumberAndIndex",
+            json!(["0x2", "0x1"])
+        ),
+        Value::Null
+    );
+    let raw = result(a, "eth_getRawTransactionByHash", json!([call]));
+    assert_eq!(
+        format!(
+            "{:#x}",
+            alloy_primitives::keccak256(aimine_vectors::unhex(
+                raw.as_str().unwrap().trim_start_matches("0x")
+            ))
+        ),
+        call.as_str().unwrap()
+    );
+    let info = result(a, "eth_getAccountInfo", json!([contract, "latest"]));
+    assert_eq!(info["code"], json!(format!("0x{RUNTIME}")));
+    assert_eq!(info["nonce"], json!("0x1"));
+    let sig = result(a, "eth_sign", json!([ACCOUNT0, "0x68656c6c6f"]));
+    let sig: alloy_primitives::Signature = sig.as_str().unwrap().parse().unwrap();
+    assert_eq!(sig.recover_address_from_msg(b"hello").unwrap(), ACCOUNT0);
+}
