@@ -615,6 +615,15 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
         mine_pending(ctx);
         json("0x0")
     });
+    // Automine off: transactions wait in the pool for `evm_mine` (or the block clock).
+    for name in ["evm_setAutomine", "anvil_setAutomine"] {
+        m.register_method(name, |p, ctx, _| -> Res {
+            let on: bool = Args::of(&p).req()?;
+            lock(&ctx.chain).auto_mine = on;
+            json(Value::Null)
+        })
+        .map_err(|e| e.to_string())?;
+    }
     method!("evm_snapshot", |p, ctx| {
         let chain = lock(&ctx.chain).clone();
         let mut snaps = ctx.snapshots.lock().unwrap_or_else(|p| p.into_inner());

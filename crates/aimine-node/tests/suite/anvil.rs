@@ -10,8 +10,9 @@
 //! legacy or EIP-2930 transaction is the gas price less the base fee), and the environment
 //! opcodes (BASEFEE, TIMESTAMP, NUMBER, COINBASE, PREVRANDAO, BLOCKHASH), which `Plain.sol`
 //! never reads. Both chains mine one block per transaction, so block numbers, `gasUsed` and
-//! `cumulativeGasUsed` are compared. EIP-4844 and EIP-7702 transactions, which aimine refuses
-//! by design, are not sent.
+//! `cumulativeGasUsed` are compared; at the end, automine off, one block holds three
+//! transactions (cumulative gas, transaction and log indices). EIP-4844 transactions, which
+//! aimine refuses by design, are not sent.
 //!
 //! Where the two chains differ for another reason, the test records the difference; the
 //! differences found are pinned in [`KNOWN`], so the test fails both on a new one and when a
@@ -1383,6 +1384,53 @@ fn anvil_and_aimine_agree_on_plain_contracts() {
             }
         }
     }
+
+    // Several transactions in one block: automine off on both, three sent, one evm_mine.
+    for a in [anvil.addr, node.addr] {
+        result(a, "evm_setAutomine", json!([false]));
+    }
+    let batch = [
+        (
+            "block of 3: emitEvents",
+            abi(
+                "emitEvents(uint256,bytes)",
+                &[Arg::U(3), Arg::Bytes(b"three in a block".to_vec())],
+            ),
+        ),
+        (
+            "block of 3: set(5, 5)",
+            abi("set(uint256,uint256)", &[Arg::U(5), Arg::U(5)]),
+        ),
+        (
+            "block of 3: failCustom(3)",
+            abi("failCustom(uint256)", &[Arg::U(3)]),
+        ),
+    ];
+    let mut sent = Vec::new();
+    for (what, data) in batch {
+        let raw = Tx::new(Type::Eip1559, TxKind::Call(plain), 0, data).sign(p.nonce);
+        p.nonce += 1;
+        let raw = json!([format!("0x{}", hex(&raw))]);
+        let ha = result(anvil.addr, "eth_sendRawTransaction", raw.clone());
+        let hb = result(node.addr, "eth_sendRawTransaction", raw);
+        assert_eq!(ha, hb, "{what}");
+        sent.push((what, ha, hb));
+    }
+    for a in [anvil.addr, node.addr] {
+        result(a, "evm_mine", json!([]));
+        result(a, "evm_setAutomine", json!([true]));
+    }
+    for (what, ha, hb) in &sent {
+        let r = p.compare_mined(what, Type::Eip1559, ha, hb);
+        assert_eq!(
+            r["blockNumber"],
+            receipt(anvil.addr, &sent[0].1)["blockNumber"],
+            "{what}"
+        );
+    }
+    let last = receipt(node.addr, &sent[2].2);
+    assert_eq!(last["transactionIndex"], json!("0x2"), "{last}");
+    assert_eq!(last["status"], json!("0x0"), "{last}");
 
     // Last, as it may leave the chains apart: a legacy transaction without a chain id
     // (before EIP-155).
