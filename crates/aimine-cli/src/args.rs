@@ -38,9 +38,62 @@ pub enum Command {
     /// GPUs (forged under a dev root, and said so) attest, mine and earn per tier; a model is
     /// registered and an execution receipt verified from a contract.
     Demo,
-    /// Run a JSON-RPC development chain with the aimine precompiles (alloy-evm execution, one
-    /// block per transaction, the ten standard dev accounts funded, state in memory).
+    /// Run a JSON-RPC development chain with the aimine precompiles (alloy-evm execution; one
+    /// block per transaction or on a clock; the ten standard dev accounts funded; a genesis
+    /// file; state in memory or in a data dir).
     Node(NodeArgs),
+    /// Tools for a dev chain: dev quotes for `aimine node --dev-root`.
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+/// `aimine dev …`
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Forge dev evidence bound to a nonce under the roots `aimine node --dev-root` trusts: an
+    /// AIMQ envelope (hex on stdout, or binary with -o) to pass as `teeQuote`. Never valid on a
+    /// real chain.
+    Quote(DevQuoteArgs),
+}
+
+/// The dev GPUs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DevGpu {
+    /// An H100 (Hopper): Confidential tier, 1.0x.
+    H100,
+    /// A B200 (Blackwell): Sovereign tier, 1.5x.
+    B200,
+}
+
+/// Arguments of `aimine dev quote`.
+#[derive(Debug, Args)]
+pub struct DevQuoteArgs {
+    /// The GPU.
+    #[arg(
+        long,
+        value_enum,
+        required_unless_present = "composite_sev",
+        conflicts_with = "composite_sev"
+    )]
+    pub gpu: Option<DevGpu>,
+    /// Which dev device (its keys, hence its gpu id, derive from it); a composite's GPUs are
+    /// DEVICE, DEVICE+1, …
+    #[arg(long, default_value_t = 1)]
+    pub device: u32,
+    /// The nonce the evidence answers (32 bytes): the chain's `sessionNonce` /
+    /// `sessionNonceFor`, or `aimine session nonce`.
+    #[arg(long, value_name = "HEX")]
+    pub nonce: String,
+    /// A composite quote instead: an SEV-SNP report of the AMD test kit's Milan chip naming
+    /// --gpus dev H100s.
+    #[arg(long)]
+    pub composite_sev: bool,
+    /// How many GPUs the composite quote holds.
+    #[arg(long, default_value_t = 1, requires = "composite_sev")]
+    pub gpus: u32,
+    /// Write the envelope (binary) here instead of printing hex.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 /// `aimine node`.

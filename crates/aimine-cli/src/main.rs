@@ -15,6 +15,7 @@ macro_rules! emit {
 
 mod args;
 mod demo;
+mod dev;
 mod devices;
 mod input;
 mod mldsa;
@@ -30,7 +31,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, MldsaCommand, QuoteCommand, RimCommand, SessionCommand, TeeCommand};
+use args::{
+    Cli, Command, DevCommand, MldsaCommand, QuoteCommand, RimCommand, SessionCommand, TeeCommand,
+};
 
 /// Exit status of a check that ran and passed.
 const EXIT_OK: u8 = 0;
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
         Command::Tiers => tiers::print(),
         Command::Demo => demo::run(),
         Command::Node(a) => node::run(&a),
+        Command::Dev(DevCommand::Quote(a)) => dev::quote(&a),
     };
     match result {
         Ok(Outcome::Valid) => ExitCode::from(EXIT_OK),

@@ -11,6 +11,19 @@ use crate::{CliError, Outcome};
 /// The seed of the dev GPU root `--dev-root` trusts.
 pub const DEV_ROOT_SEED: &[u8] = b"aimine node dev root";
 
+/// The AMD test kit's Milan root pair `--dev-root` trusts in slot 1, so that its SEV-SNP
+/// reports (and composite quotes, `aimine dev quote --composite-sev`) verify.
+pub fn dev_amd_root() -> aimine_evm::AmdRoot {
+    let kit = aimine_tee::testkit::SevKit::milan();
+    let (ark, ask) = kit.chain();
+    aimine_evm::AmdRoot {
+        index: 1,
+        product: aimine_tee::AmdProduct::Milan,
+        ark: ark.to_vec(),
+        ask: ask.to_vec(),
+    }
+}
+
 /// Runs the node until SIGINT (Ctrl-C) or SIGTERM.
 pub fn run(a: &NodeArgs) -> Result<Outcome, CliError> {
     let genesis = match &a.genesis {
@@ -22,6 +35,7 @@ pub fn run(a: &NodeArgs) -> Result<Outcome, CliError> {
         chain_id: a.chain_id,
         genesis,
         extra_anchors: Vec::new(),
+        extra_amd_roots: Vec::new(),
         verbose: true,
         data_dir: a.data_dir.clone(),
         block_time: a.block_time,
@@ -31,8 +45,9 @@ pub fn run(a: &NodeArgs) -> Result<Outcome, CliError> {
         let mut anchor = [0u8; 97];
         anchor.copy_from_slice(pki.anchor().public_key);
         config.extra_anchors.push(anchor);
+        config.extra_amd_roots.push(dev_amd_root());
         println!(
-            "dev root     trusted: the testkit's GPU root (seed \"aimine node dev root\"); forged quotes verify on this chain"
+            "dev root     trusted: the testkit's GPU root (seed \"aimine node dev root\") and its AMD Milan root (slot 1); forged quotes verify on this chain"
         );
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()

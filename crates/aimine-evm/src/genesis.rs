@@ -29,6 +29,20 @@ pub struct GoldenSet {
     pub entries: Vec<(u8, [u8; 48])>,
 }
 
+/// An AMD product root pair trusted at genesis beside the pinned ones (as `setAmdRoot` would
+/// trust it later): a test kit's on a dev chain, or a new product's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AmdRoot {
+    /// The governance slot (0 or 1).
+    pub index: u64,
+    /// The product whose reports it signs.
+    pub product: aimine_tee::AmdProduct,
+    /// The ARK certificate (DER).
+    pub ark: Vec<u8>,
+    /// The ASK certificate (DER), signed by the ARK.
+    pub ask: Vec<u8>,
+}
+
 /// Everything a chain decides about aimine at genesis.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChainConfig {
@@ -43,6 +57,8 @@ pub struct ChainConfig {
     pub golden_sets: Vec<GoldenSet>,
     /// Callers allowed to mark Lux work ids spent.
     pub spenders: Vec<[u8; 20]>,
+    /// AMD product roots besides the pinned ones.
+    pub amd_roots: Vec<AmdRoot>,
     /// AI_MINING's opening balance: the reward pool.
     pub reward_pool: U256,
     /// The gas schedule.
@@ -59,6 +75,7 @@ impl ChainConfig {
             extra_anchors: Vec::new(),
             golden_sets: Vec::new(),
             spenders: Vec::new(),
+            amd_roots: Vec::new(),
             reward_pool: U256::ZERO,
             gas: GasSchedule::DEFAULT,
         }
@@ -98,6 +115,9 @@ impl ChainConfig {
         }
         for spender in &self.spenders {
             r.set_spender(&admin, spender, true)?;
+        }
+        for root in &self.amd_roots {
+            r.set_amd_root(&admin, root.index, root.product, &root.ark, &root.ask)?;
         }
         Ok(store.iter().map(|(k, v)| (*k, *v)).collect())
     }

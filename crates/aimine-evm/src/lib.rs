@@ -75,7 +75,7 @@ pub mod nvtrust;
 mod provider;
 
 pub use aimine_registry::UnixTime;
-pub use genesis::{ChainConfig, GenesisAccount, GoldenSet, PRECOMPILE_CODE};
+pub use genesis::{AmdRoot, ChainConfig, GenesisAccount, GoldenSet, PRECOMPILE_CODE};
 pub use host::{Call, Fatal, Host, MemoryHost, Outcome, Read, Scheme, Status, Write};
 #[cfg(feature = "revm")]
 pub use provider::{AiminePrecompiles, JournalHost, install};

@@ -12,6 +12,7 @@
 //!   "devBalance": "0x21e19e0c9bab2400000",
 //!   "alloc": { "0x…": { "balance": "0x1", "nonce": 0, "code": "0x…", "storage": { "0x0": "0x1" } } },
 //!   "spenders": ["0x…"],
+//!   "amdRoots": [{ "index": 0, "product": "milan", "ark": "0x…DER", "ask": "0x…DER" }],
 //!   "params": { "baseRate": 1000000000, "epochSeconds": 3600, "attestationTtl": 86400 },
 //!   "gas": { "startSession": 100000, "heartbeat": 5000 }
 //! }
@@ -23,6 +24,8 @@
 //!   default); they are unlocked for `eth_sendTransaction` either way.
 //! - `alloc`: further accounts (after the dev accounts, so an entry can change one); the
 //!   precompile addresses are refused.
+//! - `amdRoots`: AMD product root pairs trusted beside the pinned ones (slots 0 and 1; product
+//!   `milan`, `genoa` or `turin`), as governance's `setAmdRoot` would.
 //! - `params` and `gas`: the registry parameters ([`aimine_registry::Config`]) and the gas
 //!   schedule ([`aimine_evm::gas::GasSchedule`]), each field in camelCase, those absent keeping
 //!   their defaults.
@@ -159,6 +162,42 @@ overrides!(
     }
 );
 
+/// One `amdRoots` entry.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AmdRootEntry {
+    /// The governance slot (0 or 1).
+    pub index: u64,
+    /// `milan`, `genoa` or `turin`.
+    pub product: String,
+    /// The ARK certificate (DER).
+    pub ark: Bytes,
+    /// The ASK certificate (DER).
+    pub ask: Bytes,
+}
+
+impl AmdRootEntry {
+    fn root(&self) -> Result<aimine_evm::AmdRoot, String> {
+        use aimine_tee::AmdProduct;
+        let product = match self.product.as_str() {
+            "milan" => AmdProduct::Milan,
+            "genoa" => AmdProduct::Genoa,
+            "turin" => AmdProduct::Turin,
+            other => {
+                return Err(format!(
+                    "genesis amdRoots: unknown product {other:?} (milan, genoa or turin)"
+                ));
+            }
+        };
+        Ok(aimine_evm::AmdRoot {
+            index: self.index,
+            product,
+            ark: self.ark.to_vec(),
+            ask: self.ask.to_vec(),
+        })
+    }
+}
+
 /// A genesis file as read.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -190,6 +229,9 @@ pub struct GenesisFile {
     /// Callers allowed to mark work ids spent.
     #[serde(default)]
     pub spenders: Vec<Address>,
+    /// AMD product roots besides the pinned ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amd_roots: Vec<AmdRootEntry>,
     /// Registry parameters.
     #[serde(default)]
     pub params: Params,
@@ -233,7 +275,8 @@ impl GenesisFile {
     }
 
     /// The genesis this file describes, for the dev accounts `dev`, with `chain_id` (the
-    /// `--chain-id` flag, which must agree with the file's) and `extra_anchors` (`--dev-root`).
+    /// `--chain-id` flag, which must agree with the file's), `extra_anchors` and `extra_amd`
+    /// (`--dev-root`'s GPU and AMD roots).
     ///
     /// # Errors
     /// Conflicting chain ids, an anchor of the wrong length, or an `alloc` on a precompile.
@@ -241,6 +284,7 @@ impl GenesisFile {
         &self,
         chain_id: Option<u64>,
         extra_anchors: &[[u8; 97]],
+        extra_amd: &[aimine_evm::AmdRoot],
         dev: &[Address],
     ) -> Result<Genesis, String> {
         let chain_id = match (chain_id, self.chain_id) {
@@ -274,6 +318,10 @@ impl GenesisFile {
         }
         config.extra_anchors.extend_from_slice(extra_anchors);
         config.spenders = self.spenders.iter().map(|a| a.into_array()).collect();
+        for entry in &self.amd_roots {
+            config.amd_roots.push(entry.root()?);
+        }
+        config.amd_roots.extend_from_slice(extra_amd);
         let mut alloc = BTreeMap::new();
         if self.dev_accounts.unwrap_or(true) {
             let balance = self.dev_balance.unwrap_or(DEV_BALANCE);
@@ -310,6 +358,12 @@ impl GenesisFile {
         for anchor in extra_anchors {
             preimage.extend_from_slice(anchor);
         }
+        for root in extra_amd {
+            preimage.extend_from_slice(&root.index.to_be_bytes());
+            preimage.push(root.product as u8);
+            preimage.extend_from_slice(&keccak256(&root.ark).0);
+            preimage.extend_from_slice(&keccak256(&root.ask).0);
+        }
         preimage.extend_from_slice(&spec);
         Ok(Genesis {
             config,
@@ -330,7 +384,7 @@ mod tests {
     fn an_empty_file_is_the_dev_genesis() {
         let g = GenesisFile::parse("{}")
             .unwrap()
-            .resolve(None, &[], &DEV)
+            .resolve(None, &[], &[], &DEV)
             .unwrap();
         assert_eq!(g.config.chain_id, DEFAULT_CHAIN_ID);
         assert_eq!(g.config.registry.admin, DEV[0].into_array());
@@ -352,7 +406,7 @@ mod tests {
         }"#;
         let g = GenesisFile::parse(text)
             .unwrap()
-            .resolve(None, &[], &DEV)
+            .resolve(None, &[], &[], &DEV)
             .unwrap();
         assert_eq!(g.config.chain_id, 7);
         assert_eq!(
@@ -391,7 +445,7 @@ mod tests {
             (r#"{"chainId": 5}"#, "disagrees"),
         ] {
             let err = GenesisFile::parse(text)
-                .and_then(|g| g.resolve(Some(6), &[], &DEV))
+                .and_then(|g| g.resolve(Some(6), &[], &[], &DEV))
                 .unwrap_err();
             assert!(err.contains(says), "{text}: {err}");
         }

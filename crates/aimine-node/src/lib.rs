@@ -37,7 +37,7 @@ pub use chain::{
 };
 pub use error::RpcError;
 pub use filters::{Filters, Installed, MAX_FILTERS, Watch};
-pub use genesis::{Alloc, Gas, Genesis, GenesisFile, Params, Wei};
+pub use genesis::{Alloc, AmdRootEntry, Gas, Genesis, GenesisFile, Params, Wei};
 pub use rpc::{Ctx, MAX_LOG_RANGE};
 pub use store::{CHECKPOINT_EVERY, Store, StoredAccount, StoredBlock};
 
@@ -80,6 +80,8 @@ pub struct NodeConfig {
     pub genesis: GenesisFile,
     /// Trust anchors added to the genesis (uncompressed SEC1 P-384 keys), e.g. a dev root.
     pub extra_anchors: Vec<[u8; 97]>,
+    /// AMD product roots added to the genesis, e.g. a test kit's.
+    pub extra_amd_roots: Vec<aimine_evm::AmdRoot>,
     /// Print the banner and one line per block.
     pub verbose: bool,
     /// Where to persist the chain (`--data-dir`); in memory when `None`.
@@ -96,6 +98,7 @@ impl Default for NodeConfig {
             chain_id: None,
             genesis: GenesisFile::default(),
             extra_anchors: Vec::new(),
+            extra_amd_roots: Vec::new(),
             verbose: false,
             data_dir: None,
             block_time: None,
@@ -131,9 +134,12 @@ impl Node {
 pub fn genesis(config: &NodeConfig) -> Result<Chain, String> {
     let dev = dev_keys()?;
     let addresses: Vec<Address> = dev.iter().map(|k| k.address()).collect();
-    let genesis = config
-        .genesis
-        .resolve(config.chain_id, &config.extra_anchors, &addresses)?;
+    let genesis = config.genesis.resolve(
+        config.chain_id,
+        &config.extra_anchors,
+        &config.extra_amd_roots,
+        &addresses,
+    )?;
     let mut chain = match &config.data_dir {
         Some(dir) => {
             let store = Store::open(dir, genesis.config.chain_id)?;

@@ -306,3 +306,69 @@ fn the_mission_runs_on_aimine_node_driven_by_cast() {
 fn reward(seconds: u64, units: u64, tier: TrustTier) -> U256 {
     U256::from(aimine_tiers::reward(1_000_000_000, seconds, units, tier).unwrap())
 }
+
+#[test]
+fn dev_quotes_start_sessions_on_the_dev_node() {
+    let Some(bin) = aimine_vectors::foundry::cast() else {
+        return;
+    };
+    let (_node, url, _output) = spawn_node();
+    let miner = MINERS[1];
+    let nonce = cast(
+        &bin,
+        &url,
+        &[
+            "call",
+            AI_MINING,
+            "sessionNonceFor(address,address,bytes)(bytes32)",
+            miner,
+            miner,
+            "0x",
+        ],
+    );
+    // A B200 (Sovereign) and a composite of the AMD kit's chip with two H100s (Confidential),
+    // each started by the miner itself.
+    // Units: a B200 2,500; a composite the sum of its GPUs', 2 × 1,000.
+    for (args, tier, units) in [
+        (vec!["--gpu", "b200"], TrustTier::Sovereign, 2_500),
+        (
+            vec!["--composite-sev", "--gpus", "2", "--device", "7"],
+            TrustTier::Confidential,
+            2_000,
+        ),
+    ] {
+        let mut all = vec!["dev", "quote", "--nonce", &nonce];
+        all.extend_from_slice(&args);
+        let out = aimine_vectors::aimine!(&all);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("never valid on a real chain"), "{said}");
+        let quote = aimine_vectors::cli::stdout(&out).trim().to_owned();
+        let receipt = send(
+            &bin,
+            &url,
+            KEYS[2],
+            &[AI_MINING, "startSession(address,bytes)", miner, &quote],
+        );
+        let started: IAIMining::SessionStarted = event(&receipt, AI_MINING);
+        assert_eq!(started.tier, tier as u8, "{args:?}");
+        assert_eq!(started.computeUnits, units, "{args:?}");
+    }
+    // Usage errors: exit 2.
+    for bad in [
+        vec!["dev", "quote", "--gpu", "h100", "--nonce", "0x01"],
+        vec![
+            "dev",
+            "quote",
+            "--composite-sev",
+            "--gpus",
+            "0",
+            "--nonce",
+            &nonce,
+        ],
+        vec!["dev", "quote", "--nonce", &nonce],
+    ] {
+        let out = aimine_vectors::aimine!(&bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {out:?}");
+    }
+}
