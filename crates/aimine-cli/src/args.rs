@@ -45,6 +45,137 @@ pub enum Command {
     /// Tools for a dev chain: dev quotes for `aimine node --dev-root`.
     #[command(subcommand)]
     Dev(DevCommand),
+    /// Mine over JSON-RPC: the agent that keeps a GPU earning, and its one-shot commands.
+    #[command(subcommand)]
+    Miner(MinerCommand),
+}
+
+/// `aimine miner …`
+#[derive(Debug, Subcommand)]
+pub enum MinerCommand {
+    /// Start a session from the GPU's evidence and keep it earning: heartbeats, refreshes before
+    /// the attestation expires, claims; one status line per action, a summary on exit
+    /// (SIGINT). Exit 0 when stopped by SIGINT or --max-heartbeats, 1 when stopped by a reason
+    /// no new session cures (printed), 2 on a usage error.
+    Run(MinerRunArgs),
+    /// Print the session, the miner's balance and the reward pool.
+    Status(MinerArgs),
+    /// Claim the signer's mining balance (to itself, or --to).
+    Claim(MinerClaimArgs),
+    /// End the session (its owner only).
+    End(MinerArgs),
+}
+
+/// The endpoint and the signing key.
+#[derive(Debug, Args)]
+pub struct Connection {
+    /// The JSON-RPC endpoint (http or https).
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8545")]
+    pub rpc: String,
+    /// The signing key (hex).
+    #[arg(long, value_name = "HEX", conflicts_with = "keystore")]
+    pub private_key: Option<String>,
+    /// A JSON keystore holding the signing key (password in AIMINE_KEYSTORE_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub keystore: Option<std::path::PathBuf>,
+}
+
+/// The dev evidence `aimine miner run --dev-gpu` forges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DevGpuKind {
+    /// A dev H100 (Confidential).
+    H100,
+    /// A dev B200 (Sovereign).
+    B200,
+    /// The AMD test kit's SEV-SNP chip with --dev-gpus dev H100s.
+    CompositeSev,
+}
+
+/// What `aimine miner run` does with its session on SIGINT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnExit {
+    /// Leave it running: a restart (with --state) resumes it.
+    Leave,
+    /// End it.
+    End,
+}
+
+/// Arguments of `aimine miner run`.
+#[derive(Debug, Args)]
+pub struct MinerRunArgs {
+    /// The endpoint and key.
+    #[command(flatten)]
+    pub conn: Connection,
+    /// The miner credited (the signer by default).
+    #[arg(long, value_name = "ADDR")]
+    pub miner: Option<alloy::primitives::Address>,
+    /// The command that produces the GPU's evidence for a nonce: `{nonce}` is replaced by the
+    /// nonce in hex; its stdout is NVIDIA attestation-SDK evidence JSON or an AIMQ envelope.
+    #[arg(
+        long,
+        value_name = "CMD",
+        required_unless_present = "dev_gpu",
+        conflicts_with = "dev_gpu"
+    )]
+    pub evidence_cmd: Option<String>,
+    /// Forge dev evidence instead (for `aimine node --dev-root`; every line says so).
+    #[arg(long, value_enum)]
+    pub dev_gpu: Option<DevGpuKind>,
+    /// The dev device (its gpu id derives from it).
+    #[arg(long, default_value_t = 1)]
+    pub device: u32,
+    /// The GPUs of a dev composite.
+    #[arg(long, default_value_t = 1)]
+    pub dev_gpus: u32,
+    /// A 32-byte seed of an ML-DSA-65 session key that signs every heartbeat.
+    #[arg(long, value_name = "HEX")]
+    pub session_key_seed: Option<String>,
+    /// Seconds between heartbeats.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub heartbeat: u64,
+    /// Refresh the attestation this many seconds (chain time) before it expires.
+    #[arg(long, value_name = "SECS", default_value_t = 3_600)]
+    pub refresh_before: u64,
+    /// Claim whenever the balance exceeds this many wei (the signer must be the miner).
+    #[arg(long, value_name = "WEI")]
+    pub claim_above: Option<alloy::primitives::U256>,
+    /// Keep the session here, so that a restart resumes it.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<std::path::PathBuf>,
+    /// What to do with the session on SIGINT.
+    #[arg(long, value_enum, default_value = "leave")]
+    pub on_exit: OnExit,
+    /// Stop after this many heartbeats (a bounded run).
+    #[arg(long, value_name = "N")]
+    pub max_heartbeats: Option<u64>,
+}
+
+/// Arguments of `aimine miner status|end`.
+#[derive(Debug, Args)]
+pub struct MinerArgs {
+    /// The endpoint and key.
+    #[command(flatten)]
+    pub conn: Connection,
+    /// The miner (the signer by default).
+    #[arg(long, value_name = "ADDR")]
+    pub miner: Option<alloy::primitives::Address>,
+    /// The session (hex).
+    #[arg(long, value_name = "HEX")]
+    pub session: Option<String>,
+    /// Or the state file of `aimine miner run` that names it.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<std::path::PathBuf>,
+}
+
+/// Arguments of `aimine miner claim`.
+#[derive(Debug, Args)]
+pub struct MinerClaimArgs {
+    /// The endpoint, key and session.
+    #[command(flatten)]
+    pub miner: MinerArgs,
+    /// Where to pay (the signer by default).
+    #[arg(long, value_name = "ADDR")]
+    pub to: Option<alloy::primitives::Address>,
 }
 
 /// `aimine dev …`

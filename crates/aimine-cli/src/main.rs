@@ -14,10 +14,12 @@ macro_rules! emit {
 }
 
 mod args;
+mod client;
 mod demo;
 mod dev;
 mod devices;
 mod input;
+mod miner;
 mod mldsa;
 mod node;
 mod quote;
@@ -32,7 +34,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{
-    Cli, Command, DevCommand, MldsaCommand, QuoteCommand, RimCommand, SessionCommand, TeeCommand,
+    Cli, Command, DevCommand, MinerCommand, MldsaCommand, QuoteCommand, RimCommand, SessionCommand,
+    TeeCommand,
 };
 
 /// Exit status of a check that ran and passed.
@@ -60,6 +63,10 @@ fn main() -> ExitCode {
         Command::Demo => demo::run(),
         Command::Node(a) => node::run(&a),
         Command::Dev(DevCommand::Quote(a)) => dev::quote(&a),
+        Command::Miner(MinerCommand::Run(a)) => miner::run(&a),
+        Command::Miner(MinerCommand::Status(a)) => miner::status(&a),
+        Command::Miner(MinerCommand::Claim(a)) => miner::claim(&a.miner, a.to),
+        Command::Miner(MinerCommand::End(a)) => miner::end(&a),
     };
     match result {
         Ok(Outcome::Valid) => ExitCode::from(EXIT_OK),

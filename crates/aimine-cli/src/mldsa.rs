@@ -74,6 +74,15 @@ pub fn public_key(level: Level, seed: &[u8; 32]) -> Vec<u8> {
     }
 }
 
+/// An ML-DSA-65 signature (empty context, deterministic) with the key pair of `seed`: a
+/// session key's heartbeat signature.
+///
+/// # Errors
+/// When signing fails.
+pub fn sign_65(seed: &[u8; 32], msg: &[u8]) -> Result<Vec<u8>, CliError> {
+    signature(Level::MlDsa65, seed, &[0; 32], msg, &[])
+}
+
 /// A pure ML-DSA signature with the key pair derived from `seed`, hedged with `rnd`.
 fn signature(
     level: Level,

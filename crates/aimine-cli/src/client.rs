@@ -1,0 +1,307 @@
+//! The operator commands' JSON-RPC client: alloy's HTTP provider with a local signer, simple
+//! (fetched, never cached) nonces and gas estimation, and the aimine reverts decoded by name.
+//!
+//! Any Ethereum JSON-RPC endpoint works whose chain has the aimine precompiles (an
+//! `aimine node`, or a chain that embeds them).
+
+use std::time::Duration;
+
+use aimine_evm::abi::{IAIMining, IModelRegistry, INVTrust};
+use alloy::eips::BlockNumberOrTag;
+use alloy::network::{EthereumWallet, TransactionBuilder};
+use alloy::primitives::{Address, B256, Bytes, U256};
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::rpc::types::{Log, TransactionRequest};
+use alloy::signers::local::PrivateKeySigner;
+use alloy::sol_types::{SolCall, SolError, SolInterface};
+use alloy::transports::{RpcError, TransportErrorKind};
+
+use crate::CliError;
+
+/// How long one RPC operation may take before it counts as failed (and is retried).
+pub const RPC_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a sent transaction may wait for its receipt.
+pub const RECEIPT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Why a call or transaction did not go through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The chain refused it: the revert, decoded (`GpuRevoked`, `Error("…")`, or the raw data).
+    Reverted(String),
+    /// The endpoint could not be reached or answered an error that is not a revert (a
+    /// timeout, a restart, a refused transaction): worth retrying.
+    Rpc(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Reverted(e) => write!(f, "reverted: {e}"),
+            Failure::Rpc(e) => write!(f, "rpc: {e}"),
+        }
+    }
+}
+
+/// A mined transaction.
+#[derive(Clone, Debug)]
+pub struct Mined {
+    /// Its hash.
+    pub hash: B256,
+    /// Its block.
+    pub block: u64,
+    /// The gas it used.
+    pub gas_used: u64,
+    /// Its logs.
+    pub logs: Vec<Log>,
+}
+
+/// The name of a revert: an aimine custom error, `Error("reason")`, or the raw data.
+pub fn decode_revert(data: &[u8]) -> String {
+    fn name<T: std::fmt::Debug>(e: &T) -> String {
+        let text = format!("{e:?}");
+        text.split(['(', ' ', '{'])
+            .next()
+            .unwrap_or(&text)
+            .to_owned()
+    }
+    if let Ok(e) = IAIMining::IAIMiningErrors::abi_decode(data) {
+        return name(&e);
+    }
+    if let Ok(e) = INVTrust::INVTrustErrors::abi_decode(data) {
+        return name(&e);
+    }
+    if let Ok(e) = IModelRegistry::IModelRegistryErrors::abi_decode(data) {
+        return name(&e);
+    }
+    if let Ok(reason) = alloy::sol_types::Revert::abi_decode(data) {
+        return format!("Error({:?})", reason.reason);
+    }
+    if data.is_empty() {
+        String::from("(no revert data)")
+    } else {
+        format!("0x{}", hex::encode(data))
+    }
+}
+
+fn failure(e: &RpcError<TransportErrorKind>) -> Failure {
+    if let Some(payload) = e.as_error_resp() {
+        if let Some(data) = payload.as_revert_data() {
+            return Failure::Reverted(decode_revert(&data));
+        }
+        return Failure::Rpc(format!("{} (code {})", payload.message, payload.code));
+    }
+    Failure::Rpc(e.to_string())
+}
+
+/// An endpoint and the account that signs.
+#[derive(Clone)]
+pub struct Client {
+    provider: DynProvider,
+    /// The signing account.
+    pub from: Address,
+    /// The chain id the endpoint reports.
+    pub chain_id: u64,
+}
+
+/// Installs rustls's ring provider once (HTTPS endpoints).
+fn tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+impl Client {
+    /// Connects to `url` signing with `key`, and reads the chain id.
+    ///
+    /// # Errors
+    /// A malformed URL, or an endpoint that does not answer.
+    pub async fn connect(url: &str, key: PrivateKeySigner) -> Result<Client, Failure> {
+        tls();
+        let parsed: reqwest::Url = url
+            .parse()
+            .map_err(|e| Failure::Rpc(format!("--rpc {url}: {e}")))?;
+        let from = key.address();
+        let provider = ProviderBuilder::new()
+            .disable_recommended_fillers()
+            .with_gas_estimation()
+            .with_simple_nonce_management()
+            .fetch_chain_id()
+            .wallet(EthereumWallet::from(key))
+            .connect_http(parsed)
+            .erased();
+        let chain_id = timed(provider.get_chain_id()).await?;
+        Ok(Client {
+            provider,
+            from,
+            chain_id,
+        })
+    }
+
+    /// A view call of `to` (from the signing account) at the latest block.
+    ///
+    /// # Errors
+    /// A revert, or an RPC failure.
+    pub async fn view<C: SolCall>(&self, to: Address, call: &C) -> Result<C::Return, Failure> {
+        let tx = TransactionRequest::default()
+            .with_from(self.from)
+            .with_to(to)
+            .with_input(Bytes::from(call.abi_encode()));
+        let out = timed(self.provider.call(tx)).await?;
+        C::abi_decode_returns(&out).map_err(|e| Failure::Rpc(format!("undecodable answer: {e}")))
+    }
+
+    /// The call data and the `eth_call` result of `call` (a dry run).
+    ///
+    /// # Errors
+    /// An RPC failure (a revert is returned as the result).
+    pub async fn dry_run<C: SolCall>(
+        &self,
+        to: Address,
+        call: &C,
+    ) -> Result<Result<Bytes, String>, Failure> {
+        let tx = TransactionRequest::default()
+            .with_from(self.from)
+            .with_to(to)
+            .with_input(Bytes::from(call.abi_encode()));
+        match tokio::time::timeout(RPC_TIMEOUT, self.provider.call(tx)).await {
+            Err(_) => Err(Failure::Rpc(String::from("timed out"))),
+            Ok(Ok(out)) => Ok(Ok(out)),
+            Ok(Err(e)) => match failure(&e) {
+                Failure::Reverted(name) => Ok(Err(name)),
+                other => Err(other),
+            },
+        }
+    }
+
+    /// Sends `call` to `to` (gas estimated, nonce fetched, signed locally) and waits for its
+    /// receipt.
+    ///
+    /// # Errors
+    /// A revert (at estimation or mined), or an RPC failure.
+    pub async fn send<C: SolCall>(&self, to: Address, call: &C) -> Result<Mined, Failure> {
+        self.send_value(to, call, U256::ZERO).await
+    }
+
+    /// [`Client::send`] with `value` wei.
+    ///
+    /// # Errors
+    /// As [`Client::send`].
+    pub async fn send_value<C: SolCall>(
+        &self,
+        to: Address,
+        call: &C,
+        value: U256,
+    ) -> Result<Mined, Failure> {
+        let input = Bytes::from(call.abi_encode());
+        let tx = TransactionRequest::default()
+            .with_from(self.from)
+            .with_to(to)
+            .with_value(value)
+            .with_input(input.clone());
+        let pending = timed(self.provider.send_transaction(tx)).await?;
+        let hash = *pending.tx_hash();
+        let started = std::time::Instant::now();
+        let receipt = loop {
+            if let Some(r) = timed(self.provider.get_transaction_receipt(hash)).await? {
+                break r;
+            }
+            if started.elapsed() > RECEIPT_TIMEOUT {
+                return Err(Failure::Rpc(format!(
+                    "no receipt for {hash} after {RECEIPT_TIMEOUT:?}"
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        let block = receipt.block_number.unwrap_or_default();
+        if !receipt.status() {
+            // Replay it at its block for the reason.
+            let replay = TransactionRequest::default()
+                .with_from(self.from)
+                .with_to(to)
+                .with_input(input);
+            let why = match self
+                .provider
+                .call(replay)
+                .block(block.saturating_sub(1).into())
+                .await
+            {
+                Err(e) => match failure(&e) {
+                    Failure::Reverted(name) => name,
+                    Failure::Rpc(e) => e,
+                },
+                Ok(_) => String::from("(reverted on chain, not when replayed)"),
+            };
+            return Err(Failure::Reverted(why));
+        }
+        Ok(Mined {
+            hash,
+            block,
+            gas_used: receipt.gas_used,
+            logs: receipt.inner.logs().to_vec(),
+        })
+    }
+
+    /// The latest block's number and timestamp.
+    ///
+    /// # Errors
+    /// An RPC failure.
+    pub async fn head(&self) -> Result<(u64, u64), Failure> {
+        let block = timed(self.provider.get_block_by_number(BlockNumberOrTag::Latest))
+            .await?
+            .ok_or_else(|| Failure::Rpc(String::from("no latest block")))?;
+        Ok((block.header.number, block.header.timestamp))
+    }
+
+    /// The balance of `who`.
+    ///
+    /// # Errors
+    /// An RPC failure.
+    pub async fn balance(&self, who: Address) -> Result<U256, Failure> {
+        timed(self.provider.get_balance(who)).await
+    }
+}
+
+/// An RPC future under [`RPC_TIMEOUT`], its error classified.
+async fn timed<T>(
+    f: impl std::future::IntoFuture<Output = Result<T, RpcError<TransportErrorKind>>>,
+) -> Result<T, Failure> {
+    match tokio::time::timeout(RPC_TIMEOUT, f.into_future()).await {
+        Err(_) => Err(Failure::Rpc(format!("timed out after {RPC_TIMEOUT:?}"))),
+        Ok(r) => r.map_err(|e| failure(&e)),
+    }
+}
+
+/// The signing key of `--private-key HEX` or `--keystore FILE` (password from
+/// `AIMINE_KEYSTORE_PASSWORD`).
+///
+/// # Errors
+/// Neither or both given, a malformed key, or a keystore that does not decrypt.
+pub fn signer(
+    private_key: Option<&str>,
+    keystore: Option<&std::path::Path>,
+) -> Result<PrivateKeySigner, CliError> {
+    match (private_key, keystore) {
+        (Some(hex), None) => hex
+            .trim()
+            .parse::<PrivateKeySigner>()
+            .map_err(|e| format!("--private-key: {e}")),
+        (None, Some(path)) => {
+            let password = std::env::var("AIMINE_KEYSTORE_PASSWORD").map_err(|_| {
+                String::from("--keystore: set AIMINE_KEYSTORE_PASSWORD to its password")
+            })?;
+            PrivateKeySigner::decrypt_keystore(path, password)
+                .map_err(|e| format!("--keystore {}: {e}", path.display()))
+        }
+        _ => Err(String::from("give one of --private-key or --keystore")),
+    }
+}
+
+/// A tokio runtime for one command.
+///
+/// # Errors
+/// The runtime cannot start.
+pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("tokio runtime: {e}"))
+}
