@@ -20,6 +20,14 @@ use crate::error::RpcError;
 
 /// The most blocks one `eth_getLogs` scans.
 pub const MAX_LOG_RANGE: u64 = 10_000;
+/// The most logs one `eth_getLogs` answers (a query matching more is refused).
+pub const MAX_LOGS: usize = 10_000;
+/// The most bytes of log data one `eth_getLogs` answers (twice as many in hex).
+pub const MAX_LOG_BYTES: usize = 16 * 1024 * 1024;
+/// The most `evm_snapshot`s kept at once (each is a copy of the chain).
+pub const MAX_SNAPSHOTS: usize = 1_024;
+/// The most reward percentiles one `eth_feeHistory` asks for (geth's bound).
+const MAX_PERCENTILES: usize = 100;
 
 /// What the methods share.
 pub struct Ctx {
@@ -145,7 +153,7 @@ fn announce(ctx: &Ctx, chain: &Chain) {
         return;
     }
     if let Some(b) = chain.blocks.last() {
-        println!(
+        say!(
             "block {} {} time {} txs {} gas {}",
             b.header.number,
             b.hash,
@@ -163,10 +171,10 @@ pub(crate) fn mine_pending(ctx: &Ctx) {
         Ok(block) => {
             announce(ctx, &chain);
             for (hash, why) in &block.dropped {
-                println!("dropped {hash}: {why}");
+                say!("dropped {hash}: {why}");
             }
         }
-        Err(e) => println!("mining failed: {e:?}"),
+        Err(e) => say!("mining failed: {e:?}"),
     }
 }
 
@@ -195,6 +203,7 @@ fn logs(chain: &Chain, filter: &Filter) -> Result<Vec<RpcLog>, ErrorObjectOwned>
         return Err(bad(format!("block range larger than {MAX_LOG_RANGE}")));
     }
     let mut out = Vec::new();
+    let mut bytes = 0usize;
     for n in from..=to {
         let Some(b) = chain.block(n) else { continue };
         for m in b.txs.iter().filter_map(|h| chain.txs.get(h)) {
@@ -202,6 +211,12 @@ fn logs(chain: &Chain, filter: &Filter) -> Result<Vec<RpcLog>, ErrorObjectOwned>
                 if filter.matches_address(log.inner.address)
                     && filter.matches_topics(log.inner.data.topics())
                 {
+                    bytes = bytes.saturating_add(log.inner.data.data.len());
+                    if out.len() >= MAX_LOGS || bytes > MAX_LOG_BYTES {
+                        return Err(bad(format!(
+                            "the query matches more than {MAX_LOGS} logs or {MAX_LOG_BYTES} bytes of log data: narrow its block range"
+                        )));
+                    }
                     out.push(log.clone());
                 }
             }
@@ -382,6 +397,26 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
         let count: U64 = a.req()?;
         let newest: BlockNumberOrTag = a.req()?;
         let percentiles: Option<Vec<f64>> = a.opt()?;
+        // One reward per block and percentile: bounded as geth bounds them (at most 100,
+        // each in 0..=100, ascending), or 1,024 blocks times millions of percentiles in a
+        // 10 MiB request is billions of words built before the response limit applies.
+        if let Some(ps) = &percentiles {
+            if ps.len() > MAX_PERCENTILES {
+                return Err(bad(format!(
+                    "{} reward percentiles: at most {MAX_PERCENTILES}",
+                    ps.len()
+                )));
+            }
+            let mut prev = 0.0;
+            for p in ps {
+                if !(prev..=100.0).contains(p) {
+                    return Err(bad(format!(
+                        "reward percentile {p}: each must be in 0..=100 and not below the one before"
+                    )));
+                }
+                prev = *p;
+            }
+        }
         let chain = lock(&ctx.chain);
         let newest = tag_number(&chain, newest).min(chain.latest());
         let count = count
@@ -459,8 +494,17 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
         json("0x0")
     });
     method!("evm_snapshot", |p, ctx| {
-        let chain = lock(&ctx.chain).clone();
+        // The snapshots' lock first, then the chain's, as `evm_revert` takes them: a revert
+        // cannot land between the copy and its push (which left a snapshot of blocks the
+        // revert had removed from the disk).
         let mut snaps = ctx.snapshots.lock().unwrap_or_else(|p| p.into_inner());
+        if snaps.len() >= MAX_SNAPSHOTS {
+            return Err(RpcError::invalid_tx(format!(
+                "{MAX_SNAPSHOTS} snapshots are kept already (each a copy of the chain): revert to one"
+            ))
+            .into());
+        }
+        let chain = lock(&ctx.chain).clone();
         snaps.push(chain);
         json(U64::from(snaps.len()))
     });

@@ -2,15 +2,22 @@
 //! embedded redb database, one durable write transaction per block (redb's commits are atomic
 //! and crash-safe, so a SIGKILL loses at most the block being written, never the file). On
 //! start the chain is rebuilt by executing the stored blocks again from genesis, through the
-//! same EVM, which reproduces every state, receipt and hash.
+//! same EVM, which reproduces every state, receipt and hash: each block's hash is stored with it
+//! and checked on replay, so a node that would execute a block differently (another version,
+//! another gas schedule) refuses the data dir rather than serve another chain.
 
 use std::path::Path;
 
+use alloy_primitives::B256;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
 /// Block number → timestamp (8 bytes, big-endian) then each raw transaction as a 4-byte
 /// big-endian length and its EIP-2718 bytes.
 const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
+/// Block number → the hash the block had when it was mined (32 bytes), written with the block:
+/// a restart checks that executing the block again reproduces it. Absent in data dirs of
+/// earlier versions (then nothing is checked).
+const HASHES: TableDefinition<u64, &[u8]> = TableDefinition::new("hashes");
 /// `chain_id` → the chain id the data was made with.
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 /// `genesis` → the hash of the block 0 the data was made from (its state root covers the
@@ -24,6 +31,8 @@ pub struct StoredBlock {
     pub timestamp: u64,
     /// Its transactions, EIP-2718 encoded.
     pub txs: Vec<Vec<u8>>,
+    /// Its hash when it was mined (`None` when the data dir does not record it).
+    pub hash: Option<B256>,
 }
 
 impl StoredBlock {
@@ -53,6 +62,7 @@ impl StoredBlock {
         Some(StoredBlock {
             timestamp: u64::from_be_bytes(*ts),
             txs,
+            hash: None,
         })
     }
 }
@@ -91,6 +101,7 @@ impl Store {
                 }
             }
             tx.open_table(BLOCKS).map_err(err)?;
+            tx.open_table(HASHES).map_err(err)?;
         }
         tx.commit().map_err(err)?;
         Ok(Store { db })
@@ -101,7 +112,7 @@ impl Store {
     ///
     /// # Errors
     /// The data was made from another genesis, or the file cannot be written.
-    pub fn check_genesis(&self, hash: alloy_primitives::B256) -> Result<(), String> {
+    pub fn check_genesis(&self, hash: B256) -> Result<(), String> {
         let tx = self.db.begin_write().map_err(err)?;
         {
             let mut table = tx.open_table(GENESIS).map_err(err)?;
@@ -132,21 +143,29 @@ impl Store {
     pub fn blocks(&self) -> Result<Vec<StoredBlock>, String> {
         let tx = self.db.begin_read().map_err(err)?;
         let table = tx.open_table(BLOCKS).map_err(err)?;
+        let hashes = tx.open_table(HASHES).map_err(err)?;
         let mut out = Vec::new();
         for (expected, row) in (0u64..).zip(table.iter().map_err(err)?) {
             let (k, v) = row.map_err(err)?;
             if k.value() != expected {
                 return Err(format!("data dir: block {expected} is missing"));
             }
-            out.push(
-                StoredBlock::decode(v.value())
-                    .ok_or_else(|| format!("data dir: block {expected} is malformed"))?,
-            );
+            let mut block = StoredBlock::decode(v.value())
+                .ok_or_else(|| format!("data dir: block {expected} is malformed"))?;
+            block.hash =
+                match hashes.get(expected).map_err(err)? {
+                    Some(h) => Some(B256::try_from(h.value()).map_err(|_| {
+                        format!("data dir: the hash of block {expected} is malformed")
+                    })?),
+                    None => None,
+                };
+            out.push(block);
         }
         Ok(out)
     }
 
-    /// Writes block `number` durably, removing any stored block above it.
+    /// Writes block `number` (and its hash, if given) durably, removing any stored block above
+    /// it.
     ///
     /// # Errors
     /// The write fails.
@@ -157,6 +176,11 @@ impl Store {
             let mut table = tx.open_table(BLOCKS).map_err(err)?;
             table.retain(|k, _| k < number).map_err(err)?;
             table.insert(number, bytes.as_slice()).map_err(err)?;
+            let mut hashes = tx.open_table(HASHES).map_err(err)?;
+            hashes.retain(|k, _| k < number).map_err(err)?;
+            if let Some(hash) = &block.hash {
+                hashes.insert(number, hash.as_slice()).map_err(err)?;
+            }
         }
         tx.commit().map_err(err)
     }
@@ -170,6 +194,8 @@ impl Store {
         {
             let mut table = tx.open_table(BLOCKS).map_err(err)?;
             table.retain(|k, _| k <= latest).map_err(err)?;
+            let mut hashes = tx.open_table(HASHES).map_err(err)?;
+            hashes.retain(|k, _| k <= latest).map_err(err)?;
         }
         tx.commit().map_err(err)
     }

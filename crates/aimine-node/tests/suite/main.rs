@@ -12,6 +12,7 @@
     missing_docs
 )]
 
+mod attacks;
 mod cast;
 mod clients;
 mod rpc;
