@@ -45,7 +45,7 @@ pub use chain::{
 };
 pub use error::RpcError;
 pub use genesis::{Alloc, Gas, Genesis, GenesisFile, Params, Wei};
-pub use rpc::{Ctx, MAX_LOG_BYTES, MAX_LOG_RANGE, MAX_LOGS, MAX_SNAPSHOTS};
+pub use rpc::{Ctx, MAX_LOG_BYTES, MAX_LOG_RANGE, MAX_LOGS, MAX_SNAPSHOTS, Snapshots};
 pub use store::{Store, StoredBlock};
 
 /// The standard development mnemonic (anvil, hardhat).
@@ -165,7 +165,7 @@ pub async fn start(config: &NodeConfig) -> Result<Node, String> {
     let chain = genesis(config)?;
     let ctx = Arc::new(Ctx {
         chain: Mutex::new(chain),
-        snapshots: Mutex::new(Vec::new()),
+        snapshots: Mutex::new(rpc::Snapshots::default()),
         verbose: config.verbose,
     });
     let module = rpc::module(ctx.clone())?;

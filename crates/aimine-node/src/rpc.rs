@@ -33,10 +33,21 @@ const MAX_PERCENTILES: usize = 100;
 pub struct Ctx {
     /// The chain.
     pub chain: Mutex<Chain>,
-    /// `evm_snapshot`s, by id − 1.
-    pub snapshots: Mutex<Vec<Chain>>,
+    /// `evm_snapshot`s.
+    pub snapshots: Mutex<Snapshots>,
     /// Print one line per block.
     pub verbose: bool,
+}
+
+/// The `evm_snapshot`s kept, with their ids. Ids are never reused (as anvil's and hardhat's):
+/// a client holding the id of a snapshot already reverted to gets `false`, not a revert to
+/// another client's later snapshot that happens to have the same number.
+#[derive(Debug, Default)]
+pub struct Snapshots {
+    /// The snapshots, with their ids, oldest first.
+    pub kept: Vec<(u64, Chain)>,
+    /// The last id given.
+    pub last_id: u64,
 }
 
 type Res = Result<Value, ErrorObjectOwned>;
@@ -498,25 +509,27 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
         // cannot land between the copy and its push (which left a snapshot of blocks the
         // revert had removed from the disk).
         let mut snaps = ctx.snapshots.lock().unwrap_or_else(|p| p.into_inner());
-        if snaps.len() >= MAX_SNAPSHOTS {
+        if snaps.kept.len() >= MAX_SNAPSHOTS {
             return Err(RpcError::invalid_tx(format!(
                 "{MAX_SNAPSHOTS} snapshots are kept already (each a copy of the chain): revert to one"
             ))
             .into());
         }
         let chain = lock(&ctx.chain).clone();
-        snaps.push(chain);
-        json(U64::from(snaps.len()))
+        let id = snaps.last_id.saturating_add(1);
+        snaps.last_id = id;
+        snaps.kept.push((id, chain));
+        json(U64::from(id))
     });
     method!("evm_revert", |p, ctx| {
         let id: U64 = Args::of(&p).req()?;
-        let id = usize::try_from(id.to::<u64>()).unwrap_or(usize::MAX);
+        let id = id.to::<u64>();
         let mut snaps = ctx.snapshots.lock().unwrap_or_else(|p| p.into_inner());
-        if id == 0 || id > snaps.len() {
+        // The snapshot and every later one are used up.
+        let Some(at) = snaps.kept.iter().position(|(i, _)| *i == id) else {
             return json(false);
-        }
-        snaps.truncate(id);
-        let Some(snapshot) = snaps.pop() else {
+        };
+        let Some((_, snapshot)) = snaps.kept.drain(at..).next() else {
             return json(false);
         };
         lock(&ctx.chain).restore(snapshot)?;
