@@ -1,7 +1,8 @@
 //! The chain: state, blocks, transactions and receipts, executed through alloy-evm's
 //! `EthEvmFactory` EVM with the aimine precompiles added by `aimine_evm::alloy::extend`.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aimine_evm::ChainConfig;
@@ -700,36 +701,77 @@ impl Chain {
         self.build(txs, true).map(|b| b.txs)
     }
 
-    /// Mines one block from the pool: its transactions in arrival order while they fit the
-    /// block gas limit (the rest wait); one that no longer executes (its sender's funds spent
-    /// by an earlier one, say) is dropped and reported.
+    /// Mines one block from the pool: its transactions by tip, highest first (arrival order
+    /// among equal tips), each sender's in nonce order, while they fit the block gas limit; one
+    /// that does not fit waits, with its sender's later ones, and the others still go (a
+    /// sender of block-sized transactions cannot hold every later transaction back). One that
+    /// no longer executes (its sender's funds spent by an earlier one, say) is dropped and
+    /// reported, with its sender's later ones.
     pub fn mine_pending(&mut self) -> Result<MinedBlock, RpcError> {
-        let mut gas = 0u64;
-        let mut take = 0usize;
-        for p in &self.pool {
-            let next = gas.saturating_add(p.tx.gas_limit());
-            if next > BLOCK_GAS_LIMIT {
-                break;
-            }
-            gas = next;
-            take = take.saturating_add(1);
-        }
         let txs: Vec<(TxEnvelope, Address)> = self
-            .pool
-            .iter()
-            .take(take)
+            .select_pending()
+            .into_iter()
+            .filter_map(|i| self.pool.get(i))
             .map(|p| (p.tx.clone(), p.from))
             .collect();
         let block = self.build(txs.clone(), false)?;
-        self.pool.drain(..take.min(self.pool.len()));
+        let taken: HashSet<B256> = txs.iter().map(|(t, _)| *t.tx_hash()).collect();
         // A dropped transaction's successors from the same sender can no longer execute.
-        let dropped: Vec<Address> = block
+        let dropped: HashSet<Address> = block
             .dropped
             .iter()
             .filter_map(|(h, _)| txs.iter().find(|(t, _)| t.tx_hash() == h).map(|(_, f)| *f))
             .collect();
-        self.pool.retain(|p| !dropped.contains(&p.from));
+        self.pool
+            .retain(|p| !taken.contains(p.tx.tx_hash()) && !dropped.contains(&p.from));
         Ok(block)
+    }
+
+    /// The pool positions of the next block's transactions, in block order (see
+    /// [`Chain::mine_pending`]).
+    fn select_pending(&self) -> Vec<usize> {
+        // Each sender's transactions in arrival order, which admission makes nonce order.
+        let mut queues: Vec<VecDeque<usize>> = Vec::new();
+        let mut of: HashMap<Address, usize> = HashMap::new();
+        for (i, p) in self.pool.iter().enumerate() {
+            let q = *of.entry(p.from).or_insert_with(|| {
+                queues.push(VecDeque::new());
+                queues.len().saturating_sub(1)
+            });
+            if let Some(q) = queues.get_mut(q) {
+                q.push_back(i);
+            }
+        }
+        let tip = |i: usize| {
+            self.pool
+                .get(i)
+                .and_then(|p| p.tx.effective_tip_per_gas(BASE_FEE))
+                .unwrap_or(0)
+        };
+        // Each sender's next transaction: the highest tip first, then the earliest.
+        let mut heads: BinaryHeap<(u128, Reverse<usize>, usize)> = queues
+            .iter()
+            .enumerate()
+            .filter_map(|(q, txs)| txs.front().map(|&i| (tip(i), Reverse(i), q)))
+            .collect();
+        let mut gas_left = BLOCK_GAS_LIMIT;
+        let mut out = Vec::new();
+        while let Some((_, Reverse(i), q)) = heads.pop() {
+            let limit = self.pool.get(i).map_or(u64::MAX, |p| p.tx.gas_limit());
+            if limit > gas_left {
+                // It waits for the next block, and so do its sender's later ones.
+                continue;
+            }
+            gas_left = gas_left.saturating_sub(limit);
+            out.push(i);
+            if let Some(txs) = queues.get_mut(q) {
+                txs.pop_front();
+                if let Some(&next) = txs.front() {
+                    heads.push((tip(next), Reverse(next), q));
+                }
+            }
+        }
+        out
     }
 
     /// Executes `txs` into a new block. `strict`: a transaction that fails validation fails

@@ -814,13 +814,13 @@ fn the_pool_refuses_what_can_never_execute() {
     );
 }
 
-/// The pool mines in arrival order and stops at the first transaction that does not fit the
+/// The pool mined in arrival order and stopped at the first transaction that did not fit the
 /// block: a sender who queues transactions of the block's whole gas limit (paying only for the
-/// 21,000 each uses) holds one block each, and every later transaction waits behind all of
-/// them whatever tip it pays (the pool takes up to 10,000: 10,000 blocks). Transactions should
-/// be ordered by tip (per sender by nonce), and ones that do not fit skipped, not waited for.
+/// 21,000 each uses) holds one block each, and every later transaction waited behind all of
+/// them whatever tip it paid (the pool takes up to 10,000: 10,000 blocks). Transactions are
+/// now taken by tip (each sender's by nonce), and one that does not fit is skipped, not
+/// waited for.
 #[test]
-#[ignore = "finding: the pool ignores tips and stops at the first transaction that does not fit (head-of-line blocking)"]
 fn a_higher_tip_is_not_stuck_behind_block_fillers() {
     let (_rt, node) = pool_node();
     let a = node.addr;
@@ -840,12 +840,29 @@ fn a_higher_tip_is_not_stuck_behind_block_fillers() {
     let mut honest = transfer_tx(0, 21_000, 2_000_000_000);
     honest.to = TxKind::Call(ACCOUNT0);
     let hash = send(a, &key1, honest)["result"].clone();
-    result(a, "evm_mine", json!([]));
+    // And a small one at the same tip as the fillers, after them: it fits beside one.
+    let mut small = transfer_tx(1, 21_000, 1_000_000_000);
+    small.to = TxKind::Call(ACCOUNT0);
+    let small = send(a, &key1, small)["result"].clone();
     result(a, "evm_mine", json!([]));
     let receipt = result(a, "eth_getTransactionReceipt", json!([hash]));
     assert!(
         !receipt.is_null(),
-        "two blocks later, a transaction paying twice the tip still waits"
+        "a transaction paying twice the tip waits behind block fillers"
+    );
+    assert_eq!(receipt["transactionIndex"], json!("0x0"), "{receipt}");
+    // The block: the honest one, then the small one (a filler does not fit beside them).
+    let block = result(a, "eth_getBlockByNumber", json!(["latest", false]));
+    assert_eq!(block["transactions"], json!([hash, small]), "{block}");
+    // The fillers then go one a block, in nonce order.
+    result(a, "evm_mine", json!([]));
+    assert_eq!(
+        result(a, "eth_getTransactionCount", json!([ACCOUNT0, "latest"])),
+        json!("0x1")
+    );
+    assert_eq!(
+        result(a, "eth_getTransactionCount", json!([ACCOUNT0, "pending"])),
+        json!("0x14")
     );
 }
 
