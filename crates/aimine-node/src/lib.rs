@@ -193,13 +193,13 @@ pub async fn start(config: &NodeConfig) -> Result<Node, String> {
             loop {
                 tokio::select! {
                     _ = every.tick() => {
-                        // A panic mining one block must not end the clock: the pool would
-                        // never be mined again. (The chain is unchanged by a block that
-                        // panics: a block is applied only once built.)
-                        let mined = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            rpc::mine_pending(&ctx)
-                        }));
-                        if mined.is_err() {
+                        // On the blocking pool (mining waits for the chain's lock and executes
+                        // a block), where a panic mining one block fails that task only, not
+                        // the clock: the pool would never be mined again. (The chain is
+                        // unchanged by a block that panics: a block is applied once built.)
+                        let ctx = ctx.clone();
+                        let mined = tokio::task::spawn_blocking(move || rpc::mine_pending(&ctx));
+                        if mined.await.is_err() {
                             say!("mining panicked; the next tick mines again");
                         }
                     }

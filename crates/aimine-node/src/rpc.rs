@@ -239,11 +239,14 @@ fn logs(chain: &Chain, filter: &Filter) -> Result<Vec<RpcLog>, ErrorObjectOwned>
 /// The RPC module of a chain.
 pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
     let mut m = RpcModule::new(ctx);
+    // Every method runs on tokio's blocking pool, not on the server's async workers: it may
+    // wait for the chain's lock behind a slow call, and the workers must stay free to serve
+    // the rest (the CLI runs two).
     macro_rules! method {
         ($name:literal, |$p:ident, $ctx:ident| $body:expr) => {
-            m.register_method($name, |$p, $ctx, _| -> Res {
+            m.register_blocking_method($name, |$p, $ctx, _| -> Res {
                 #[allow(unused_variables)]
-                let $ctx: &Ctx = $ctx;
+                let $ctx: &Ctx = &$ctx;
                 #[allow(unused_variables)]
                 let $p = $p;
                 $body

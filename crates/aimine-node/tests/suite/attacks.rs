@@ -1020,3 +1020,44 @@ fn a_call_costs_the_same_on_a_large_state() {
         "on 200,000 slots {on_big:?}, on the dev genesis {on_small:?}"
     );
 }
+
+/// Every method ran on the server's async workers (the CLI gives it two) and waited there for
+/// the chain's lock: with two slow calls in flight nothing else was served, not even a method
+/// that needs no chain, until they were done (and the `--block-time` clock's task waited
+/// likewise). Methods now run on tokio's blocking pool: a slow call holds the chain, not the
+/// server.
+#[test]
+fn slow_calls_do_not_stall_the_server() {
+    let (_rt, node) = node_with(NodeConfig::default(), 2);
+    let a = node.addr;
+    let logger = deploy(a, LOGGER_INIT, LOGGER);
+    // About 29M gas of logging per call.
+    let req = json!({"from": ACCOUNT0, "to": logger, "input": format!("0x{}", word(68_000))});
+    let busy = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let callers: Vec<_> = (0..4)
+        .map(|_| {
+            let (req, busy) = (req.clone(), busy.clone());
+            std::thread::spawn(move || {
+                while busy.load(std::sync::atomic::Ordering::Relaxed) {
+                    let _ = rpc(a, "eth_call", json!([req]));
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut worst = std::time::Duration::ZERO;
+    for _ in 0..8 {
+        let t = std::time::Instant::now();
+        result(a, "web3_clientVersion", json!([]));
+        worst = worst.max(t.elapsed());
+        std::thread::sleep(std::time::Duration::from_millis(37));
+    }
+    busy.store(false, std::sync::atomic::Ordering::Relaxed);
+    for c in callers {
+        c.join().unwrap();
+    }
+    assert!(
+        worst < std::time::Duration::from_millis(60),
+        "web3_clientVersion waited {worst:?} behind eth_calls"
+    );
+}
