@@ -905,10 +905,11 @@ impl Chain {
         });
         self.states.push(Some(Arc::new(db)));
         // Memory stays bounded on a long run: only the latest states are kept.
+        // At least the latest state is kept: the next block is built on it.
         let prune = self
             .states
             .len()
-            .saturating_sub(usize::try_from(self.kept_states).unwrap_or(usize::MAX))
+            .saturating_sub(usize::try_from(self.kept_states.max(1)).unwrap_or(usize::MAX))
             .saturating_sub(1);
         if prune > 0
             && let Some(old) = self.states.get_mut(prune)

@@ -178,15 +178,19 @@ fn announce(ctx: &Ctx, chain: &Chain) {
 /// Mines a block from the pool (`--block-time`'s clock, `evm_mine`), and says what it did.
 pub(crate) fn mine_pending(ctx: &Ctx) {
     let mut chain = lock(&ctx.chain);
-    match chain.mine_pending() {
-        Ok(block) => {
-            announce(ctx, &chain);
-            for (hash, why) in &block.dropped {
-                say!("dropped {hash}: {why}");
-            }
-        }
-        Err(e) => say!("mining failed: {e:?}"),
+    if let Err(e) = mine_locked(ctx, &mut chain) {
+        say!("mining failed: {e:?}");
     }
+}
+
+/// Mines a block from the pool of the locked `chain`, and says what it did.
+fn mine_locked(ctx: &Ctx, chain: &mut Chain) -> Result<(), RpcError> {
+    let block = chain.mine_pending()?;
+    announce(ctx, chain);
+    for (hash, why) in &block.dropped {
+        say!("dropped {hash}: {why}");
+    }
+    Ok(())
 }
 
 fn logs(chain: &Chain, filter: &Filter) -> Result<Vec<RpcLog>, ErrorObjectOwned> {
@@ -493,8 +497,11 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
     });
     method!("evm_mine", |p, ctx| {
         let t: Option<U64> = Args::of(&p).opt().unwrap_or(None);
+        // One lock for the timestamp and the block: the clock's block cannot take the
+        // timestamp in between, and a block that fails is an error, its timestamp unset.
+        let mut chain = lock(&ctx.chain);
+        let before = chain.next_timestamp;
         if let Some(t) = t {
-            let mut chain = lock(&ctx.chain);
             let t = t.to::<u64>();
             let prev = chain.blocks.last().map(|b| b.header.timestamp).unwrap_or(0);
             if t < prev {
@@ -504,7 +511,10 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
             }
             chain.next_timestamp = Some(t);
         }
-        mine_pending(ctx);
+        if let Err(e) = mine_locked(ctx, &mut chain) {
+            chain.next_timestamp = before;
+            return Err(e.into());
+        }
         json("0x0")
     });
     method!("evm_snapshot", |p, ctx| {

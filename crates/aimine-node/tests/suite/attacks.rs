@@ -1061,3 +1061,47 @@ fn slow_calls_do_not_stall_the_server() {
         "web3_clientVersion waited {worst:?} behind eth_calls"
     );
 }
+
+/// `kept_states` 0 pruned the state of the block just mined, the one the next is built on:
+/// every later transaction and block failed (and `evm_mine` answered success regardless). At
+/// least the latest state is kept; `evm_mine` answers a failed block as an error.
+#[test]
+fn keeping_no_states_does_not_wedge_the_chain() {
+    let (_rt, node) = node(None);
+    let a = node.addr;
+    node.ctx.chain.lock().unwrap().kept_states = 0;
+    result(a, "evm_mine", json!([]));
+    result(a, "evm_mine", json!([]));
+    assert_eq!(
+        send_raw(a, &signed_transfer(0, U256::from(1u64)))["status"],
+        json!("0x1")
+    );
+    assert_eq!(result(a, "eth_blockNumber", json!([])), json!("0x3"));
+    result(a, "eth_getBalance", json!([ACCOUNT1, "latest"]));
+}
+
+/// No call is made from a precompile's address: its code (0xFE) makes it a contract, which
+/// EIP-3607 forbids as a sender, in `eth_call` and `eth_estimateGas` too (a call from
+/// AI_MINING to MODEL_REGISTRY must not pass for AI_MINING's own).
+#[test]
+fn no_call_comes_from_a_precompile() {
+    let (_rt, node) = node(None);
+    let a = node.addr;
+    for from in [
+        aimine_evm::address::AI_MINING,
+        aimine_evm::address::NV_TRUST,
+        aimine_evm::address::MODEL_REGISTRY,
+    ] {
+        for to in [
+            aimine_evm::address::AI_MINING,
+            aimine_evm::address::MODEL_REGISTRY,
+        ] {
+            let call = json!({"from": from, "to": to, "input": "0x12345678"});
+            for method in ["eth_call", "eth_estimateGas"] {
+                let v = rpc(a, method, json!([call]));
+                let message = v["error"]["message"].as_str().unwrap_or_default();
+                assert!(message.contains("code"), "{method} from {from}: {v}");
+            }
+        }
+    }
+}
