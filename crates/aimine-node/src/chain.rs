@@ -410,7 +410,10 @@ impl Chain {
     fn simulate(&self, number: u64, tx: TxEnv) -> Result<ExecutionResult, RpcError> {
         // An overlay on the block's state, not a copy of it: a call's cost does not grow with
         // the state (a copy per call, and ~2 to 7 per estimate, of every account and slot).
-        let db = CacheDB::new(self.state(number)?);
+        let mut db = CacheDB::new(self.state(number)?);
+        if let Some(b) = self.block(number) {
+            db.cache.block_hashes.insert(U256::from(number), b.hash);
+        }
         let mut cfg = self.cfg();
         cfg.disable_nonce_check = true;
         let timestamp = if number >= self.latest() {
@@ -788,7 +791,10 @@ impl Chain {
             .ok_or_else(|| RpcError::internal("no genesis"))?;
         let number = parent.header.number.saturating_add(1);
         let timestamp = self.next_block_time();
-        let db = self.state(parent.header.number)?.clone();
+        let mut db = self.state(parent.header.number)?.clone();
+        // BLOCKHASH answers the real hashes of the latest 256 blocks (the state carries them;
+        // without them it answered keccak256 of the number's decimal digits, EmptyDB's).
+        remember_hash(&mut db, parent.header.number, parent.hash);
         let env = EvmEnv {
             cfg_env: self.cfg(),
             block_env: Chain::block_env(number, timestamp, BASE_FEE),
@@ -965,6 +971,14 @@ impl Chain {
             Some(store) => store.truncate(self.latest()).map_err(RpcError::internal),
             None => Ok(()),
         }
+    }
+}
+
+/// Records block `number`'s hash in `db` for BLOCKHASH, forgetting the one 256 blocks older.
+fn remember_hash(db: &mut DevDb, number: u64, hash: B256) {
+    db.cache.block_hashes.insert(U256::from(number), hash);
+    if let Some(old) = number.checked_sub(256) {
+        db.cache.block_hashes.remove(&U256::from(old));
     }
 }
 

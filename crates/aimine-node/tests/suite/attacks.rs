@@ -1106,3 +1106,53 @@ fn no_call_comes_from_a_precompile() {
         }
     }
 }
+
+/// Runtime code: stores BLOCKHASH(NUMBER - 1) at slot 0 and returns it.
+const PARENT_HASH: &str = "60014303408060005560005260206000f3";
+/// Its init code (returns the 17-byte runtime that follows it).
+const PARENT_HASH_INIT: &str = "601180600b6000396000f3";
+
+/// BLOCKHASH answered keccak256 of the block number's decimal digits (the fallback of revm's
+/// `EmptyDB` under the node's `CacheDB`), not the block's hash: predictable, and not the chain's.
+/// It answers the real hash, in blocks, in `eth_call`, and again after a restart's replay.
+#[test]
+fn blockhash_is_the_real_block_hash() {
+    let dir = temp_dir("blockhash");
+    let config = NodeConfig {
+        data_dir: Some(dir.clone()),
+        ..NodeConfig::default()
+    };
+    let (rt, node) = node_with(config.clone(), 1);
+    let a = node.addr;
+    let contract = deploy(a, PARENT_HASH_INIT, PARENT_HASH);
+    let hash = result(
+        a,
+        "eth_sendTransaction",
+        json!([{"from": ACCOUNT0, "to": contract, "gas": "0x10000"}]),
+    );
+    let receipt = result(a, "eth_getTransactionReceipt", json!([hash]));
+    let mined_in = quantity(&receipt["blockNumber"]);
+    let parent = result(
+        a,
+        "eth_getBlockByNumber",
+        json!([format!("{:#x}", mined_in - 1), false]),
+    );
+    assert_eq!(
+        result(a, "eth_getStorageAt", json!([contract, "0x0", "latest"])),
+        parent["hash"]
+    );
+    let latest = result(a, "eth_getBlockByNumber", json!(["latest", false]));
+    assert_eq!(
+        result(a, "eth_call", json!([{"to": contract}])),
+        latest["hash"]
+    );
+    stop(&rt, node);
+    drop(rt);
+    let (rt, node) = node_with(config, 1);
+    assert_eq!(
+        result(node.addr, "eth_getBlockByNumber", json!(["latest", false])),
+        latest
+    );
+    stop(&rt, node);
+    let _ = std::fs::remove_dir_all(&dir);
+}
