@@ -646,9 +646,33 @@ impl Chain {
             )));
         }
         if self.pool.len() >= MAX_POOL {
-            return Err(RpcError::invalid_tx(format!(
-                "the transaction pool is full ({MAX_POOL} waiting)"
-            )));
+            // Full: the newcomer takes the place of the lowest tip below its own, among the
+            // other senders' last waiting transactions (so no sender is left with a gap), or
+            // is refused. One sender filling the pool cannot shut everyone else out.
+            let tip = tx.effective_tip_per_gas(BASE_FEE).unwrap_or(0);
+            let mut last: HashMap<Address, usize> = HashMap::new();
+            for (i, p) in self.pool.iter().enumerate() {
+                last.insert(p.from, i);
+            }
+            let cheapest = last
+                .iter()
+                .filter(|(sender, _)| **sender != from)
+                .filter_map(|(_, &i)| {
+                    let t = self
+                        .pool
+                        .get(i)?
+                        .tx
+                        .effective_tip_per_gas(BASE_FEE)
+                        .unwrap_or(0);
+                    (t < tip).then_some((t, Reverse(i)))
+                })
+                .min();
+            let Some((_, Reverse(evicted))) = cheapest else {
+                return Err(RpcError::invalid_tx(format!(
+                    "the transaction pool is full ({MAX_POOL} waiting) with tips at least {tip}"
+                )));
+            };
+            self.pool.remove(evicted);
         }
         self.pool.push(Pending { tx, from });
         Ok(hash)

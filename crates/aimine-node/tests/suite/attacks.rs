@@ -1156,3 +1156,48 @@ fn blockhash_is_the_real_block_hash() {
     stop(&rt, node);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The pool takes [`aimine_node::MAX_POOL`] transactions, with no bound per sender: one sender
+/// filled it and every other was refused ("pool full") until it drained, 10,000 blocks later
+/// for block-sized ones. A newcomer paying a higher tip now takes the place of the lowest tip
+/// among the other senders' last waiting transactions (no gap left); one paying no more is
+/// refused.
+#[test]
+fn a_full_pool_makes_room_for_a_higher_tip() {
+    let (_rt, node) = pool_node();
+    let a = node.addr;
+    // The filler's transactions are submitted in-process (as eth_sendRawTransaction does once
+    // it has recovered the sender), not signed and posted ten thousand times.
+    {
+        let mut chain = node.ctx.chain.lock().unwrap();
+        let sig = Signature::new(U256::from(1u64), U256::from(1u64), false);
+        for nonce in 0..u64::try_from(aimine_node::MAX_POOL).unwrap() {
+            let tx = transfer_tx(nonce, aimine_node::BLOCK_GAS_LIMIT, 1_000_000_000);
+            chain
+                .submit(TxEnvelope::from(tx.into_signed(sig)), ACCOUNT0)
+                .unwrap();
+        }
+    }
+    let key1: PrivateKeySigner =
+        "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+            .parse()
+            .unwrap();
+    let mut same = transfer_tx(0, 21_000, 1_000_000_000);
+    same.to = TxKind::Call(ACCOUNT0);
+    let refused = send(a, &key1, same);
+    assert!(refused.get("error").is_some(), "{refused}");
+    let mut higher = transfer_tx(0, 21_000, 2_000_000_000);
+    higher.to = TxKind::Call(ACCOUNT0);
+    let admitted = send(a, &key1, higher);
+    assert!(admitted.get("result").is_some(), "{admitted}");
+    // The filler lost its last transaction, not one in the middle.
+    assert_eq!(
+        result(a, "eth_getTransactionCount", json!([ACCOUNT0, "pending"])),
+        json!(format!("{:#x}", aimine_node::MAX_POOL - 1))
+    );
+    result(a, "evm_mine", json!([]));
+    assert_eq!(
+        result(a, "eth_getTransactionReceipt", json!([admitted["result"]]))["status"],
+        json!("0x1")
+    );
+}
