@@ -16,6 +16,15 @@
 //!
 //! [`TxEnvelope`]: alloy_consensus::TxEnvelope
 
+/// `println!` that ignores a closed or full stdout: `println!` panics on a broken pipe, and a
+/// panic in the `--block-time` clock's task ended it (the pool was never mined again).
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
 mod chain;
 mod error;
 mod filters;
@@ -29,7 +38,7 @@ use std::sync::{Arc, Mutex};
 pub use aimine_evm::ChainConfig;
 use alloy_primitives::{Address, U256};
 use alloy_signer_local::{MnemonicBuilder, PrivateKeySigner};
-use jsonrpsee::server::{Server, ServerConfig, ServerHandle};
+use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
 
 pub use chain::{
     BASE_FEE, BLOCK_GAS_LIMIT, Chain, KEPT_STATES, MAX_POOL, MinedBlock, PRIORITY_FEE, Pending,
@@ -38,7 +47,7 @@ pub use chain::{
 pub use error::RpcError;
 pub use filters::{Filters, Installed, MAX_FILTERS, Watch};
 pub use genesis::{Alloc, AmdRootEntry, Gas, Genesis, GenesisFile, Params, Wei};
-pub use rpc::{Ctx, MAX_LOG_RANGE};
+pub use rpc::{Ctx, MAX_LOG_BYTES, MAX_LOG_RANGE, MAX_LOGS, MAX_SNAPSHOTS, Snapshots};
 pub use store::{CHECKPOINT_EVERY, Store, StoredAccount, StoredBlock};
 
 /// The standard development mnemonic (anvil, hardhat).
@@ -51,6 +60,8 @@ pub const DEV_BALANCE: U256 = U256::from_limbs([0x19e0_c9ba_b240_0000, 0x21e, 0,
 pub const REWARD_POOL: U256 = U256::from_limbs([0x1bce_cced_a100_0000, 0xd3c2, 0, 0]);
 /// The largest request body the server reads: 10 MiB.
 pub const MAX_REQUEST_BYTES: u32 = 10 * 1024 * 1024;
+/// The most calls one batch request may hold.
+pub const MAX_BATCH: u32 = 1_000;
 /// The chain id by default.
 pub const DEFAULT_CHAIN_ID: u64 = 96_369;
 
@@ -162,7 +173,7 @@ pub async fn start(config: &NodeConfig) -> Result<Node, String> {
     let chain = genesis(config)?;
     let ctx = Arc::new(Ctx {
         chain: Mutex::new(chain),
-        snapshots: Mutex::new(Vec::new()),
+        snapshots: Mutex::new(rpc::Snapshots::default()),
         verbose: config.verbose,
         filters: Mutex::new(Filters::default()),
     });
@@ -170,6 +181,7 @@ pub async fn start(config: &NodeConfig) -> Result<Node, String> {
     let limits = ServerConfig::builder()
         .max_request_body_size(MAX_REQUEST_BYTES)
         .max_response_body_size(64 * 1024 * 1024)
+        .set_batch_request_config(BatchRequestConfig::Limit(MAX_BATCH))
         .build();
     let server = Server::builder()
         .set_config(limits)
@@ -189,7 +201,17 @@ pub async fn start(config: &NodeConfig) -> Result<Node, String> {
             every.tick().await;
             loop {
                 tokio::select! {
-                    _ = every.tick() => rpc::mine_pending(&ctx),
+                    _ = every.tick() => {
+                        // On the blocking pool (mining waits for the chain's lock and executes
+                        // a block), where a panic mining one block fails that task only, not
+                        // the clock: the pool would never be mined again. (The chain is
+                        // unchanged by a block that panics: a block is applied once built.)
+                        let ctx = ctx.clone();
+                        let mined = tokio::task::spawn_blocking(move || rpc::mine_pending(&ctx));
+                        if mined.await.is_err() {
+                            say!("mining panicked; the next tick mines again");
+                        }
+                    }
                     () = stopped.clone().stopped() => break,
                 }
             }
@@ -211,44 +233,44 @@ pub async fn start(config: &NodeConfig) -> Result<Node, String> {
 fn banner(node: &Node) {
     let chain = node.ctx.chain.lock().unwrap_or_else(|p| p.into_inner());
     match &node.data_dir {
-        Some(dir) => println!(
+        Some(dir) => say!(
             "aimine node: a development chain, persisted in {}",
             dir.display()
         ),
-        None => println!("aimine node: a development chain (in memory)"),
+        None => say!("aimine node: a development chain (in memory)"),
     }
-    println!("RPC URL      {}", node.url());
-    println!("chain id     {}", chain.config.chain_id);
-    println!(
+    say!("RPC URL      {}", node.url());
+    say!("chain id     {}", chain.config.chain_id);
+    say!(
         "precompiles  AI_MINING {}  NV_TRUST {}  MODEL_REGISTRY {}",
         aimine_evm::address::AI_MINING,
         aimine_evm::address::NV_TRUST,
         aimine_evm::address::MODEL_REGISTRY
     );
-    println!(
+    say!(
         "admin        {}",
         Address::from(chain.config.registry.admin)
     );
-    println!("mnemonic     {DEV_MNEMONIC}");
-    println!("dev accounts (unlocked for eth_sendTransaction):");
+    say!("mnemonic     {DEV_MNEMONIC}");
+    say!("dev accounts (unlocked for eth_sendTransaction):");
     for (i, k) in chain.dev.iter().enumerate() {
         let balance = chain
             .account(0, k.address())
             .map(|a| a.balance)
             .unwrap_or_default();
-        println!(
+        say!(
             "  ({i}) {} key {} balance {} wei",
             k.address(),
             k.to_bytes(),
             balance
         );
     }
-    println!("max request  {MAX_REQUEST_BYTES} bytes");
+    say!("max request  {MAX_REQUEST_BYTES} bytes");
     match node.block_time {
-        Some(secs) => println!("mining       a block every {secs} s (transactions wait in a pool)"),
-        None => println!("mining       one block per transaction, at once"),
+        Some(secs) => say!("mining       a block every {secs} s (transactions wait in a pool)"),
+        None => say!("mining       one block per transaction, at once"),
     }
     if let Some(b) = chain.blocks.first() {
-        println!("block 0 {} time {}", b.hash, b.header.timestamp);
+        say!("block 0 {} time {}", b.hash, b.header.timestamp);
     }
 }

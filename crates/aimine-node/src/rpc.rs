@@ -21,17 +21,36 @@ use crate::filters::{Filters, Watch};
 
 /// The most blocks one `eth_getLogs` scans.
 pub const MAX_LOG_RANGE: u64 = 10_000;
+/// The most logs one `eth_getLogs` answers (a query matching more is refused).
+pub const MAX_LOGS: usize = 10_000;
+/// The most bytes of log data one `eth_getLogs` answers (twice as many in hex).
+pub const MAX_LOG_BYTES: usize = 16 * 1024 * 1024;
+/// The most `evm_snapshot`s kept at once (each is a copy of the chain).
+pub const MAX_SNAPSHOTS: usize = 1_024;
+/// The most reward percentiles one `eth_feeHistory` asks for (geth's bound).
+const MAX_PERCENTILES: usize = 100;
 
 /// What the methods share.
 pub struct Ctx {
     /// The chain.
     pub chain: Mutex<Chain>,
-    /// `evm_snapshot`s, by id − 1.
-    pub snapshots: Mutex<Vec<Chain>>,
+    /// `evm_snapshot`s.
+    pub snapshots: Mutex<Snapshots>,
     /// Print one line per block.
     pub verbose: bool,
     /// Installed `eth_newFilter`/`eth_newBlockFilter` filters.
     pub filters: Mutex<Filters>,
+}
+
+/// The `evm_snapshot`s kept, with their ids. Ids are never reused (as anvil's and hardhat's):
+/// a client holding the id of a snapshot already reverted to gets `false`, not a revert to
+/// another client's later snapshot that happens to have the same number.
+#[derive(Debug, Default)]
+pub struct Snapshots {
+    /// The snapshots, with their ids, oldest first.
+    pub kept: Vec<(u64, Chain)>,
+    /// The last id given.
+    pub last_id: u64,
 }
 
 type Res = Result<Value, ErrorObjectOwned>;
@@ -148,7 +167,7 @@ fn announce(ctx: &Ctx, chain: &Chain) {
         return;
     }
     if let Some(b) = chain.blocks.last() {
-        println!(
+        say!(
             "block {} {} time {} txs {} gas {}",
             b.header.number,
             b.hash,
@@ -173,15 +192,19 @@ fn by_index(chain: &Chain, number: u64, index: U64) -> Option<RpcTransaction> {
 /// Mines a block from the pool (`--block-time`'s clock, `evm_mine`), and says what it did.
 pub(crate) fn mine_pending(ctx: &Ctx) {
     let mut chain = lock(&ctx.chain);
-    match chain.mine_pending() {
-        Ok(block) => {
-            announce(ctx, &chain);
-            for (hash, why) in &block.dropped {
-                println!("dropped {hash}: {why}");
-            }
-        }
-        Err(e) => println!("mining failed: {e:?}"),
+    if let Err(e) = mine_locked(ctx, &mut chain) {
+        say!("mining failed: {e:?}");
     }
+}
+
+/// Mines a block from the pool of the locked `chain`, and says what it did.
+fn mine_locked(ctx: &Ctx, chain: &mut Chain) -> Result<(), RpcError> {
+    let block = chain.mine_pending()?;
+    announce(ctx, chain);
+    for (hash, why) in &block.dropped {
+        say!("dropped {hash}: {why}");
+    }
+    Ok(())
 }
 
 fn logs(chain: &Chain, filter: &Filter) -> Result<Vec<RpcLog>, ErrorObjectOwned> {
@@ -209,6 +232,7 @@ fn logs(chain: &Chain, filter: &Filter) -> Result<Vec<RpcLog>, ErrorObjectOwned>
         return Err(bad(format!("block range larger than {MAX_LOG_RANGE}")));
     }
     let mut out = Vec::new();
+    let mut bytes = 0usize;
     for n in from..=to {
         let Some(b) = chain.block(n) else { continue };
         for m in b.txs.iter().filter_map(|h| chain.txs.get(h)) {
@@ -216,6 +240,12 @@ fn logs(chain: &Chain, filter: &Filter) -> Result<Vec<RpcLog>, ErrorObjectOwned>
                 if filter.matches_address(log.inner.address)
                     && filter.matches_topics(log.inner.data.topics())
                 {
+                    bytes = bytes.saturating_add(log.inner.data.data.len());
+                    if out.len() >= MAX_LOGS || bytes > MAX_LOG_BYTES {
+                        return Err(bad(format!(
+                            "the query matches more than {MAX_LOGS} logs or {MAX_LOG_BYTES} bytes of log data: narrow its block range"
+                        )));
+                    }
                     out.push(log.clone());
                 }
             }
@@ -227,11 +257,14 @@ fn logs(chain: &Chain, filter: &Filter) -> Result<Vec<RpcLog>, ErrorObjectOwned>
 /// The RPC module of a chain.
 pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
     let mut m = RpcModule::new(ctx);
+    // Every method runs on tokio's blocking pool, not on the server's async workers: it may
+    // wait for the chain's lock behind a slow call, and the workers must stay free to serve
+    // the rest (the CLI runs two).
     macro_rules! method {
         ($name:literal, |$p:ident, $ctx:ident| $body:expr) => {
-            m.register_method($name, |$p, $ctx, _| -> Res {
+            m.register_blocking_method($name, |$p, $ctx, _| -> Res {
                 #[allow(unused_variables)]
-                let $ctx: &Ctx = $ctx;
+                let $ctx: &Ctx = &$ctx;
                 #[allow(unused_variables)]
                 let $p = $p;
                 $body
@@ -396,6 +429,26 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
         let count: U64 = a.req()?;
         let newest: BlockNumberOrTag = a.req()?;
         let percentiles: Option<Vec<f64>> = a.opt()?;
+        // One reward per block and percentile: bounded as geth bounds them (at most 100,
+        // each in 0..=100, ascending), or 1,024 blocks times millions of percentiles in a
+        // 10 MiB request is billions of words built before the response limit applies.
+        if let Some(ps) = &percentiles {
+            if ps.len() > MAX_PERCENTILES {
+                return Err(bad(format!(
+                    "{} reward percentiles: at most {MAX_PERCENTILES}",
+                    ps.len()
+                )));
+            }
+            let mut prev = 0.0;
+            for p in ps {
+                if !(prev..=100.0).contains(p) {
+                    return Err(bad(format!(
+                        "reward percentile {p}: each must be in 0..=100 and not below the one before"
+                    )));
+                }
+                prev = *p;
+            }
+        }
         let chain = lock(&ctx.chain);
         let newest = tag_number(&chain, newest).min(chain.latest());
         let count = count
@@ -601,8 +654,11 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
     });
     method!("evm_mine", |p, ctx| {
         let t: Option<U64> = Args::of(&p).opt().unwrap_or(None);
+        // One lock for the timestamp and the block: the clock's block cannot take the
+        // timestamp in between, and a block that fails is an error, its timestamp unset.
+        let mut chain = lock(&ctx.chain);
+        let before = chain.next_timestamp;
         if let Some(t) = t {
-            let mut chain = lock(&ctx.chain);
             let t = t.to::<u64>();
             let prev = chain.blocks.last().map(|b| b.header.timestamp).unwrap_or(0);
             if t < prev {
@@ -612,7 +668,10 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
             }
             chain.next_timestamp = Some(t);
         }
-        mine_pending(ctx);
+        if let Err(e) = mine_locked(ctx, &mut chain) {
+            chain.next_timestamp = before;
+            return Err(e.into());
+        }
         json("0x0")
     });
     // Automine off: transactions wait in the pool for `evm_mine` (or the block clock).
@@ -625,20 +684,31 @@ pub fn module(ctx: Arc<Ctx>) -> Result<RpcModule<Arc<Ctx>>, String> {
         .map_err(|e| e.to_string())?;
     }
     method!("evm_snapshot", |p, ctx| {
-        let chain = lock(&ctx.chain).clone();
+        // The snapshots' lock first, then the chain's, as `evm_revert` takes them: a revert
+        // cannot land between the copy and its push (which left a snapshot of blocks the
+        // revert had removed from the disk).
         let mut snaps = ctx.snapshots.lock().unwrap_or_else(|p| p.into_inner());
-        snaps.push(chain);
-        json(U64::from(snaps.len()))
+        if snaps.kept.len() >= MAX_SNAPSHOTS {
+            return Err(RpcError::invalid_tx(format!(
+                "{MAX_SNAPSHOTS} snapshots are kept already (each a copy of the chain): revert to one"
+            ))
+            .into());
+        }
+        let chain = lock(&ctx.chain).clone();
+        let id = snaps.last_id.saturating_add(1);
+        snaps.last_id = id;
+        snaps.kept.push((id, chain));
+        json(U64::from(id))
     });
     method!("evm_revert", |p, ctx| {
         let id: U64 = Args::of(&p).req()?;
-        let id = usize::try_from(id.to::<u64>()).unwrap_or(usize::MAX);
+        let id = id.to::<u64>();
         let mut snaps = ctx.snapshots.lock().unwrap_or_else(|p| p.into_inner());
-        if id == 0 || id > snaps.len() {
+        // The snapshot and every later one are used up.
+        let Some(at) = snaps.kept.iter().position(|(i, _)| *i == id) else {
             return json(false);
-        }
-        snaps.truncate(id);
-        let Some(snapshot) = snaps.pop() else {
+        };
+        let Some((_, snapshot)) = snaps.kept.drain(at..).next() else {
             return json(false);
         };
         lock(&ctx.chain).restore(snapshot)?;

@@ -1,7 +1,8 @@
 //! aimine-node's tests, one binary: the node over HTTP ([`rpc`]: raw transactions, hostile
 //! requests, persistence) and real clients driving it ([`cast`]: Foundry's cast, npm-installed
 //! from tools/foundry on first use; skipped with a notice where node is absent, except under
-//! `CI=true`).
+//! `CI=true`), and an attacker's sequences of calls ([`attacks`]: each asserting the invariant
+//! it would break; findings not fixed yet are `#[ignore]`d with what they break).
 
 #![allow(
     clippy::unwrap_used,
@@ -13,6 +14,7 @@
 )]
 
 mod anvil;
+mod attacks;
 mod cast;
 mod clients;
 mod forge;
