@@ -78,7 +78,8 @@ struct Agent<'a> {
     key: Option<([u8; 32], Vec<u8>)>,
     tag: &'static str,
     state: State,
-    earned: U256,
+    /// The miner's balance when the agent started.
+    opening: U256,
     claimed: U256,
     beats: u64,
 }
@@ -115,7 +116,7 @@ impl Agent<'_> {
                         () = tokio::time::sleep(wait) => {}
                         _ = tokio::signal::ctrl_c() => return Ok(None),
                     }
-                    wait = (wait * 2).min(MAX_BACKOFF);
+                    wait = wait.saturating_mul(2).min(MAX_BACKOFF);
                 }
                 Err(reverted) => return Err(reverted),
             }
@@ -345,7 +346,6 @@ impl Agent<'_> {
                     let beat = event::<IAIMining::Heartbeat>(&mined);
                     let reward = beat.as_ref().map(|b| b.reward).unwrap_or_default();
                     let elapsed = beat.as_ref().map(|b| b.elapsed).unwrap_or_default();
-                    self.earned = self.earned.saturating_add(reward);
                     self.beats = self.beats.saturating_add(1);
                     self.state.heartbeats = self.state.heartbeats.saturating_add(1);
                     self.state.last_heartbeat_block = mined.block;
@@ -485,7 +485,7 @@ pub fn evidence_envelope(out: &[u8]) -> Result<Vec<u8>, String> {
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let file = dir.join("evidence.json");
     std::fs::write(&file, out).map_err(|e| e.to_string())?;
-    let devices = crate::devices::load(&[file.clone()]);
+    let devices = crate::devices::load(std::slice::from_ref(&file));
     let _ = std::fs::remove_dir_all(&dir);
     let devices = devices?;
     let [device] = devices.as_slice() else {
@@ -552,10 +552,11 @@ pub fn run(a: &MinerRunArgs) -> Result<Outcome, CliError> {
             key: session_key,
             tag,
             state,
-            earned: U256::ZERO,
+            opening: U256::ZERO,
             claimed: U256::ZERO,
             beats: 0,
         };
+        agent.opening = agent.balance().await.ok().flatten().unwrap_or_default();
         agent.say(&format!(
             "mining for {miner} on chain {} as {}, heartbeat every {}s",
             agent.client.chain_id, agent.client.from, a.heartbeat
@@ -575,9 +576,13 @@ pub fn run(a: &MinerRunArgs) -> Result<Outcome, CliError> {
             .state
             .session_id
             .map_or_else(|| String::from("none"), |id| id.to_string());
+        // Earned: what heartbeats and refreshes credited (the balance's growth, claims included).
+        let earned = balance
+            .saturating_add(agent.claimed)
+            .saturating_sub(agent.opening);
         agent.say(&format!(
-            "summary: {} heartbeats, {} wei earned, {} wei claimed, balance {balance} wei, session {session}",
-            agent.beats, agent.earned, agent.claimed
+            "summary: {} heartbeats, {earned} wei earned, {} wei claimed, balance {balance} wei, session {session}",
+            agent.beats, agent.claimed
         ));
         match stop {
             Stop::Asked => Ok(Outcome::Valid),

@@ -362,6 +362,10 @@ impl Chain {
                 ));
             }
         }
+        // Time goes on from the last block (evm_increaseTime's offset is not stored): the clock
+        // never answers a time before it, nor stalls there until the wall clock catches up.
+        let last = chain.blocks.last().map_or(0, |b| b.header.timestamp);
+        chain.time_offset = i64::try_from(last.saturating_sub(now())).unwrap_or(i64::MAX);
         chain.store = Some(Arc::new(store));
         Ok(chain)
     }

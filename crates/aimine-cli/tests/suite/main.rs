@@ -12,6 +12,7 @@
 )]
 
 mod cli;
+mod miner;
 mod mission;
 mod node;
 mod quote;

@@ -1,0 +1,338 @@
+//! `aimine miner run` against the real `aimine node` (both as child processes): the agent mines
+//! a dev H100 while the test moves chain time through six hours, half an hour per heartbeat it
+//! sees. It starts a session, heartbeats, refreshes its attestation once (a five-hour TTL,
+//! refreshed an hour before), claims, and survives a SIGKILLed node restarted on its data dir;
+//! stopped with SIGINT and started again on its state file it resumes the same session; a
+//! governance revocation of its GPU makes it stop with that reason. The balance matches the
+//! tier arithmetic exactly: 1 gwei × 1,000 units × 1.0 × every second of the session.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use revm::primitives::{B256, U256};
+
+/// Dev account 1 mines; dev account 0 governs.
+const MINER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const MINER: &str = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+const ADMIN_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const AI_MINING: &str = "0x0000000000000000000000000000000000000300";
+
+/// A child process killed when dropped.
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `child`'s stdout lines, as they come.
+fn lines(child: &mut Child) -> Receiver<String> {
+    let out = child.stdout.take().unwrap();
+    let (send, receive) = channel();
+    std::thread::spawn(move || {
+        // Read to the end even when no one listens any more: a closed pipe would make the
+        // child's next print fail.
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = send.send(line);
+        }
+    });
+    receive
+}
+
+fn node(port: u16, dir: &std::path::Path, genesis: &std::path::Path) -> (Proc, Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aimine"))
+        .args([
+            "node",
+            "--dev-root",
+            "--port",
+            &port.to_string(),
+            "--data-dir",
+        ])
+        .arg(dir)
+        .arg("--genesis")
+        .arg(genesis)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = lines(&mut child);
+    loop {
+        let line = out
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the node printed no RPC URL");
+        if line.starts_with("RPC URL") {
+            break;
+        }
+    }
+    (Proc(child), out)
+}
+
+fn agent(url: &str, state: &std::path::Path) -> (Proc, Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aimine"))
+        .args([
+            "miner",
+            "run",
+            "--rpc",
+            url,
+            "--private-key",
+            MINER_KEY,
+            "--dev-gpu",
+            "h100",
+            "--heartbeat",
+            "1",
+            "--refresh-before",
+            "3600",
+            "--claim-above",
+            "5000000000000000",
+            "--state",
+        ])
+        .arg(state)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = lines(&mut child);
+    (Proc(child), out)
+}
+
+/// Waits for a line containing `what`; every line seen on the way is kept in `seen`.
+fn expect(out: &Receiver<String>, what: &str, seen: &mut Vec<String>) -> String {
+    loop {
+        let line = out
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("no line with {what:?} after:\n{}", seen.join("\n")));
+        seen.push(line.clone());
+        assert!(
+            line.contains("[dev GPU: forged evidence, dev chains only]"),
+            "a dev line that does not say so: {line}"
+        );
+        if line.contains(what) {
+            return line;
+        }
+    }
+}
+
+fn cast(bin: &std::path::Path, url: &str, args: &[&str]) -> String {
+    let (sub, rest) = args.split_first().unwrap();
+    let out = Command::new(bin)
+        .arg(sub)
+        .args(["-r", url])
+        .args(rest)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cast {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn uint(text: &str) -> U256 {
+    text.split_whitespace().next().unwrap().parse().unwrap()
+}
+
+fn sigint(p: &mut Proc) -> std::process::ExitStatus {
+    let pid = p.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    p.0.wait().unwrap()
+}
+
+#[test]
+fn the_agent_mines_for_six_hours_through_a_node_restart_until_its_gpu_is_revoked() {
+    let Some(cast_bin) = aimine_vectors::foundry::cast() else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("aimine-miner-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let genesis = dir.join("genesis.json");
+    std::fs::write(&genesis, r#"{"params": {"attestationTtl": 18000}}"#).unwrap();
+    let state = dir.join("miner.json");
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let data = dir.join("chain");
+    let (mut chain, _chain_out) = node(port, &data, &genesis);
+    let (mut miner, out) = agent(&url, &state);
+    let mut seen = Vec::new();
+    let started = expect(&out, "started: gpu", &mut seen);
+    assert!(started.contains("tier 3 units 1000"), "{started}");
+    // Six hours, half an hour after each heartbeat; the node killed and restarted after three.
+    for step in 0..12 {
+        expect(&out, "heartbeat #", &mut seen);
+        cast(&cast_bin, &url, &["rpc", "evm_increaseTime", "1800"]);
+        if step == 5 {
+            chain.0.kill().unwrap(); // SIGKILL
+            chain.0.wait().unwrap();
+            expect(&out, "rpc unavailable", &mut seen);
+            chain = node(port, &data, &genesis).0;
+        }
+    }
+    expect(&out, "heartbeat #", &mut seen);
+    let text = seen.join("\n");
+    assert_eq!(
+        text.matches("refreshed: attested until").count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("claimed "), "{text}");
+    assert_eq!(
+        text.matches("started: gpu").count(),
+        1,
+        "one session: {text}"
+    );
+    // SIGINT: a summary, exit 0; started again on its state file, it resumes the session.
+    let status = sigint(&mut miner);
+    assert_eq!(status.code(), Some(0), "{status}");
+    let summary = expect(&out, "summary:", &mut seen);
+    let session = summary.rsplit(' ').next().unwrap().to_owned();
+    let (mut miner, out) = agent(&url, &state);
+    let mut seen2 = Vec::new();
+    let resumed = expect(&out, "resuming session", &mut seen2);
+    assert!(resumed.contains(&session), "{resumed} / {summary}");
+    expect(&out, "heartbeat #", &mut seen2);
+
+    // The balance is the tier arithmetic over the session's whole life, claims included.
+    let id: B256 = session.parse().unwrap();
+    let s = cast(
+        &cast_bin,
+        &url,
+        &[
+            "call",
+            AI_MINING,
+            "getSession(bytes32)((address,address,bytes32,uint8,uint64,bytes32,uint64,uint64,uint64,uint64,bool))",
+            &format!("{id}"),
+        ],
+    );
+    let fields: Vec<&str> = s
+        .trim_matches(|c| c == '(' || c == ')')
+        .split(", ")
+        .collect();
+    let start: u64 = fields[6]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let last: u64 = fields[7]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let gpu = fields[2].to_owned();
+    let balance = uint(&cast(
+        &cast_bin,
+        &url,
+        &["call", AI_MINING, "miningBalance(address)(uint256)", MINER],
+    ));
+    let logs = cast(
+        &cast_bin,
+        &url,
+        &[
+            "logs",
+            "--from-block",
+            "0",
+            "--address",
+            AI_MINING,
+            "Claimed(address indexed miner, address indexed to, uint256 amount)",
+            "--json",
+        ],
+    );
+    let logs: serde_json::Value = serde_json::from_str(&logs).unwrap();
+    let claimed: U256 = logs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            U256::from_str_radix(l["data"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+        })
+        .fold(U256::ZERO, |a, b| a + b);
+    assert!(claimed > U256::ZERO);
+    // Twelve half hours, less the one moved just before the SIGKILL (no block carried it).
+    assert!(last >= start + 11 * 1_800, "{start} {last}");
+    assert_eq!(
+        balance + claimed,
+        U256::from(1_000_000_000u64) * U256::from(1_000u64) * U256::from(last - start),
+        "{s}"
+    );
+
+    // Governance revokes the GPU: the agent stops, saying why, with exit 1.
+    cast(
+        &cast_bin,
+        &url,
+        &[
+            "send",
+            "--private-key",
+            ADMIN_KEY,
+            AI_MINING,
+            "setRevoked(bytes32,bool)",
+            &gpu,
+            "true",
+        ],
+    );
+    let stopped = expect(&out, "stopped:", &mut seen2);
+    assert!(stopped.contains("revoked"), "{stopped}");
+    assert_eq!(miner.0.wait().unwrap().code(), Some(1));
+    drop(chain);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_evidence_command_is_run_with_the_nonce_and_a_refused_quote_stops_the_agent_by_name() {
+    let Some(json) = aimine_vectors::cli::nvidia_arg("evidence-json/hopper_evidence.json") else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("aimine-miner-cmd-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let genesis = dir.join("genesis.json");
+    std::fs::write(&genesis, "{}").unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let (_chain, _out) = node(port, &dir.join("chain"), &genesis);
+    // The command records the nonce it was given, then prints genuine H100 evidence, which
+    // answers another nonce: AI_MINING refuses it (NonceNotBound), and the agent stops naming it.
+    let seen_nonce = dir.join("nonce");
+    let cmd = format!("echo {{nonce}} > {} && cat {json}", seen_nonce.display());
+    let out = Command::new(env!("CARGO_BIN_EXE_aimine"))
+        .args([
+            "miner",
+            "run",
+            "--rpc",
+            &url,
+            "--private-key",
+            MINER_KEY,
+            "--evidence-cmd",
+            &cmd,
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("stopped: startSession reverted: NonceNotBound"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("[dev GPU"), "{stdout}");
+    let nonce = std::fs::read_to_string(&seen_nonce).unwrap();
+    assert_eq!(nonce.trim().len(), 64, "{nonce}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
