@@ -15,6 +15,7 @@ mod cli;
 mod miner;
 mod mission;
 mod node;
+mod processes;
 mod quote;
 mod rim;
 mod tee;

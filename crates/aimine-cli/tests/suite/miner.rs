@@ -6,13 +6,14 @@
 //! governance revocation of its GPU makes it stop with that reason. The balance matches the
 //! tier arithmetic exactly: 1 gwei × 1,000 units × 1.0 × every second of the session.
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use revm::primitives::{B256, U256};
+
+use super::processes::{Proc, cast, lines, spawn_node, uint};
 
 /// Dev account 1 mines; dev account 0 governs.
 const MINER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
@@ -20,55 +21,22 @@ const MINER: &str = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
 const ADMIN_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const AI_MINING: &str = "0x0000000000000000000000000000000000000300";
 
-/// A child process killed when dropped.
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `child`'s stdout lines, as they come.
-fn lines(child: &mut Child) -> Receiver<String> {
-    let out = child.stdout.take().unwrap();
-    let (send, receive) = channel();
-    std::thread::spawn(move || {
-        // Read to the end even when no one listens any more: a closed pipe would make the
-        // child's next print fail.
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = send.send(line);
-        }
-    });
-    receive
-}
-
 fn node(port: u16, dir: &std::path::Path, genesis: &std::path::Path) -> (Proc, Receiver<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aimine"))
-        .args([
-            "node",
-            "--dev-root",
-            "--port",
-            &port.to_string(),
-            "--data-dir",
-        ])
-        .arg(dir)
-        .arg("--genesis")
-        .arg(genesis)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = lines(&mut child);
-    loop {
-        let line = out
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the node printed no RPC URL");
-        if line.starts_with("RPC URL") {
-            break;
-        }
-    }
-    (Proc(child), out)
+    let (port, dir, genesis) = (
+        port.to_string(),
+        dir.display().to_string(),
+        genesis.display().to_string(),
+    );
+    let (p, _, out) = spawn_node(&[
+        "--dev-root",
+        "--port",
+        &port,
+        "--data-dir",
+        &dir,
+        "--genesis",
+        &genesis,
+    ]);
+    (p, out)
 }
 
 fn agent(url: &str, state: &std::path::Path) -> (Proc, Receiver<String>) {
@@ -113,26 +81,6 @@ fn expect(out: &Receiver<String>, what: &str, seen: &mut Vec<String>) -> String 
             return line;
         }
     }
-}
-
-fn cast(bin: &std::path::Path, url: &str, args: &[&str]) -> String {
-    let (sub, rest) = args.split_first().unwrap();
-    let out = Command::new(bin)
-        .arg(sub)
-        .args(["-r", url])
-        .args(rest)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "cast {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-fn uint(text: &str) -> U256 {
-    text.split_whitespace().next().unwrap().parse().unwrap()
 }
 
 fn sigint(p: &mut Proc) -> std::process::ExitStatus {

@@ -6,9 +6,10 @@
 //! then `cast call 0x…0301 parseQuote` on a genuine NVIDIA H100 quote built by
 //! `aimine quote build`. Last, SIGTERM stops the node cleanly.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
+
+use super::processes::{cast, spawn_node, uint};
 
 use aimine_envelope::testkit::Enveloped;
 use aimine_evm::abi::IAIMining;
@@ -33,61 +34,6 @@ const MINERS: [&str; 2] = [
 ];
 const AI_MINING: &str = "0x0000000000000000000000000000000000000300";
 const NV_TRUST: &str = "0x0000000000000000000000000000000000000301";
-
-/// The node as a child process, SIGKILLed if the test fails before it stops it.
-struct NodeProcess(Child);
-
-impl Drop for NodeProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `aimine node --port 0 --dev-root`: the process, its URL and the rest of its stdout.
-fn spawn_node() -> (NodeProcess, String, std::sync::mpsc::Receiver<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aimine"))
-        .args(["node", "--port", "0", "--dev-root"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("the node stopped before printing its URL")
-            .unwrap();
-        if let Some(url) = line.strip_prefix("RPC URL") {
-            break url.trim().to_owned();
-        }
-    };
-    let (send, receive) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            let _ = send.send(line);
-        }
-    });
-    (NodeProcess(child), url, receive)
-}
-
-/// `cast subcommand -r url args…`, its trimmed stdout; panics with its stderr on failure.
-fn cast(bin: &Path, url: &str, args: &[&str]) -> String {
-    let (subcommand, rest) = args.split_first().unwrap();
-    let out = Command::new(bin)
-        .arg(subcommand)
-        .args(["-r", url])
-        .args(rest)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "cast {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
 
 /// `cast send … --json`: the receipt.
 fn send(bin: &Path, url: &str, key: &str, args: &[&str]) -> Value {
@@ -114,11 +60,6 @@ fn event<E: SolEvent>(receipt: &Value, emitter: &str) -> E {
     E::decode_log_data(&LogData::new_unchecked(topics, data)).unwrap()
 }
 
-/// A uint256 `cast` printed (`123 [1.23e2]` or `123`).
-fn uint(text: &str) -> U256 {
-    text.split_whitespace().next().unwrap().parse().unwrap()
-}
-
 /// The creation bytecode in a solc artifact.
 fn bytecode(artifact: &Path) -> String {
     let json: Value = serde_json::from_slice(&std::fs::read(artifact).unwrap()).unwrap();
@@ -134,7 +75,7 @@ fn the_mission_runs_on_aimine_node_driven_by_cast() {
     let Some(bin) = aimine_vectors::foundry::cast() else {
         return;
     };
-    let (mut node, url, output) = spawn_node();
+    let (mut node, url, output) = spawn_node(&["--dev-root"]);
     // The dev root `--dev-root` trusts.
     let pki = TestPki::new(Sha256::digest(b"aimine node dev root").into());
 
@@ -312,7 +253,7 @@ fn dev_quotes_start_sessions_on_the_dev_node() {
     let Some(bin) = aimine_vectors::foundry::cast() else {
         return;
     };
-    let (_node, url, _output) = spawn_node();
+    let (_node, url, _output) = spawn_node(&["--dev-root"]);
     let miner = MINERS[1];
     let nonce = cast(
         &bin,

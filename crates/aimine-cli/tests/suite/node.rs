@@ -1,35 +1,17 @@
 //! `aimine node`: the real binary, killed with SIGKILL after a block and restarted from its
 //! `--data-dir`.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 
 use serde_json::{Value, json};
 
-/// Starts `aimine node` on a free port persisting in `dir`; the child and its host:port.
-fn spawn(dir: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aimine"))
-        .args(["node", "--port", "0", "--data-dir"])
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("the node stopped before printing its URL")
-            .unwrap();
-        if let Some(url) = line.strip_prefix("RPC URL") {
-            break url.trim().trim_start_matches("http://").to_owned();
-        }
-    };
-    // Keep draining its output so that it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, url)
+use super::processes::{Proc, spawn_node};
+
+/// Starts `aimine node` on a free port persisting in `dir`; the process and its host:port.
+fn spawn(dir: &std::path::Path) -> (Proc, String) {
+    let (p, url, _) = spawn_node(&["--data-dir", &dir.display().to_string()]);
+    (p, url.trim_start_matches("http://").to_owned())
 }
 
 fn rpc(addr: &str, method: &str, params: Value) -> Value {
@@ -62,9 +44,9 @@ fn a_sigkilled_node_resumes_from_its_data_dir() {
         json!([{"from": from, "to": to, "value": "0x2a"}]),
     );
     let block = rpc(&addr, "eth_getBlockByNumber", json!(["latest", false]));
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
-    let (mut child, addr) = spawn(&dir);
+    child.0.kill().unwrap(); // SIGKILL
+    child.0.wait().unwrap();
+    let (child, addr) = spawn(&dir);
     assert_eq!(rpc(&addr, "eth_blockNumber", json!([])), json!("0x1"));
     assert_eq!(
         rpc(&addr, "eth_getBlockByNumber", json!(["latest", false])),
@@ -76,7 +58,6 @@ fn a_sigkilled_node_resumes_from_its_data_dir() {
         rpc(&addr, "eth_getTransactionCount", json!([from, "latest"])),
         json!("0x1")
     );
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(child);
     let _ = std::fs::remove_dir_all(&dir);
 }
