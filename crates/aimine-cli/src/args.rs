@@ -48,6 +48,165 @@ pub enum Command {
     /// Mine over JSON-RPC: the agent that keeps a GPU earning, and its one-shot commands.
     #[command(subcommand)]
     Miner(MinerCommand),
+    /// Governance over JSON-RPC, signed by the admin key: each call prints its transaction,
+    /// gas and events (or, with --dry-run, its call data and eth_call result). Exit 1 when the
+    /// chain refuses it (the custom error named).
+    #[command(subcommand)]
+    Gov(GovCommand),
+}
+
+/// The endpoint, the admin key and --dry-run.
+#[derive(Debug, Args)]
+pub struct GovArgs {
+    /// The endpoint and the admin's key.
+    #[command(flatten)]
+    pub conn: Connection,
+    /// Print the call data and the eth_call result; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `aimine gov …`
+#[derive(Debug, Subcommand)]
+pub enum GovCommand {
+    /// Register the golden measurement set of a driver RIM and a VBIOS RIM (each verified
+    /// first, as `aimine rim golden` does).
+    GoldenSet(GovGoldenArgs),
+    /// Set a parameter (by name, e.g. epoch-seconds, or number).
+    Param(GovParamArgs),
+    /// Revoke a GPU (or, with --undo, restore it): its sessions stop earning.
+    Revoke(GovRevokeArgs),
+    /// Add or remove a GPU trust anchor (the key of a PEM certificate).
+    Anchor(GovAnchorArgs),
+    /// Set the compute units of a chip and project SKU.
+    ComputeUnits(GovUnitsArgs),
+    /// Hand governance over: propose a new admin, or accept as the proposed one.
+    Admin(GovAdminArgs),
+    /// Submit Intel DCAP collateral (dcap-qvl QuoteCollateralV3 JSON): `collateral submit FILE`.
+    Collateral(GovFileArgs),
+    /// Submit an AMD VCEK (DER or PEM): `vcek submit FILE`.
+    Vcek(GovFileArgs),
+}
+
+/// Arguments of `aimine gov golden-set`.
+#[derive(Debug, Args)]
+pub struct GovGoldenArgs {
+    /// Endpoint, key, dry run.
+    #[command(flatten)]
+    pub gov: GovArgs,
+    /// The driver RIM.
+    pub driver: std::path::PathBuf,
+    /// The VBIOS RIM.
+    pub vbios: std::path::PathBuf,
+    /// Verify the RIMs at this time (RFC 3339; default now).
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+    /// A PEM root to verify the RIMs to instead of NVIDIA's pinned RIM root.
+    #[arg(long, value_name = "PEM")]
+    pub root: Option<std::path::PathBuf>,
+}
+
+/// Arguments of `aimine gov param`.
+#[derive(Debug, Args)]
+pub struct GovParamArgs {
+    /// Endpoint, key, dry run.
+    #[command(flatten)]
+    pub gov: GovArgs,
+    /// The parameter's name or number.
+    pub name: String,
+    /// Its new value.
+    pub value: alloy::primitives::U256,
+}
+
+/// Arguments of `aimine gov revoke`.
+#[derive(Debug, Args)]
+pub struct GovRevokeArgs {
+    /// Endpoint, key, dry run.
+    #[command(flatten)]
+    pub gov: GovArgs,
+    /// The GPU id (32 bytes hex).
+    pub gpu_id: String,
+    /// Restore the GPU instead.
+    #[arg(long)]
+    pub undo: bool,
+}
+
+/// `add` or `remove`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AnchorAction {
+    /// Trust it.
+    Add,
+    /// Stop trusting it.
+    Remove,
+}
+
+/// Arguments of `aimine gov anchor`.
+#[derive(Debug, Args)]
+pub struct GovAnchorArgs {
+    /// Endpoint, key, dry run.
+    #[command(flatten)]
+    pub gov: GovArgs,
+    /// add or remove.
+    #[arg(value_enum)]
+    pub action: AnchorAction,
+    /// A PEM certificate whose (P-384) key is the anchor.
+    pub pem: std::path::PathBuf,
+}
+
+/// Arguments of `aimine gov compute-units`.
+#[derive(Debug, Args)]
+pub struct GovUnitsArgs {
+    /// Endpoint, key, dry run.
+    #[command(flatten)]
+    pub gov: GovArgs,
+    /// The chip SKU (opaque field 15, e.g. "G520").
+    pub chip_sku: String,
+    /// The project SKU (opaque field 18).
+    pub project_sku: String,
+    /// Its compute units.
+    pub units: u64,
+}
+
+/// `propose` or `accept`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AdminAction {
+    /// Propose ADDR as the next admin (the current admin).
+    Propose,
+    /// Accept (the proposed admin).
+    Accept,
+}
+
+/// Arguments of `aimine gov admin`.
+#[derive(Debug, Args)]
+pub struct GovAdminArgs {
+    /// Endpoint, key, dry run.
+    #[command(flatten)]
+    pub gov: GovArgs,
+    /// propose or accept.
+    #[arg(value_enum)]
+    pub action: AdminAction,
+    /// The proposed admin (propose).
+    pub address: Option<alloy::primitives::Address>,
+}
+
+/// The one verb of `collateral` and `vcek`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Submit {
+    /// Submit it.
+    Submit,
+}
+
+/// Arguments of `aimine gov collateral|vcek submit FILE`.
+#[derive(Debug, Args)]
+pub struct GovFileArgs {
+    /// Endpoint, key, dry run.
+    #[command(flatten)]
+    pub gov: GovArgs,
+    /// submit.
+    #[arg(value_enum)]
+    pub action: Submit,
+    /// The file.
+    pub file: std::path::PathBuf,
 }
 
 /// `aimine miner …`

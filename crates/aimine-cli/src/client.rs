@@ -148,6 +148,29 @@ impl Client {
         C::abi_decode_returns(&out).map_err(|e| Failure::Rpc(format!("undecodable answer: {e}")))
     }
 
+    /// The `eth_call` result of `call` (a dry run): its output, or the revert's name.
+    ///
+    /// # Errors
+    /// An RPC failure (a revert is the `Err` inside).
+    pub async fn dry_run<C: SolCall>(
+        &self,
+        to: Address,
+        call: &C,
+    ) -> Result<Result<Bytes, String>, Failure> {
+        let tx = TransactionRequest::default()
+            .with_from(self.from)
+            .with_to(to)
+            .with_input(Bytes::from(call.abi_encode()));
+        match tokio::time::timeout(RPC_TIMEOUT, self.provider.call(tx)).await {
+            Err(_) => Err(Failure::Rpc(String::from("timed out"))),
+            Ok(Ok(out)) => Ok(Ok(out)),
+            Ok(Err(e)) => match failure(&e) {
+                Failure::Reverted(name) => Ok(Err(name)),
+                other => Err(other),
+            },
+        }
+    }
+
     /// Sends `call` to `to` (gas estimated, nonce fetched, signed locally) and waits for its
     /// receipt.
     ///

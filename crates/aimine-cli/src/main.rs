@@ -18,6 +18,7 @@ mod client;
 mod demo;
 mod dev;
 mod devices;
+mod gov;
 mod input;
 mod miner;
 mod mldsa;
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
         Command::Demo => demo::run(),
         Command::Node(a) => node::run(&a),
         Command::Dev(DevCommand::Quote(a)) => dev::quote(&a),
+        Command::Gov(c) => gov::run(&c),
         Command::Miner(MinerCommand::Run(a)) => miner::run(&a),
         Command::Miner(MinerCommand::Status(a)) => miner::status(&a),
         Command::Miner(MinerCommand::Claim(a)) => miner::claim(&a.miner, a.to),

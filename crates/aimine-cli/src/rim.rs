@@ -88,15 +88,30 @@ pub fn verify(a: &RimVerifyArgs) -> Result<Outcome, CliError> {
     })
 }
 
-/// `aimine rim golden`.
-pub fn golden(a: &RimGoldenArgs) -> Result<Outcome, CliError> {
-    let time = rfc3339::at_or_now(a.at.as_deref())?;
-    let root = root(a.root.as_ref())?;
+/// The golden set of a driver RIM and a VBIOS RIM, each verified (at `at`, to `root` or the
+/// pinned RIM root) first; and the time they were verified at.
+///
+/// # Errors
+/// A RIM that does not verify, or RIMs that do not make a golden set.
+pub fn golden_set(
+    driver: &PathBuf,
+    vbios: &PathBuf,
+    at: Option<&str>,
+    root_pem: Option<&PathBuf>,
+) -> Result<(aimine_rim::Golden, UnixTime), CliError> {
+    let time = rfc3339::at_or_now(at)?;
+    let root = root(root_pem)?;
     let load = |path: &PathBuf| -> Result<VerifiedRim, CliError> {
         verify_file(path, &root, time)?.map_err(|e| format!("{}: {e}", path.display()))
     };
-    let (driver, vbios) = (load(&a.driver)?, load(&a.vbios)?);
+    let (driver, vbios) = (load(driver)?, load(vbios)?);
     let g = aimine_rim::golden(&driver.rim, &vbios.rim).map_err(|e| e.to_string())?;
+    Ok((g, time))
+}
+
+/// `aimine rim golden`.
+pub fn golden(a: &RimGoldenArgs) -> Result<Outcome, CliError> {
+    let (g, time) = golden_set(&a.driver, &a.vbios, a.at.as_deref(), a.root.as_ref())?;
     let indices: Vec<u8> = g.entries.iter().map(|e| e.0).collect();
     let digests: Vec<u8> = g.entries.iter().flat_map(|e| e.1).collect();
     let calldata = IAIMining::setGoldenSetCall {

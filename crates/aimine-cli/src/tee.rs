@@ -20,7 +20,7 @@ fn read(path: &Path) -> Result<Vec<u8>, CliError> {
 }
 
 /// A certificate file: DER, or PEM holding one or more certificates (leaf first).
-fn certificates(path: &Path) -> Result<Vec<Vec<u8>>, CliError> {
+pub fn certificates(path: &Path) -> Result<Vec<Vec<u8>>, CliError> {
     let raw = std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     match std::str::from_utf8(&raw) {
         Ok(text) if text.contains("-----BEGIN") => {

@@ -12,6 +12,7 @@
 )]
 
 mod cli;
+mod gov;
 mod miner;
 mod mission;
 mod node;
