@@ -284,3 +284,119 @@ fn an_evidence_command_is_run_with_the_nonce_and_a_refused_quote_stops_the_agent
     assert_eq!(nonce.trim().len(), 64, "{nonce}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_keyed_composite_session_signs_its_heartbeats_and_the_one_shots_claim_and_end_it() {
+    let Some(cast_bin) = aimine_vectors::foundry::cast() else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("aimine-miner-keyed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // Keyed sessions must sign every heartbeat on this chain.
+    let genesis = dir.join("genesis.json");
+    std::fs::write(
+        &genesis,
+        r#"{"params": {"requireHeartbeatSignature": true}}"#,
+    )
+    .unwrap();
+    let (_chain, url, _out) =
+        spawn_node(&["--dev-root", "--genesis", &genesis.display().to_string()]);
+    let state = dir.join("miner.json");
+    let state_arg = state.display().to_string();
+    let run = Command::new(env!("CARGO_BIN_EXE_aimine"))
+        .args([
+            "miner",
+            "run",
+            "--rpc",
+            &url,
+            "--private-key",
+            MINER_KEY,
+            "--dev-gpu",
+            "composite-sev",
+            "--dev-gpus",
+            "2",
+            "--session-key-seed",
+            &"11".repeat(32),
+            "--heartbeat",
+            "1",
+            "--max-heartbeats",
+            "2",
+            "--state",
+            &state_arg,
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("tier 3 units 2000"),
+        "two H100s behind the SEV-SNP chip: {stdout}"
+    );
+    assert_eq!(stdout.matches("] heartbeat #").count(), 2, "{stdout}");
+    // The session is keyed: the agent's heartbeats were signed, as a plain one is refused.
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    let id = s["session_id"].as_str().unwrap().to_owned();
+    let plain = Command::new(&cast_bin)
+        .args([
+            "send",
+            "-r",
+            &url,
+            "--private-key",
+            MINER_KEY,
+            AI_MINING,
+            "heartbeat(bytes32)",
+            &id,
+        ])
+        .output()
+        .unwrap();
+    assert!(!plain.status.success());
+    // cast names the error when it can look the selector up, else shows its selector.
+    let said = String::from_utf8_lossy(&plain.stderr);
+    let selector = hex::encode(
+        <aimine_evm::abi::IAIMining::SignatureRequired as alloy_sol_types::SolError>::SELECTOR,
+    );
+    assert!(
+        said.contains("SignatureRequired") || said.contains(&selector),
+        "{said}"
+    );
+    let one = |args: &[&str]| {
+        let mut all = vec!["miner"];
+        all.extend_from_slice(&args[..1]);
+        all.extend_from_slice(&[
+            "--rpc",
+            &url,
+            "--private-key",
+            MINER_KEY,
+            "--state",
+            &state_arg,
+        ]);
+        all.extend_from_slice(&args[1..]);
+        let out = aimine_vectors::aimine!(&all);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+        aimine_vectors::cli::stdout(&out)
+    };
+    let status = one(&["status"]);
+    assert!(
+        status.contains(&format!("session {id}: active")),
+        "{status}"
+    );
+    let claimed = one(&["claim"]);
+    assert!(
+        claimed.starts_with("claimed ") && !claimed.starts_with("claimed 0 "),
+        "{claimed}"
+    );
+    assert_eq!(
+        uint(&cast(
+            &cast_bin,
+            &url,
+            &["call", AI_MINING, "miningBalance(address)(uint256)", MINER]
+        )),
+        U256::ZERO
+    );
+    let ended = one(&["end"]);
+    assert!(ended.contains("ended"), "{ended}");
+    assert!(one(&["status"]).contains(&format!("session {id}: ended")));
+    let _ = std::fs::remove_dir_all(&dir);
+}
