@@ -400,3 +400,64 @@ fn a_keyed_composite_session_signs_its_heartbeats_and_the_one_shots_claim_and_en
     assert!(one(&["status"]).contains(&format!("session {id}: ended")));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_session_ended_under_the_agent_is_replaced_and_on_exit_end_ends_the_new_one() {
+    let dir = std::env::temp_dir().join(format!("aimine-miner-replaced-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_chain, url, _out) = spawn_node(&["--dev-root"]);
+    let state = dir.join("miner.json").display().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aimine"))
+        .args([
+            "miner",
+            "run",
+            "--rpc",
+            &url,
+            "--private-key",
+            MINER_KEY,
+            "--dev-gpu",
+            "b200",
+            "--heartbeat",
+            "1",
+            "--state",
+            &state,
+            "--on-exit",
+            "end",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = lines(&mut child);
+    let mut agent = Proc(child);
+    let mut seen = Vec::new();
+    let first = expect(&out, "started: gpu", &mut seen);
+    assert!(first.contains("tier 4 units 2500"), "{first}");
+    expect(&out, "heartbeat #", &mut seen);
+    // Its owner ends the session behind the agent's back (a one-shot on the same state).
+    let end = aimine_vectors::aimine!(&[
+        "miner",
+        "end",
+        "--rpc",
+        &url,
+        "--private-key",
+        MINER_KEY,
+        "--state",
+        &state
+    ]);
+    assert_eq!(end.status.code(), Some(0), "{end:?}");
+    expect(&out, "no longer active: starting a new one", &mut seen);
+    let second = expect(&out, "started: gpu", &mut seen);
+    let id = |line: &str| {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let at = words.iter().position(|w| *w == "session").unwrap();
+        words[at + 1].to_owned()
+    };
+    assert_ne!(id(&first), id(&second), "{second}");
+    expect(&out, "heartbeat #", &mut seen);
+    // SIGINT with --on-exit end: the new session ends too, then the summary.
+    assert_eq!(sigint(&mut agent).code(), Some(0));
+    expect(&out, "ended (block", &mut seen);
+    expect(&out, "summary:", &mut seen);
+    let _ = std::fs::remove_dir_all(&dir);
+}
