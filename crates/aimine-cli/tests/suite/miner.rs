@@ -461,3 +461,52 @@ fn a_session_ended_under_the_agent_is_replaced_and_on_exit_end_ends_the_new_one(
     expect(&out, "summary:", &mut seen);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_keystore_signs_for_the_one_shots() {
+    let Some(cast_bin) = aimine_vectors::foundry::cast() else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("aimine-miner-keystore-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // A keystore made by Foundry's cast, password "aimine".
+    let made = Command::new(&cast_bin)
+        .args(["wallet", "new"])
+        .arg(&dir)
+        .args(["--unsafe-password", "aimine"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&made.stdout);
+    let address = said
+        .lines()
+        .find_map(|l| l.strip_prefix("Address:"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let (_chain, url, _out) = spawn_node(&[]);
+    let status = |password: &str| {
+        Command::new(env!("CARGO_BIN_EXE_aimine"))
+            .args(["miner", "status", "--rpc", &url, "--keystore"])
+            .arg(&file)
+            .env("AIMINE_KEYSTORE_PASSWORD", password)
+            .output()
+            .unwrap()
+    };
+    let ok = status("aimine");
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert_eq!(ok.status.code(), Some(0), "{ok:?}");
+    assert!(
+        text.contains(&format!("miner {address} balance 0 wei")),
+        "{text}"
+    );
+    let wrong = status("not it");
+    assert_eq!(wrong.status.code(), Some(2), "{wrong:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
