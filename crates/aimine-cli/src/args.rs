@@ -277,6 +277,9 @@ pub struct MinerRunArgs {
         conflicts_with = "dev_gpu"
     )]
     pub evidence_cmd: Option<String>,
+    /// Seconds `--evidence-cmd` may run before it is killed and the start counts as failed.
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub evidence_timeout: u64,
     /// Forge dev evidence instead (for `aimine node --dev-root`; every line says so).
     #[arg(long, value_enum)]
     pub dev_gpu: Option<DevGpuKind>,

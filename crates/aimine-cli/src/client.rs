@@ -28,9 +28,21 @@ pub const RECEIPT_TIMEOUT: Duration = Duration::from_secs(120);
 pub enum Failure {
     /// The chain refused it: the revert, decoded (`GpuRevoked`, `Error("…")`, or the raw data).
     Reverted(String),
-    /// The endpoint could not be reached or answered an error that is not a revert (a
-    /// timeout, a restart, a refused transaction): worth retrying.
+    /// The endpoint could not be reached, timed out, or lost a transaction: worth retrying.
     Rpc(String),
+    /// The endpoint answered an error that is not a revert (a transaction it will not take:
+    /// no funds for gas, a nonce already used, a full pool): worth a few retries at most.
+    Refused(String),
+    /// Mined, reverted having used all its gas: the state moved between estimate and block.
+    /// Worth sending again, re-estimated.
+    OutOfGas(String),
+}
+
+/// The gas limit sent for an estimate: a quarter more plus 25,000, room for the storage writes
+/// a later state adds to the same call (a balance first written: 20,000 more; a heartbeat with
+/// time to pay rather than none: 5,600 more). Unused gas is not paid for.
+pub fn gas_with_margin(estimate: u64) -> u64 {
+    estimate.saturating_add(estimate / 4).saturating_add(25_000)
 }
 
 impl std::fmt::Display for Failure {
@@ -38,6 +50,8 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Reverted(e) => write!(f, "reverted: {e}"),
             Failure::Rpc(e) => write!(f, "rpc: {e}"),
+            Failure::Refused(e) => write!(f, "refused: {e}"),
+            Failure::OutOfGas(e) => write!(f, "out of gas: {e}"),
         }
     }
 }
@@ -88,7 +102,7 @@ fn failure(e: &RpcError<TransportErrorKind>) -> Failure {
         if let Some(data) = payload.as_revert_data() {
             return Failure::Reverted(decode_revert(&data));
         }
-        return Failure::Rpc(format!("{} (code {})", payload.message, payload.code));
+        return Failure::Refused(format!("{} (code {})", payload.message, payload.code));
     }
     Failure::Rpc(e.to_string())
 }
@@ -182,8 +196,15 @@ impl Client {
 
     /// [`Client::send`] with `value` wei.
     ///
+    /// The nonce is the account's pending count and the gas limit the estimate with
+    /// [`gas_with_margin`]'s headroom: a heartbeat estimated at a state where no time has passed
+    /// (no balance to write) runs in a block where some has, and the exact estimate would run
+    /// out of gas. A sent transaction is waited for by its hash until it is mined, also across
+    /// the endpoint's restarts; only when the account's nonce shows it was never mined is it
+    /// reported as an RPC failure, so that a retry never sends the same call twice.
+    ///
     /// # Errors
-    /// As [`Client::send`].
+    /// A revert (at estimation or mined), a refusal, running out of gas, or an RPC failure.
     pub async fn send_value<C: SolCall>(
         &self,
         to: Address,
@@ -191,31 +212,31 @@ impl Client {
         value: U256,
     ) -> Result<Mined, Failure> {
         let input = Bytes::from(call.abi_encode());
-        let tx = TransactionRequest::default()
+        let nonce = timed(self.provider.get_transaction_count(self.from).pending()).await?;
+        let mut tx = TransactionRequest::default()
             .with_from(self.from)
             .with_to(to)
             .with_value(value)
+            .with_nonce(nonce)
             .with_input(input.clone());
+        let estimate = timed(self.provider.estimate_gas(tx.clone())).await?;
+        let limit = gas_with_margin(estimate);
+        tx.set_gas_limit(limit);
         let pending = timed(self.provider.send_transaction(tx)).await?;
         let hash = *pending.tx_hash();
-        let started = std::time::Instant::now();
-        let receipt = loop {
-            if let Some(r) = timed(self.provider.get_transaction_receipt(hash)).await? {
-                break r;
-            }
-            if started.elapsed() > RECEIPT_TIMEOUT {
-                return Err(Failure::Rpc(format!(
-                    "no receipt for {hash} after {RECEIPT_TIMEOUT:?}"
-                )));
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        };
+        let receipt = self.receipt(hash, nonce).await?;
         let block = receipt.block_number.unwrap_or_default();
         if !receipt.status() {
+            if receipt.gas_used >= limit {
+                return Err(Failure::OutOfGas(format!(
+                    "{hash} used all of its {limit} gas (estimated {estimate}) in block {block}"
+                )));
+            }
             // Replay it at its block for the reason.
             let replay = TransactionRequest::default()
                 .with_from(self.from)
                 .with_to(to)
+                .with_value(value)
                 .with_input(input);
             let why = match self
                 .provider
@@ -225,7 +246,7 @@ impl Client {
             {
                 Err(e) => match failure(&e) {
                     Failure::Reverted(name) => name,
-                    Failure::Rpc(e) => e,
+                    other => other.to_string(),
                 },
                 Ok(_) => String::from("(reverted on chain, not when replayed)"),
             };
@@ -237,6 +258,41 @@ impl Client {
             gas_used: receipt.gas_used,
             logs: receipt.inner.logs().to_vec(),
         })
+    }
+
+    /// The receipt of `hash` (sent with `nonce`), polled for up to [`RECEIPT_TIMEOUT`] through
+    /// RPC failures. Past that, the account's mined nonce tells a dropped transaction (an RPC
+    /// failure: sending again is safe) from one mined out of sight (refused: sending again
+    /// could repeat it).
+    async fn receipt(
+        &self,
+        hash: B256,
+        nonce: u64,
+    ) -> Result<alloy::rpc::types::TransactionReceipt, Failure> {
+        let started = std::time::Instant::now();
+        let mut last_error = None;
+        loop {
+            match timed(self.provider.get_transaction_receipt(hash)).await {
+                Ok(Some(r)) => return Ok(r),
+                Ok(None) => {}
+                Err(e) => last_error = Some(e),
+            }
+            if started.elapsed() > RECEIPT_TIMEOUT {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let mined = timed(self.provider.get_transaction_count(self.from)).await?;
+        let seen = last_error.map_or_else(String::new, |e| format!("; last: {e}"));
+        if mined <= nonce {
+            Err(Failure::Rpc(format!(
+                "{hash} was not mined in {RECEIPT_TIMEOUT:?} and its nonce {nonce} is still free{seen}"
+            )))
+        } else {
+            Err(Failure::Refused(format!(
+                "no receipt for {hash} after {RECEIPT_TIMEOUT:?}, but nonce {nonce} was used{seen}"
+            )))
+        }
     }
 
     /// The latest block's number and timestamp.

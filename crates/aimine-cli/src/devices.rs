@@ -24,11 +24,20 @@ pub struct Device {
 
 /// Every device in `files`, in order. A report hex file must be followed by its PEM chain file.
 pub fn load(files: &[std::path::PathBuf]) -> Result<Vec<Device>, CliError> {
-    let mut devices: Vec<Device> = Vec::new();
-    let mut awaiting_chain: Option<Device> = None;
+    let mut inputs = Vec::with_capacity(files.len());
     for path in files {
         let bytes = std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-        let label = path.display().to_string();
+        inputs.push((path.display().to_string(), bytes));
+    }
+    parse(inputs)
+}
+
+/// Every device in `inputs` (a label, for messages, and the bytes), in order, as [`load`] reads
+/// files.
+pub fn parse(inputs: Vec<(String, Vec<u8>)>) -> Result<Vec<Device>, CliError> {
+    let mut devices: Vec<Device> = Vec::new();
+    let mut awaiting_chain: Option<Device> = None;
+    for (label, bytes) in inputs {
         match classify(&bytes) {
             Kind::Json => {
                 if let Some(d) = awaiting_chain.take() {

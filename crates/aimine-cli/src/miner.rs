@@ -26,6 +26,8 @@ use crate::{CliError, Outcome};
 
 /// The longest wait between retries of a failed RPC.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// How many times a refused or out-of-gas transaction is sent before the agent gives up on it.
+pub const MAX_TRIES: u32 = 4;
 
 /// What `--state` keeps.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -82,6 +84,30 @@ struct Agent<'a> {
     opening: U256,
     claimed: U256,
     beats: u64,
+    /// True once SIGINT came ([`listen_for_sigint`]).
+    interrupt: tokio::sync::watch::Receiver<bool>,
+}
+
+/// Listens for SIGINT for the whole run: the first one sets the flag. Once a process listens,
+/// a SIGINT that comes while no `ctrl_c()` future is waiting (the agent mid-transaction) is
+/// seen only by a listener made before it, so one listener lives as long as the agent.
+fn listen_for_sigint() -> tokio::sync::watch::Receiver<bool> {
+    let (set, flag) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = set.send(true);
+        }
+        // Keep the sender (and with it the flag's value) alive.
+        std::future::pending::<()>().await;
+    });
+    flag
+}
+
+/// Resolves once SIGINT has come, at once if it already has.
+async fn interrupted(mut flag: tokio::sync::watch::Receiver<bool>) {
+    if flag.wait_for(|set| *set).await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 fn now() -> String {
@@ -98,28 +124,34 @@ impl Agent<'_> {
     }
 
     /// Runs `f` until it does not fail on RPC, backing off 1, 2, 4 … 30 s; `None` on SIGINT.
+    /// An unreachable endpoint is waited out however long it takes; a refusal or a transaction
+    /// that ran out of gas is tried [`MAX_TRIES`] times in all, then returned.
     async fn retry<T, F, Fut>(&self, what: &str, mut f: F) -> Result<Option<T>, Failure>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, Failure>>,
     {
         let mut wait = Duration::from_secs(1);
+        let mut tries = 0u32;
         loop {
-            match f().await {
+            let why = match f().await {
                 Ok(v) => return Ok(Some(v)),
-                Err(Failure::Rpc(e)) => {
-                    self.say(&format!(
-                        "{what}: rpc unavailable ({e}); retrying in {}s",
-                        wait.as_secs()
-                    ));
-                    tokio::select! {
-                        () = tokio::time::sleep(wait) => {}
-                        _ = tokio::signal::ctrl_c() => return Ok(None),
+                Err(Failure::Rpc(e)) => format!("rpc unavailable ({e})"),
+                Err(e @ (Failure::Refused(_) | Failure::OutOfGas(_))) => {
+                    tries = tries.saturating_add(1);
+                    if tries >= MAX_TRIES {
+                        return Err(e);
                     }
-                    wait = wait.saturating_mul(2).min(MAX_BACKOFF);
+                    format!("{e} (try {tries} of {MAX_TRIES})")
                 }
                 Err(reverted) => return Err(reverted),
+            };
+            self.say(&format!("{what}: {why}; retrying in {}s", wait.as_secs()));
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = interrupted(self.interrupt.clone()) => return Ok(None),
             }
+            wait = wait.saturating_mul(2).min(MAX_BACKOFF);
         }
     }
 
@@ -139,12 +171,33 @@ impl Agent<'_> {
             .as_deref()
             .ok_or("give --evidence-cmd or --dev-gpu")?
             .replace("{nonce}", &hex::encode(nonce));
-        let out = tokio::process::Command::new("sh")
+        // Its own process group, killed whole when it overruns: a hung attestation tool (and
+        // whatever it started) must not hang the agent with it.
+        let limit = Duration::from_secs(self.a.evidence_timeout);
+        let child = tokio::process::Command::new("sh")
             .arg("-c")
             .arg(&cmd)
-            .output()
-            .await
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()
             .map_err(|e| format!("--evidence-cmd: {e}"))?;
+        let group = child.id();
+        let out = match tokio::time::timeout(limit, child.wait_with_output()).await {
+            Ok(out) => out.map_err(|e| format!("--evidence-cmd: {e}"))?,
+            Err(_) => {
+                if let Some(pid) = group {
+                    let _ = std::process::Command::new("kill")
+                        .args(["-KILL", "--", &format!("-{pid}")])
+                        .status();
+                }
+                return Err(format!(
+                    "--evidence-cmd did not finish in {}s (--evidence-timeout)",
+                    limit.as_secs()
+                ));
+            }
+        };
         if !out.status.success() {
             return Err(format!(
                 "--evidence-cmd exited with {}: {}",
@@ -283,6 +336,9 @@ impl Agent<'_> {
             Err(stop) => return stop,
         };
         loop {
+            if *self.interrupt.borrow() {
+                return Stop::Asked;
+            }
             let current = match id {
                 Some(current) => current,
                 None => match self.start().await {
@@ -301,7 +357,7 @@ impl Agent<'_> {
             let wait = Duration::from_secs(self.a.heartbeat);
             tokio::select! {
                 () = tokio::time::sleep(wait) => {}
-                _ = tokio::signal::ctrl_c() => return Stop::Asked,
+                () = interrupted(self.interrupt.clone()) => return Stop::Asked,
             }
             let s = match self.session(current).await {
                 Ok(Some(s)) => s,
@@ -481,13 +537,8 @@ pub fn evidence_envelope(out: &[u8]) -> Result<Vec<u8>, String> {
     if out.starts_with(b"AIMQ") {
         return Ok(out.to_vec());
     }
-    let dir = std::env::temp_dir().join(format!("aimine-evidence-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let file = dir.join("evidence.json");
-    std::fs::write(&file, out).map_err(|e| e.to_string())?;
-    let devices = crate::devices::load(std::slice::from_ref(&file));
-    let _ = std::fs::remove_dir_all(&dir);
-    let devices = devices?;
+    let devices =
+        crate::devices::parse(vec![(String::from("--evidence-cmd output"), out.to_vec())])?;
     let [device] = devices.as_slice() else {
         return Err(format!(
             "--evidence-cmd printed {} devices; one agent mines one GPU",
@@ -517,6 +568,7 @@ pub fn run(a: &MinerRunArgs) -> Result<Outcome, CliError> {
     };
     let rt = crate::client::runtime()?;
     rt.block_on(async move {
+        let interrupt = listen_for_sigint();
         let tag = if a.dev_gpu.is_some() { "[dev GPU: forged evidence, dev chains only] " } else { "" };
         let client = loop {
             match Client::connect(&a.conn.rpc, key.clone()).await {
@@ -525,7 +577,7 @@ pub fn run(a: &MinerRunArgs) -> Result<Outcome, CliError> {
                     emit!("{} {tag}connect {}: {e}; retrying in 2s", now(), a.conn.rpc);
                     tokio::select! {
                         () = tokio::time::sleep(Duration::from_secs(2)) => {}
-                        _ = tokio::signal::ctrl_c() => return Ok(Outcome::Valid),
+                        () = interrupted(interrupt.clone()) => return Ok(Outcome::Valid),
                     }
                 }
             }
@@ -555,6 +607,7 @@ pub fn run(a: &MinerRunArgs) -> Result<Outcome, CliError> {
             opening: U256::ZERO,
             claimed: U256::ZERO,
             beats: 0,
+            interrupt,
         };
         agent.opening = agent.balance().await.ok().flatten().unwrap_or_default();
         agent.say(&format!(

@@ -510,3 +510,226 @@ fn a_keystore_signs_for_the_one_shots() {
     assert_eq!(wrong.status.code(), Some(2), "{wrong:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Dev account 2: submits for the miner (dev account 1) without being it.
+const SUBMITTER_KEY: &str = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
+
+/// The attack of CI's flake, made deterministic: the miner's own claim lands in the same block
+/// as the agent's heartbeat, ahead of it (a higher tip), after the heartbeat was estimated. The
+/// claim empties the balance, so the heartbeat writes a fresh balance slot (20,000 gas more than
+/// estimated): sent with the bare estimate it ran out of gas and stopped the agent.
+#[test]
+fn a_claim_between_a_heartbeats_estimate_and_its_block_does_not_run_it_out_of_gas() {
+    let Some(cast_bin) = aimine_vectors::foundry::cast() else {
+        return;
+    };
+    let (_chain, url, _out) = spawn_node(&["--dev-root"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aimine"))
+        .args([
+            "miner",
+            "run",
+            "--rpc",
+            &url,
+            "--private-key",
+            SUBMITTER_KEY,
+            "--miner",
+            MINER,
+            "--dev-gpu",
+            "h100",
+            "--heartbeat",
+            "1",
+            "--max-heartbeats",
+            "3",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = lines(&mut child);
+    let mut miner = Proc(child);
+    let mut seen = Vec::new();
+    expect(&out, "heartbeat #1 ", &mut seen);
+    cast(&cast_bin, &url, &["rpc", "evm_setAutomine", "false"]);
+    // Wait for the next heartbeat to wait in the pool: estimated, signed and sent.
+    let submitter = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+    let waiting = (0..300).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        let pending = cast(&cast_bin, &url, &["nonce", "--block", "pending", submitter]);
+        let latest = cast(&cast_bin, &url, &["nonce", "--block", "latest", submitter]);
+        pending != latest
+    });
+    assert!(
+        waiting,
+        "no heartbeat came to the pool:\n{}",
+        seen.join("\n")
+    );
+    cast(
+        &cast_bin,
+        &url,
+        &[
+            "send",
+            "--async",
+            "--gas-price",
+            "200gwei",
+            "--priority-gas-price",
+            "100gwei",
+            "--private-key",
+            MINER_KEY,
+            AI_MINING,
+            "claim(address)",
+            MINER,
+        ],
+    );
+    cast(&cast_bin, &url, &["rpc", "evm_increaseTime", "60"]);
+    cast(&cast_bin, &url, &["rpc", "evm_mine"]);
+    let block: serde_json::Value =
+        serde_json::from_str(&cast(&cast_bin, &url, &["block", "latest", "--json"])).unwrap();
+    let txs = block["transactions"].as_array().unwrap();
+    assert_eq!(txs.len(), 2, "{block}");
+    let claim: serde_json::Value = serde_json::from_str(&cast(
+        &cast_bin,
+        &url,
+        &["tx", txs[0].as_str().unwrap(), "--json"],
+    ))
+    .unwrap();
+    assert_eq!(
+        claim["from"].as_str().unwrap().to_lowercase(),
+        MINER,
+        "the claim runs first: {claim}"
+    );
+    let beat = expect(&out, "heartbeat #2 ", &mut seen);
+    let field = |after: &str| -> u64 {
+        beat.split(after)
+            .nth(1)
+            .and_then(|g| g.split([' ', 's']).next())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(field(" for ") >= 60, "paid for the time moved: {beat}");
+    let gas = field(" gas ");
+    assert!(gas > 85_000, "the heartbeat wrote a fresh balance: {beat}");
+    cast(&cast_bin, &url, &["rpc", "evm_setAutomine", "true"]);
+    expect(&out, "heartbeat #3 ", &mut seen);
+    assert_eq!(miner.0.wait().unwrap().code(), Some(0));
+    let text = seen.join("\n");
+    assert!(
+        !text.contains("out of gas") && !text.contains("stopped"),
+        "{text}"
+    );
+}
+
+/// A node that refuses the agent's transactions (an account with nothing to pay gas with) is
+/// not retried forever: a few tries, then the agent stops with the node's reason and exit 1.
+#[test]
+fn a_refused_transaction_stops_the_agent_after_a_few_tries() {
+    let (_chain, url, _out) = spawn_node(&["--dev-root"]);
+    let unfunded = format!("0x{}", "42".repeat(32));
+    let run = Command::new(env!("CARGO_BIN_EXE_aimine"))
+        .args([
+            "miner",
+            "run",
+            "--rpc",
+            &url,
+            "--private-key",
+            &unfunded,
+            "--dev-gpu",
+            "h100",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{stdout}");
+    assert_eq!(stdout.matches("(try ").count(), 3, "{stdout}");
+    let stopped = stdout.lines().last().unwrap();
+    assert!(
+        stopped.contains("stopped: startSession refused: ") && stopped.contains("fund"),
+        "{stdout}"
+    );
+}
+
+/// An evidence command that hangs is killed at `--evidence-timeout`, and the agent stops
+/// saying so (it does not hang with it).
+#[test]
+fn a_hung_evidence_command_is_killed_at_its_timeout() {
+    let (_chain, url, _out) = spawn_node(&["--dev-root"]);
+    let started = std::time::Instant::now();
+    let run = Command::new(env!("CARGO_BIN_EXE_aimine"))
+        .args([
+            "miner",
+            "run",
+            "--rpc",
+            &url,
+            "--private-key",
+            MINER_KEY,
+            "--evidence-cmd",
+            "sleep 600",
+            "--evidence-timeout",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("stopped: evidence: --evidence-cmd did not finish in 1s"),
+        "{stdout}"
+    );
+    // Not a timing assertion on our code: only that the 600 s child did not run its course.
+    assert!(started.elapsed() < Duration::from_secs(300));
+}
+
+/// SIGINT while a heartbeat waits for its block (the worst moment: no signal future is being
+/// polled then) is not lost: once the block comes, the agent stops with its summary and exit 0.
+#[test]
+fn sigint_while_a_heartbeat_waits_for_its_block_stops_the_agent() {
+    let Some(cast_bin) = aimine_vectors::foundry::cast() else {
+        return;
+    };
+    let (_chain, url, _out) = spawn_node(&["--dev-root"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aimine"))
+        .args([
+            "miner",
+            "run",
+            "--rpc",
+            &url,
+            "--private-key",
+            MINER_KEY,
+            "--dev-gpu",
+            "h100",
+            "--heartbeat",
+            "1",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = lines(&mut child);
+    let mut agent = Proc(child);
+    let mut seen = Vec::new();
+    expect(&out, "heartbeat #1 ", &mut seen);
+    cast(&cast_bin, &url, &["rpc", "evm_setAutomine", "false"]);
+    let waiting = (0..300).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        cast(&cast_bin, &url, &["nonce", "--block", "pending", MINER])
+            != cast(&cast_bin, &url, &["nonce", "--block", "latest", MINER])
+    });
+    assert!(
+        waiting,
+        "no heartbeat came to the pool:\n{}",
+        seen.join("\n")
+    );
+    let pid = agent.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    cast(&cast_bin, &url, &["rpc", "evm_setAutomine", "true"]);
+    cast(&cast_bin, &url, &["rpc", "evm_mine"]);
+    expect(&out, "heartbeat #2 ", &mut seen);
+    let summary = expect(&out, "summary: 2 heartbeats", &mut seen);
+    assert!(summary.contains("session 0x"), "{summary}");
+    assert_eq!(agent.0.wait().unwrap().code(), Some(0));
+}
