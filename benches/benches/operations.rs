@@ -34,6 +34,11 @@ fn operations(c: &mut Criterion) {
         b.iter(|| revm_precompile::secp256k1::ec_recover_run(black_box(&input), 3_000))
     });
 
+    let input = aimine_benches::p256verify_fixture();
+    group.bench_function("revm_p256verify", |b| {
+        b.iter(|| revm_precompile::secp256r1::p256_verify_osaka(black_box(&input), 6_900))
+    });
+
     for (level, id) in [
         (Level::MlDsa44, "mldsa44_verify"),
         (Level::MlDsa65, "mldsa65_verify"),

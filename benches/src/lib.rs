@@ -36,9 +36,18 @@ pub const ECRECOVER: Operation = Operation {
     note: "revm-precompile 0x01, libsecp256k1",
 };
 
-/// Every operation, the ruler first.
+/// revm's P256VERIFY (EIP-7951 at its Osaka price): the second ruler, a signature check that
+/// Ethereum prices at 6,900 gas, timed in the same run.
+pub const P256VERIFY: Operation = Operation {
+    id: "revm_p256verify",
+    gas: revm_precompile::secp256r1::P256VERIFY_BASE_GAS_FEE_OSAKA,
+    note: "revm-precompile 0x100 (EIP-7951, Osaka price), p256",
+};
+
+/// Every operation, the rulers first.
 pub const OPERATIONS: &[Operation] = &[
     ECRECOVER,
+    P256VERIFY,
     Operation {
         id: "mldsa44_verify",
         gas: MLDSA_GAS[0],
@@ -170,6 +179,22 @@ pub const MLDSA_GAS: [u64; 3] = [
     aimine_evm::gas::GasSchedule::DEFAULT.mldsa87,
 ];
 
+/// A P256VERIFY input (hash ‖ r ‖ s ‖ x ‖ y) with a valid signature: a fixed key signs a fixed
+/// digest (RFC 6979, so the bytes are the same every run).
+pub fn p256verify_fixture() -> Vec<u8> {
+    use p256::ecdsa::signature::hazmat::PrehashSigner;
+    use p256::ecdsa::{Signature, SigningKey};
+    let key = SigningKey::from_bytes(&[0x2a; 32].into()).expect("a valid scalar");
+    let digest = [0x5c; 32];
+    let signature: Signature = key.sign_prehash(&digest).expect("signs");
+    let point = key.verifying_key().to_encoded_point(false);
+    let mut input = digest.to_vec();
+    input.extend_from_slice(&signature.to_bytes());
+    input.extend_from_slice(point.x().expect("affine"));
+    input.extend_from_slice(point.y().expect("affine"));
+    input
+}
+
 /// An ecrecover input (hash ‖ v ‖ r ‖ s) with a valid signature, and the address it recovers
 /// (left-padded to 32 bytes). A public Ethereum test vector (the "ValidKey" case).
 pub fn ecrecover_fixture() -> (Vec<u8>, Vec<u8>) {
@@ -257,6 +282,15 @@ mod tests {
         assert!(key.verify(&message, &signature).is_ok());
         message[0] ^= 1;
         assert!(key.verify(&message, &signature).is_err());
+    }
+
+    #[test]
+    fn p256verify_fixture_verifies_and_a_flipped_bit_does_not() {
+        let mut input = p256verify_fixture();
+        assert_eq!(input.len(), 160);
+        assert!(revm_precompile::secp256r1::verify_impl(&input));
+        input[40] ^= 1;
+        assert!(!revm_precompile::secp256r1::verify_impl(&input));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use aimine_benches::{ECRECOVER, GROUP, Row};
+use aimine_benches::{ECRECOVER, GROUP, P256VERIFY, Row};
 
 use crate::{Result, cargo, root, run};
 
@@ -38,16 +38,21 @@ fn median_ns(dir: &Path, id: &str) -> Result<f64> {
 }
 
 fn print_table(dir: &Path) -> Result {
-    let ruler_ns = median_ns(dir, ECRECOVER.id)?;
-    let ruler = ruler_ns / ECRECOVER.gas as f64;
+    let ruler = median_ns(dir, ECRECOVER.id)? / ECRECOVER.gas as f64;
+    // The second ruler: EIP-7951's P256VERIFY, a signature check Ethereum prices at 6,900 gas.
+    let second = median_ns(dir, P256VERIFY.id)
+        .ok()
+        .map(|ns| ns / P256VERIFY.gas as f64);
     println!();
-    println!("| operation | median ns/call | gas | ns/gas | ratio to ecrecover | note |");
-    println!("|---|---:|---:|---:|---:|---|");
+    println!(
+        "| operation | median ns/call | gas | ns/gas | ratio to ecrecover | ratio to P256VERIFY | note |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---|");
     let mut over = Vec::new();
     let rows: Vec<Row> = aimine_benches::rows();
     for op in &rows {
         let Ok(ns) = median_ns(dir, &op.id) else {
-            println!("| {} | (not run) | {} | | | {} |", op.id, op.gas, op.note);
+            println!("| {} | (not run) | {} | | | | {} |", op.id, op.gas, op.note);
             continue;
         };
         let per_gas = ns / op.gas as f64;
@@ -55,12 +60,22 @@ fn print_table(dir: &Path) -> Result {
         if ratio > 1.0 {
             over.push(op.id.clone());
         }
+        let to_second = second.map_or_else(
+            || String::from("(not run)"),
+            |s| format!("{:.2}", per_gas / s),
+        );
         println!(
-            "| {} | {:.0} | {} | {:.2} | {:.2} | {} |",
-            op.id, ns, op.gas, per_gas, ratio, op.note
+            "| {} | {:.0} | {} | {:.2} | {:.2} | {} | {} |",
+            op.id, ns, op.gas, per_gas, ratio, to_second, op.note
         );
     }
     println!();
+    if let Some(s) = second {
+        println!(
+            "P256VERIFY: {s:.2} ns/gas ({:.2} of ecrecover's)",
+            s / ruler
+        );
+    }
     if over.is_empty() {
         println!("every price is at or below ecrecover's time per gas ({ruler:.2} ns/gas)");
     } else {

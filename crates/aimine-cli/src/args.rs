@@ -292,8 +292,8 @@ pub struct MinerRunArgs {
     /// A 32-byte seed of an ML-DSA-65 session key that signs every heartbeat.
     #[arg(long, value_name = "HEX")]
     pub session_key_seed: Option<String>,
-    /// Seconds between heartbeats.
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    /// Seconds between heartbeats (at least 1).
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub heartbeat: u64,
     /// Refresh the attestation this many seconds (chain time) before it expires.
     #[arg(long, value_name = "SECS", default_value_t = 3_600)]

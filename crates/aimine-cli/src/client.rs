@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use aimine_evm::abi::{IAIMining, IModelRegistry, INVTrust};
 use alloy::eips::BlockNumberOrTag;
-use alloy::network::{EthereumWallet, TransactionBuilder};
+use alloy::network::{EthereumWallet, NetworkTransactionBuilder, TransactionBuilder};
 use alloy::primitives::{Address, B256, Bytes, U256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::rpc::types::{Log, TransactionRequest};
@@ -20,8 +20,6 @@ use crate::CliError;
 
 /// How long one RPC operation may take before it counts as failed (and is retried).
 pub const RPC_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long a sent transaction may wait for its receipt.
-pub const RECEIPT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Why a call or transaction did not go through.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +34,9 @@ pub enum Failure {
     /// Mined, reverted having used all its gas: the state moved between estimate and block.
     /// Worth sending again, re-estimated.
     OutOfGas(String),
+    /// Sent, and its outcome cannot be known (its nonce was used, but not by it as far as the
+    /// endpoint tells, or the endpoint stayed unreachable): never sent again automatically.
+    Unknown(String),
 }
 
 /// The gas limit sent for an estimate: a quarter more plus 25,000, room for the storage writes
@@ -52,6 +53,7 @@ impl std::fmt::Display for Failure {
             Failure::Rpc(e) => write!(f, "rpc: {e}"),
             Failure::Refused(e) => write!(f, "refused: {e}"),
             Failure::OutOfGas(e) => write!(f, "out of gas: {e}"),
+            Failure::Unknown(e) => write!(f, "outcome unknown: {e}"),
         }
     }
 }
@@ -107,10 +109,40 @@ fn failure(e: &RpcError<TransportErrorKind>) -> Failure {
     Failure::Rpc(e.to_string())
 }
 
+/// Checks `--rpc` before anything connects: a URL that does not parse is a usage error, never
+/// an endpoint to wait for.
+///
+/// # Errors
+/// The URL does not parse.
+pub fn check_url(url: &str) -> Result<(), CliError> {
+    url.parse::<reqwest::Url>()
+        .map(|_| ())
+        .map_err(|e| format!("--rpc {url}: {e}"))
+}
+
+/// An error of a read (a call, a block, a count): anything but a revert is the endpoint's
+/// trouble (a rate limit, a block it does not have yet), worth waiting out.
+fn read_failure(e: Failure) -> Failure {
+    match e {
+        Failure::Refused(e) => Failure::Rpc(e),
+        other => other,
+    }
+}
+
+/// The reason of a transaction that reverted in its block but not when replayed on the block
+/// before (something earlier in its block changed the state it met).
+pub const UNEXPLAINED: &str = "(reverted on chain, not when replayed)";
+
+/// How long the endpoint may stay unreachable while a sent transaction is followed before its
+/// outcome counts as unknown.
+pub const UNREACHABLE_TIMEOUT: Duration = Duration::from_secs(600);
+
 /// An endpoint and the account that signs.
 #[derive(Clone)]
 pub struct Client {
     provider: DynProvider,
+    /// Signs locally, so that a transaction's hash is known before it is sent.
+    wallet: EthereumWallet,
     /// The signing account.
     pub from: Address,
     /// The chain id the endpoint reports.
@@ -133,17 +165,19 @@ impl Client {
             .parse()
             .map_err(|e| Failure::Rpc(format!("--rpc {url}: {e}")))?;
         let from = key.address();
+        let wallet = EthereumWallet::from(key);
         let provider = ProviderBuilder::new()
             .disable_recommended_fillers()
             .with_gas_estimation()
             .with_simple_nonce_management()
             .fetch_chain_id()
-            .wallet(EthereumWallet::from(key))
+            .wallet(wallet.clone())
             .connect_http(parsed)
             .erased();
-        let chain_id = timed(provider.get_chain_id()).await?;
+        let chain_id = timed(provider.get_chain_id()).await.map_err(read_failure)?;
         Ok(Client {
             provider,
+            wallet,
             from,
             chain_id,
         })
@@ -158,8 +192,13 @@ impl Client {
             .with_from(self.from)
             .with_to(to)
             .with_input(Bytes::from(call.abi_encode()));
-        let out = timed(self.provider.call(tx)).await?;
-        C::abi_decode_returns(&out).map_err(|e| Failure::Rpc(format!("undecodable answer: {e}")))
+        let out = timed(self.provider.call(tx)).await.map_err(read_failure)?;
+        // A chain without the precompiles answers empty bytes: no wait cures that.
+        C::abi_decode_returns(&out).map_err(|e| {
+            Failure::Reverted(format!(
+                "undecodable answer from {to} ({e}): does this chain have the aimine precompiles?"
+            ))
+        })
     }
 
     /// The `eth_call` result of `call` (a dry run): its output, or the revert's name.
@@ -199,12 +238,14 @@ impl Client {
     /// The nonce is the account's pending count and the gas limit the estimate with
     /// [`gas_with_margin`]'s headroom: a heartbeat estimated at a state where no time has passed
     /// (no balance to write) runs in a block where some has, and the exact estimate would run
-    /// out of gas. A sent transaction is waited for by its hash until it is mined, also across
-    /// the endpoint's restarts; only when the account's nonce shows it was never mined is it
-    /// reported as an RPC failure, so that a retry never sends the same call twice.
+    /// out of gas. It is signed here and followed by its hash until mined, however long that
+    /// takes and across the endpoint's restarts ([`Client::receipt`]): it is reported as an RPC
+    /// failure (sent again by a retry) only when the endpoint forgot it and its nonce is still
+    /// free, so that a retry never sends the same call twice.
     ///
     /// # Errors
-    /// A revert (at estimation or mined), a refusal, running out of gas, or an RPC failure.
+    /// A revert (at estimation or mined), a refusal, running out of gas, an RPC failure, or an
+    /// unknown outcome.
     pub async fn send_value<C: SolCall>(
         &self,
         to: Address,
@@ -212,7 +253,9 @@ impl Client {
         value: U256,
     ) -> Result<Mined, Failure> {
         let input = Bytes::from(call.abi_encode());
-        let nonce = timed(self.provider.get_transaction_count(self.from).pending()).await?;
+        let nonce = timed(self.provider.get_transaction_count(self.from).pending())
+            .await
+            .map_err(read_failure)?;
         let mut tx = TransactionRequest::default()
             .with_from(self.from)
             .with_to(to)
@@ -221,9 +264,24 @@ impl Client {
             .with_input(input.clone());
         let estimate = timed(self.provider.estimate_gas(tx.clone())).await?;
         let limit = gas_with_margin(estimate);
+        let fees = timed(self.provider.estimate_eip1559_fees())
+            .await
+            .map_err(read_failure)?;
         tx.set_gas_limit(limit);
-        let pending = timed(self.provider.send_transaction(tx)).await?;
-        let hash = *pending.tx_hash();
+        tx.set_max_fee_per_gas(fees.max_fee_per_gas);
+        tx.set_max_priority_fee_per_gas(fees.max_priority_fee_per_gas);
+        tx.set_chain_id(self.chain_id);
+        // Signed here, so that its hash is known even when the send's answer is lost.
+        let envelope = tx
+            .build(&self.wallet)
+            .await
+            .map_err(|e| Failure::Refused(format!("signing: {e}")))?;
+        let hash = *envelope.tx_hash();
+        match timed(self.provider.send_tx_envelope(envelope)).await {
+            // Sent, or perhaps sent: followed by its hash either way.
+            Ok(_) | Err(Failure::Rpc(_)) => {}
+            Err(e) => return Err(e),
+        }
         let receipt = self.receipt(hash, nonce).await?;
         let block = receipt.block_number.unwrap_or_default();
         if !receipt.status() {
@@ -248,7 +306,7 @@ impl Client {
                     Failure::Reverted(name) => name,
                     other => other.to_string(),
                 },
-                Ok(_) => String::from("(reverted on chain, not when replayed)"),
+                Ok(_) => String::from(UNEXPLAINED),
             };
             return Err(Failure::Reverted(why));
         }
@@ -260,38 +318,59 @@ impl Client {
         })
     }
 
-    /// The receipt of `hash` (sent with `nonce`), polled for up to [`RECEIPT_TIMEOUT`] through
-    /// RPC failures. Past that, the account's mined nonce tells a dropped transaction (an RPC
-    /// failure: sending again is safe) from one mined out of sight (refused: sending again
-    /// could repeat it).
+    /// The receipt of `hash` (sent with `nonce`): waited for as long as the endpoint knows the
+    /// transaction (pending or mined), however long its block takes. When the endpoint no longer
+    /// knows it, the account's mined nonce tells a dropped transaction (an RPC failure: sending
+    /// again is safe) from one whose nonce something else used ([`Failure::Unknown`]); so does
+    /// an endpoint unreachable for [`UNREACHABLE_TIMEOUT`].
     async fn receipt(
         &self,
         hash: B256,
         nonce: u64,
     ) -> Result<alloy::rpc::types::TransactionReceipt, Failure> {
-        let started = std::time::Instant::now();
-        let mut last_error = None;
+        let mut unreachable_since: Option<std::time::Instant> = None;
         loop {
-            match timed(self.provider.get_transaction_receipt(hash)).await {
-                Ok(Some(r)) => return Ok(r),
-                Ok(None) => {}
-                Err(e) => last_error = Some(e),
-            }
-            if started.elapsed() > RECEIPT_TIMEOUT {
-                break;
+            let known = async {
+                if let Some(r) = timed(self.provider.get_transaction_receipt(hash)).await? {
+                    return Ok(Err(r));
+                }
+                let tx = timed(self.provider.get_transaction_by_hash(hash)).await?;
+                Ok::<_, Failure>(Ok(tx.is_some()))
+            };
+            match known.await.map_err(read_failure) {
+                Ok(Err(receipt)) => return Ok(receipt),
+                Ok(Ok(true)) => unreachable_since = None,
+                Ok(Ok(false)) => {
+                    let mined = timed(self.provider.get_transaction_count(self.from))
+                        .await
+                        .map_err(read_failure)?;
+                    // Mined between the two reads: its receipt is there now.
+                    if let Some(r) = timed(self.provider.get_transaction_receipt(hash))
+                        .await
+                        .map_err(read_failure)?
+                    {
+                        return Ok(r);
+                    }
+                    return Err(if mined <= nonce {
+                        Failure::Rpc(format!(
+                            "{hash} was dropped (the endpoint forgot it; nonce {nonce} is still free)"
+                        ))
+                    } else {
+                        Failure::Unknown(format!(
+                            "{hash} is unknown to the endpoint, but nonce {nonce} was used"
+                        ))
+                    });
+                }
+                Err(e) => {
+                    let since = *unreachable_since.get_or_insert_with(std::time::Instant::now);
+                    if since.elapsed() > UNREACHABLE_TIMEOUT {
+                        return Err(Failure::Unknown(format!(
+                            "{hash} sent, then the endpoint was unreachable for {UNREACHABLE_TIMEOUT:?} ({e})"
+                        )));
+                    }
+                }
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        let mined = timed(self.provider.get_transaction_count(self.from)).await?;
-        let seen = last_error.map_or_else(String::new, |e| format!("; last: {e}"));
-        if mined <= nonce {
-            Err(Failure::Rpc(format!(
-                "{hash} was not mined in {RECEIPT_TIMEOUT:?} and its nonce {nonce} is still free{seen}"
-            )))
-        } else {
-            Err(Failure::Refused(format!(
-                "no receipt for {hash} after {RECEIPT_TIMEOUT:?}, but nonce {nonce} was used{seen}"
-            )))
         }
     }
 
@@ -301,7 +380,8 @@ impl Client {
     /// An RPC failure.
     pub async fn head(&self) -> Result<(u64, u64), Failure> {
         let block = timed(self.provider.get_block_by_number(BlockNumberOrTag::Latest))
-            .await?
+            .await
+            .map_err(read_failure)?
             .ok_or_else(|| Failure::Rpc(String::from("no latest block")))?;
         Ok((block.header.number, block.header.timestamp))
     }

@@ -91,6 +91,7 @@ pub fn run(command: &GovCommand) -> Result<Outcome, CliError> {
         gov.conn.private_key.as_deref(),
         gov.conn.keystore.as_deref(),
     )?;
+    crate::client::check_url(&gov.conn.rpc)?;
     let rt = crate::client::runtime()?;
     rt.block_on(async move {
         let client = Client::connect(&gov.conn.rpc, key)

@@ -20,7 +20,7 @@ use alloy::primitives::{Address, B256, Bytes, U256};
 use alloy::sol_types::SolEvent;
 
 use crate::args::{DevGpuKind, MinerArgs, MinerRunArgs, OnExit};
-use crate::client::{Client, Failure, Mined};
+use crate::client::{Client, Failure, Mined, UNEXPLAINED};
 use crate::dev::DevKind;
 use crate::{CliError, Outcome};
 
@@ -57,9 +57,17 @@ impl State {
 
     fn save(&self, path: &Path) -> Result<(), CliError> {
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
-        // Written aside and renamed: a crash never leaves half a file.
-        let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, text).map_err(|e| format!("--state {}: {e}", tmp.display()))?;
+        // Written aside, flushed to disk and renamed: a crash never leaves half a file.
+        let mut name = path.as_os_str().to_owned();
+        name.push(".tmp");
+        let tmp = std::path::PathBuf::from(name);
+        let write = || -> std::io::Result<()> {
+            use std::io::Write as _;
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(text.as_bytes())?;
+            f.sync_all()
+        };
+        write().map_err(|e| format!("--state {}: {e}", tmp.display()))?;
         std::fs::rename(&tmp, path).map_err(|e| format!("--state {}: {e}", path.display()))
     }
 }
@@ -86,6 +94,11 @@ struct Agent<'a> {
     beats: u64,
     /// True once SIGINT came ([`listen_for_sigint`]).
     interrupt: tokio::sync::watch::Receiver<bool>,
+    /// Refresh this many seconds before the attestation lapses: `--refresh-before`, at most
+    /// half the chain's attestation lifetime.
+    refresh_before: u64,
+    /// Heartbeats in a row that reverted on chain but not when replayed.
+    unexplained: u32,
 }
 
 /// Listens for SIGINT for the whole run: the first one sets the flag. Once a process listens,
@@ -96,6 +109,10 @@ fn listen_for_sigint() -> tokio::sync::watch::Receiver<bool> {
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             let _ = set.send(true);
+            // A second SIGINT does not wait for the agent to wind down.
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
         }
         // Keep the sender (and with it the flag's value) alive.
         std::future::pending::<()>().await;
@@ -228,10 +245,10 @@ impl Agent<'_> {
         else {
             return Ok(None);
         };
-        let quote = self
-            .evidence(nonce.nonce.0)
-            .await
-            .map_err(|e| Stop::Fatal(format!("evidence: {e}")))?;
+        let quote = tokio::select! {
+            q = self.evidence(nonce.nonce.0) => q.map_err(|e| Stop::Fatal(format!("evidence: {e}")))?,
+            () = interrupted(self.interrupt.clone()) => return Ok(None),
+        };
         let sent = if self.key.is_some() {
             let call = IAIMining::startSessionWithKeyCall {
                 miner: self.miner,
@@ -295,6 +312,26 @@ impl Agent<'_> {
             .await
     }
 
+    /// One heartbeat sent once, not retried (the final one of `--on-exit end`).
+    async fn heartbeat_once(&self, id: B256, s: &IAIMining::Session) -> Result<Mined, Failure> {
+        match &self.key {
+            Some((seed, _)) => {
+                let message =
+                    aimine_registry::heartbeat_message(self.client.chain_id, &id.0, s.heartbeats);
+                let sig = crate::mldsa::sign_65(seed, &message).map_err(Failure::Refused)?;
+                let call = IAIMining::heartbeatSignedCall {
+                    sessionId: id,
+                    signature: sig.into(),
+                };
+                self.client.send(AI_MINING, &call).await
+            }
+            None => {
+                let call = IAIMining::heartbeatCall { sessionId: id };
+                self.client.send(AI_MINING, &call).await
+            }
+        }
+    }
+
     /// One heartbeat (signed when the session has a key).
     async fn heartbeat(
         &mut self,
@@ -306,7 +343,7 @@ impl Agent<'_> {
             Some((seed, _)) => {
                 let message =
                     aimine_registry::heartbeat_message(client.chain_id, &id.0, s.heartbeats);
-                let sig = crate::mldsa::sign_65(seed, &message).map_err(Failure::Rpc)?;
+                let sig = crate::mldsa::sign_65(seed, &message).map_err(Failure::Refused)?;
                 let call = IAIMining::heartbeatSignedCall {
                     sessionId: id,
                     signature: sig.into(),
@@ -381,9 +418,18 @@ impl Agent<'_> {
                 Ok(None) => return Stop::Asked,
                 Err(e) => return Stop::Fatal(format!("head: {e}")),
             };
-            if s.attestationExpiry <= head.1.saturating_add(self.a.refresh_before) {
+            let mut s = s;
+            if s.attestationExpiry <= head.1.saturating_add(self.refresh_before) {
                 match self.start().await {
-                    Ok(Some(refreshed)) if refreshed == current => {}
+                    Ok(Some(refreshed)) if refreshed == current => {
+                        // The refresh paid up to now and counted a heartbeat: the next one
+                        // signs the new count.
+                        s = match self.session(current).await {
+                            Ok(Some(s)) => s,
+                            Ok(None) => return Stop::Asked,
+                            Err(e) => return Stop::Fatal(format!("getSession: {e}")),
+                        };
+                    }
                     Ok(Some(other)) => {
                         self.say(&format!("the refresh started another session, {other}"));
                         id = Some(other);
@@ -394,11 +440,20 @@ impl Agent<'_> {
                         continue;
                     }
                     Ok(None) => return Stop::Asked,
+                    // The session is attested a while yet: heartbeat on, and try again next
+                    // time (once it lapses, starting a new session says what is wrong).
+                    Err(Stop::Fatal(why)) if head.1 < s.attestationExpiry => {
+                        self.say(&format!(
+                            "refresh failed ({why}); attested until {}, trying again next heartbeat",
+                            aimine_time::UnixTime(s.attestationExpiry)
+                        ));
+                    }
                     Err(stop) => return stop,
                 }
             }
             match self.heartbeat(current, &s).await {
                 Ok(Some(mined)) => {
+                    self.unexplained = 0;
                     let beat = event::<IAIMining::Heartbeat>(&mined);
                     let reward = beat.as_ref().map(|b| b.reward).unwrap_or_default();
                     let elapsed = beat.as_ref().map(|b| b.elapsed).unwrap_or_default();
@@ -425,6 +480,24 @@ impl Agent<'_> {
                     }
                 }
                 Ok(None) => return Stop::Asked,
+                Err(Failure::Unknown(e)) => {
+                    self.say(&format!(
+                        "heartbeat: {e}; not sent again, reading the session anew next time"
+                    ));
+                }
+                Err(Failure::Reverted(name)) if name == UNEXPLAINED => {
+                    // Something earlier in its block changed what it met (an `end`, a
+                    // governance call): the next turn reads the session anew.
+                    self.unexplained = self.unexplained.saturating_add(1);
+                    if self.unexplained >= MAX_TRIES {
+                        return Stop::Fatal(format!(
+                            "heartbeat refused {MAX_TRIES} times in a row: {name}"
+                        ));
+                    }
+                    self.say(&format!(
+                        "heartbeat refused: {name}; reading the session anew"
+                    ));
+                }
                 Err(Failure::Reverted(name)) => match name.as_str() {
                     "GpuRevoked" => {
                         return Stop::Fatal(format!(
@@ -451,6 +524,47 @@ impl Agent<'_> {
         }
     }
 
+    /// Reads the chain's attestation lifetime and longest paid heartbeat interval, and says
+    /// where the flags do not fit them: a `--heartbeat` above the interval loses the excess
+    /// reward, a `--refresh-before` at or above the lifetime would refresh at every heartbeat
+    /// (it is cut to half the lifetime), a `--claim-above` with another `--miner` never claims.
+    async fn check_params(&mut self) {
+        let param = |p: aimine_registry::Param| IAIMining::paramCall { param: p as u8 };
+        let ttl = self
+            .client
+            .view(AI_MINING, &param(aimine_registry::Param::AttestationTtl))
+            .await;
+        let max = self
+            .client
+            .view(
+                AI_MINING,
+                &param(aimine_registry::Param::MaxHeartbeatInterval),
+            )
+            .await;
+        if let Ok(ttl) = ttl {
+            let ttl = u64::try_from(ttl).unwrap_or(u64::MAX);
+            if self.refresh_before >= ttl {
+                self.refresh_before = ttl / 2;
+                self.say(&format!(
+                    "--refresh-before {} is not below the chain's attestation lifetime ({ttl}s): refreshing {}s before expiry instead",
+                    self.a.refresh_before, self.refresh_before
+                ));
+            }
+        }
+        if let Ok(max) = max {
+            let max = u64::try_from(max).unwrap_or(u64::MAX);
+            if self.a.heartbeat > max {
+                self.say(&format!(
+                    "warning: --heartbeat {}s is above the chain's longest paid interval ({max}s): the time beyond it is not paid",
+                    self.a.heartbeat
+                ));
+            }
+        }
+        if self.a.claim_above.is_some() && self.client.from != self.miner {
+            self.say("warning: --claim-above is ignored: only the miner itself can claim, and the signer is not --miner");
+        }
+    }
+
     /// The session of `--state`, if it is still this miner's and active.
     async fn resume(&mut self) -> Result<Option<B256>, Stop> {
         let Some(id) = self.state.session_id else {
@@ -458,6 +572,16 @@ impl Agent<'_> {
         };
         match self.session(id).await {
             Ok(Some(s)) if s.active && s.miner == self.miner && s.owner == self.client.from => {
+                let ours =
+                    aimine_registry::key_hash(self.key.as_ref().map(|(_, pk)| pk.as_slice()));
+                if s.keyHash.0 != ours {
+                    // Another --session-key-seed (or none) than the session's: its heartbeats
+                    // would all be refused. A refresh with this agent's key replaces it.
+                    self.say(&format!(
+                        "the state's session {id} has another session key than this agent's: refreshing it"
+                    ));
+                    return self.start().await;
+                }
                 self.say(&format!(
                     "resuming session {id} ({} heartbeats so far, attested until {})",
                     s.heartbeats,
@@ -566,6 +690,7 @@ pub fn run(a: &MinerRunArgs) -> Result<Outcome, CliError> {
         Some(path) => State::load(path)?,
         None => None,
     };
+    crate::client::check_url(&a.conn.rpc)?;
     let rt = crate::client::runtime()?;
     rt.block_on(async move {
         let interrupt = listen_for_sigint();
@@ -608,33 +733,55 @@ pub fn run(a: &MinerRunArgs) -> Result<Outcome, CliError> {
             claimed: U256::ZERO,
             beats: 0,
             interrupt,
+            refresh_before: a.refresh_before,
+            unexplained: 0,
         };
         agent.opening = agent.balance().await.ok().flatten().unwrap_or_default();
+        agent.check_params().await;
         agent.say(&format!(
             "mining for {miner} on chain {} as {}, heartbeat every {}s",
             agent.client.chain_id, agent.client.from, a.heartbeat
         ));
         let stop = agent.run().await;
         if a.on_exit == OnExit::End
+            && matches!(stop, Stop::Asked)
             && let Some(id) = agent.state.session_id
         {
+            // The time since the last heartbeat is paid only by a heartbeat: one first.
+            if let Ok(s) = agent.client.view(AI_MINING, &IAIMining::getSessionCall { sessionId: id }).await
+                && s.active
+            {
+                match agent.heartbeat_once(id, &s).await {
+                    Ok(m) => agent.say(&format!("final heartbeat (block {}, gas {})", m.block, m.gas_used)),
+                    Err(e) => agent.say(&format!("final heartbeat: {e}")),
+                }
+            }
             let call = IAIMining::endSessionCall { sessionId: id };
             match agent.client.send(AI_MINING, &call).await {
                 Ok(m) => agent.say(&format!("session {id} ended (block {}, gas {})", m.block, m.gas_used)),
                 Err(e) => agent.say(&format!("endSession: {e}")),
             }
         }
-        let balance = agent.balance().await.ok().flatten().unwrap_or_default();
+        // Not retried: the summary must not hang on an endpoint that is gone.
+        let balance = agent
+            .client
+            .view(AI_MINING, &IAIMining::miningBalanceCall { miner: agent.miner })
+            .await
+            .ok();
         let session = agent
             .state
             .session_id
             .map_or_else(|| String::from("none"), |id| id.to_string());
         // Earned: what heartbeats and refreshes credited (the balance's growth, claims included).
-        let earned = balance
-            .saturating_add(agent.claimed)
-            .saturating_sub(agent.opening);
+        let (earned, balance) = match balance {
+            Some(b) => (
+                format!("{} wei", b.saturating_add(agent.claimed).saturating_sub(agent.opening)),
+                format!("{b} wei"),
+            ),
+            None => (String::from("(unknown) wei"), String::from("(unreadable)")),
+        };
         agent.say(&format!(
-            "summary: {} heartbeats, {earned} wei earned, {} wei claimed, balance {balance} wei, session {session}",
+            "summary: {} heartbeats, {earned} earned, {} wei claimed, balance {balance}, session {session}",
             agent.beats, agent.claimed
         ));
         match stop {
@@ -734,6 +881,7 @@ where
     Fut: std::future::Future<Output = Result<(), Failure>>,
 {
     let key = crate::client::signer(a.conn.private_key.as_deref(), a.conn.keystore.as_deref())?;
+    crate::client::check_url(&a.conn.rpc)?;
     let session = session_of(a)?;
     let rt = crate::client::runtime()?;
     rt.block_on(async move {

@@ -733,3 +733,88 @@ fn sigint_while_a_heartbeat_waits_for_its_block_stops_the_agent() {
     assert!(summary.contains("session 0x"), "{summary}");
     assert_eq!(agent.0.wait().unwrap().code(), Some(0));
 }
+
+/// A refresh counts a heartbeat: an agent that signs its heartbeats signs the count after it
+/// (it signed the count it read before, every signature after a refresh was refused, and the
+/// agent stopped). A short attestation lifetime makes it refresh within the run; resumed on its
+/// state with another session key, the agent refreshes the session with its own key rather
+/// than sending heartbeats that must all be refused.
+#[test]
+fn a_keyed_agent_heartbeats_on_through_refreshes_and_a_new_key() {
+    let dir = std::env::temp_dir().join(format!("aimine-miner-refresh-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let genesis = dir.join("genesis.json");
+    std::fs::write(
+        &genesis,
+        r#"{"params": {"attestationTtl": 6, "requireHeartbeatSignature": true}}"#,
+    )
+    .unwrap();
+    let (_chain, url, _out) =
+        spawn_node(&["--dev-root", "--genesis", &genesis.display().to_string()]);
+    let state = dir.join("miner.json").display().to_string();
+    let run = |seed: &str| {
+        Command::new(env!("CARGO_BIN_EXE_aimine"))
+            .args([
+                "miner",
+                "run",
+                "--rpc",
+                &url,
+                "--private-key",
+                MINER_KEY,
+                "--dev-gpu",
+                "h100",
+                "--session-key-seed",
+                seed,
+                "--heartbeat",
+                "1",
+                "--refresh-before",
+                "4",
+                "--max-heartbeats",
+                "5",
+                "--state",
+                &state,
+            ])
+            .output()
+            .unwrap()
+    };
+    let first = run(&"11".repeat(32));
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(first.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("refreshed: attested until"), "{stdout}");
+    assert_eq!(stdout.matches("] heartbeat #").count(), 5, "{stdout}");
+    assert_eq!(stdout.matches("started: gpu").count(), 1, "{stdout}");
+    let second = run(&"22".repeat(32));
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert_eq!(second.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("has another session key than this agent's: refreshing it"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("] heartbeat #").count(), 5, "{stdout}");
+    assert!(
+        !stdout.contains("started: gpu"),
+        "the same session: {stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An `--rpc` that is no URL is a usage error at once, not an endpoint waited for forever.
+#[test]
+fn an_rpc_that_is_no_url_is_a_usage_error() {
+    let out = aimine_vectors::aimine!(&[
+        "miner",
+        "run",
+        "--rpc",
+        "not a url",
+        "--private-key",
+        MINER_KEY,
+        "--dev-gpu",
+        "h100"
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--rpc not a url"),
+        "{out:?}"
+    );
+}
