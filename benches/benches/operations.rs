@@ -67,6 +67,30 @@ fn operations(c: &mut Criterion) {
         })
     });
 
+    // aimine-p384 on the same key, message and signature, hashing included as p384's row does.
+    let fast_key = {
+        use p384::elliptic_curve::sec1::ToSec1Point;
+        let sec1 = key.as_affine().to_sec1_point(false);
+        aimine_p384::VerifyingKey::from_sec1_bytes(sec1.as_bytes()).expect("fixture key")
+    };
+    let table = aimine_p384::PrecomputedKey::new(&fast_key).expect("fixture table");
+    let raw: [u8; 96] = signature.to_bytes().into();
+    let digest = |m: &[u8]| -> [u8; 48] {
+        use sha2::Digest;
+        sha2::Sha384::digest(m).into()
+    };
+    assert!(fast_key.verify_prehash(&digest(&message), &raw));
+    assert!(table.verify_prehash(&digest(&message), &raw));
+    group.bench_function("p384fast_verify_generic", |b| {
+        b.iter(|| fast_key.verify_prehash(&digest(black_box(&message)), black_box(&raw)))
+    });
+    group.bench_function("p384fast_verify_precomputed", |b| {
+        b.iter(|| table.verify_prehash(&digest(black_box(&message)), black_box(&raw)))
+    });
+    group.bench_function("p384fast_build_table", |b| {
+        b.iter(|| aimine_p384::PrecomputedKey::new(black_box(&fast_key)))
+    });
+
     let (quote, nonce, root, at, real) = nvtrust_fixture();
     if !real {
         eprintln!("NOTICE: NVIDIA vectors absent: timing a forged H100-shaped quote instead");

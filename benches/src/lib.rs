@@ -69,6 +69,21 @@ pub const OPERATIONS: &[Operation] = &[
         note: "p384 alone: one ECDSA P-384/SHA-384 check of 1 KiB, a certificate link (schedule's certificate_signature)",
     },
     Operation {
+        id: "p384fast_verify_generic",
+        gas: CERTIFICATE_SIGNATURE_GAS,
+        note: "aimine-p384, any key (wNAF/Straus, generator table): SHA-384 of the same 1 KiB and one check",
+    },
+    Operation {
+        id: "p384fast_verify_precomputed",
+        gas: CERTIFICATE_SIGNATURE_GAS,
+        note: "aimine-p384, a PrecomputedKey (a built-in CA's table): SHA-384 of the same 1 KiB and one check",
+    },
+    Operation {
+        id: "p384fast_build_table",
+        gas: CERTIFICATE_SIGNATURE_GAS,
+        note: "aimine-p384: building a PrecomputedKey at run time (never charged: compare with one check)",
+    },
+    Operation {
         id: "nvtrust_verify_cold",
         gas: NV_TRUST_GAS + 2 * CERTIFICATE_SIGNATURE_GAS,
         note: "aimine-nvtrust alone, H100 quote, nothing cached: base + 2 links",

@@ -22,6 +22,7 @@ pub mod evm_calls;
 pub mod mldsa_verify;
 pub mod nvtrust_cert;
 pub mod nvtrust_evidence;
+pub mod p384_differential;
 pub mod registry_calls;
 pub mod rim_parse;
 pub mod seeds;
@@ -38,6 +39,7 @@ pub const TARGETS: &[&str] = &[
     "mldsa_verify",
     "nvtrust_cert",
     "nvtrust_evidence",
+    "p384_differential",
     "registry_calls",
     "rim_parse",
     "tee_dcap_quote",

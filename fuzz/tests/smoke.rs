@@ -22,6 +22,7 @@ fn every_target_has_a_smoke_test() {
             "mldsa_verify",
             "nvtrust_cert",
             "nvtrust_evidence",
+            "p384_differential",
             "registry_calls",
             "rim_parse",
             "tee_dcap_quote",
@@ -51,6 +52,25 @@ fn mldsa_verify_smoke() {
                 message: b"m".to_vec(),
                 context: vec![seed; usize::from(seed) * 100],
                 signature: vec![seed.wrapping_mul(31); 33],
+            });
+        }
+    }
+}
+
+#[test]
+fn p384_differential_smoke() {
+    let built = corpus::run(4, 200, 400, aimine_fuzz::p384_differential::run);
+    assert!(built >= 150, "only {built} inputs built");
+    // Every shape, unmutated (valid ones must verify) and with one flipped signature bit.
+    for shape in 0..8u8 {
+        for mutations in [vec![], vec![(0, shape * 11, 1)]] {
+            aimine_fuzz::p384_differential::run(aimine_fuzz::p384_differential::Input {
+                secret: [shape.wrapping_add(1); 48],
+                nonce: [shape.wrapping_mul(7).wrapping_add(3); 48],
+                digest: [shape; 48],
+                shape,
+                mutations,
+                raw_key: None,
             });
         }
     }

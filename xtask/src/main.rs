@@ -104,6 +104,7 @@ fn ci() -> Result {
 /// The library crates, which must build without std.
 const LIBRARY_CRATES: &[&str] = &[
     "aimine-time",
+    "aimine-p384",
     "aimine-mldsa",
     "aimine-nvtrust",
     "aimine-tee",

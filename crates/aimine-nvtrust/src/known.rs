@@ -88,6 +88,46 @@ impl KnownCert {
     }
 }
 
+/// The precomputed table of a built-in key that signs at run time, by its SEC1 encoding.
+///
+/// Only NVIDIA's three provisioning CAs sign certificates whose signatures are verified per
+/// quote (device identity certificates); the root and the family CAs sign only known
+/// certificates, whose links are never verified at run time, so they get no table. Each table
+/// (256 points, 24 KiB) is decoded at compile time from `known_tables/*.hex`, which the test
+/// `known_tables_are_current` rebuilds and compares.
+pub(crate) fn precomputed_key(public_key: &[u8]) -> Option<&'static aimine_p384::PrecomputedKey> {
+    KNOWN_TABLES
+        .iter()
+        .find(|(key, _)| key.as_slice() == public_key)
+        .map(|(_, table)| table)
+}
+
+/// Decodes a table at compile time (a malformed file fails the build).
+#[allow(clippy::panic)] // evaluated at compile time: a failure is a broken build
+const fn table(hex: &str) -> aimine_p384::PrecomputedKey {
+    match aimine_p384::PrecomputedKey::from_table_hex(hex) {
+        Some(t) => t,
+        None => panic!("a known_tables file is not a table"),
+    }
+}
+
+/// The built-in keys with precomputed tables, and their tables.
+#[allow(long_running_const_eval)] // 1,536 coordinates decoded: a few seconds of compile time
+pub(crate) static KNOWN_TABLES: [(&[u8; 97], aimine_p384::PrecomputedKey); 3] = [
+    (
+        &GH100_PROVISIONER_ICA_1_KEY,
+        table(include_str!("known_tables/gh100_provisioner_ica_1.hex")),
+    ),
+    (
+        &GB100_PROVISIONER_ICA_00000_KEY,
+        table(include_str!("known_tables/gb100_provisioner_ica_00000.hex")),
+    ),
+    (
+        &LS10_PROVISIONER_ICA_1_KEY,
+        table(include_str!("known_tables/ls10_provisioner_ica_1.hex")),
+    ),
+];
+
 /// CN=NVIDIA Device Identity CA, O=NVIDIA (the root, self-signed).
 const NVIDIA_DEVICE_IDENTITY_CA: [u8; 527] = [
     0x30, 0x82, 0x02, 0x0b, 0x30, 0x82, 0x01, 0x90, 0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x10, 0x2d,
@@ -422,3 +462,38 @@ const LS10_PROVISIONER_ICA_1_KEY: [u8; 97] = [
     0xd9, 0x61, 0xa4, 0xcf, 0x63, 0xaa, 0xc5, 0xc6, 0x25, 0x77, 0x89, 0x8b, 0x15, 0xb9, 0xf9, 0x53,
     0xa5,
 ];
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::string::String;
+
+    use super::*;
+
+    /// Each table is the one aimine-p384 builds for its key, and the file it was decoded from is
+    /// the one aimine-p384 writes. With `AIMINE_P384_WRITE_TABLES=1` the files are rewritten.
+    #[test]
+    fn known_tables_are_current() {
+        let files = [
+            "gh100_provisioner_ica_1",
+            "gb100_provisioner_ica_00000",
+            "ls10_provisioner_ica_1",
+        ];
+        for ((key, table), file) in KNOWN_TABLES.iter().zip(files) {
+            let vk = aimine_p384::VerifyingKey::from_sec1_bytes(*key).unwrap();
+            let fresh = aimine_p384::PrecomputedKey::new(&vk).unwrap();
+            let mut text = String::new();
+            fresh.write_table_hex(&mut text).unwrap();
+            let path = std::format!("{}/src/known_tables/{file}.hex", env!("CARGO_MANIFEST_DIR"));
+            if std::env::var_os("AIMINE_P384_WRITE_TABLES").is_some() {
+                std::fs::write(&path, &text).unwrap();
+            }
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "{file}");
+            assert!(table.is_table_of(&vk), "{file}");
+            assert!(precomputed_key(*key).is_some());
+        }
+        // Keys without a table: the root, and a key that is not built in.
+        assert!(precomputed_key(&NVIDIA_DEVICE_IDENTITY_CA_KEY).is_none());
+        assert!(precomputed_key(&[4; 97]).is_none());
+    }
+}

@@ -12,6 +12,7 @@ pub use aimine_envelope as envelope;
 pub use aimine_evm as evm;
 pub use aimine_mldsa as mldsa;
 pub use aimine_nvtrust as nvtrust;
+pub use aimine_p384 as p384;
 pub use aimine_registry as registry;
 pub use aimine_tee as tee;
 pub use aimine_tiers as tiers;

@@ -1,0 +1,181 @@
+//! Edge cases ECDSA must get right, and random signatures with mutations, each compared with p384.
+use p384::elliptic_curve::ff::PrimeField;
+use p384::elliptic_curve::ops::Reduce;
+use p384::elliptic_curve::point::AffineCoordinates;
+use p384::elliptic_curve::sec1::ToSec1Point;
+use p384::{ProjectivePoint, Scalar, U384};
+
+use crate::common::{sha384, verdict};
+
+const N_HEX: &str = "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973";
+
+fn n_bytes() -> [u8; 48] {
+    hex::decode(N_HEX).unwrap().try_into().unwrap()
+}
+
+fn scalar(bytes: &[u8; 48]) -> Scalar {
+    <Scalar as Reduce<U384>>::reduce(&U384::from_be_slice(bytes))
+}
+
+fn sec1_of(d: &Scalar) -> Vec<u8> {
+    (ProjectivePoint::GENERATOR * d)
+        .to_affine()
+        .to_sec1_point(false)
+        .as_bytes()
+        .to_vec()
+}
+
+/// r ‖ s for secret d, nonce k and digest scalar z (textbook signing, any z).
+fn sign(d: &Scalar, k: &Scalar, z: &Scalar) -> [u8; 96] {
+    let x = (ProjectivePoint::GENERATOR * k).to_affine().x();
+    let r = <Scalar as Reduce<U384>>::reduce(&U384::from_be_slice(&x));
+    let s = k.invert().unwrap() * (*z + r * d);
+    let mut out = [0u8; 96];
+    out[..48].copy_from_slice(&r.to_repr());
+    out[48..].copy_from_slice(&s.to_repr());
+    out
+}
+
+fn secret(seed: u64) -> Scalar {
+    scalar(&sha384(&seed.to_be_bytes()))
+}
+
+#[test]
+fn out_of_range_r_and_s_are_refused() {
+    let d = secret(1);
+    let key = sec1_of(&d);
+    let digest = sha384(b"range");
+    let good = sign(&d, &secret(2), &scalar(&digest));
+    assert_eq!(verdict(&key, &digest, &good), Some(true));
+    let n = n_bytes();
+    let mut n_plus_1 = n;
+    n_plus_1[47] += 1;
+    for bad in [[0u8; 48], n, n_plus_1, [0xff; 48]] {
+        for half in [0..48, 48..96] {
+            let mut sig = good;
+            sig[half].copy_from_slice(&bad);
+            assert_eq!(verdict(&key, &digest, &sig), Some(false));
+        }
+    }
+    // r = s = 0 together, and r, s = n − 1 (in range, wrong).
+    assert_eq!(verdict(&key, &digest, &[0; 96]), Some(false));
+    let mut n_minus_1 = n;
+    n_minus_1[47] -= 1;
+    let mut sig = [0u8; 96];
+    sig[..48].copy_from_slice(&n_minus_1);
+    sig[48..].copy_from_slice(&n_minus_1);
+    assert_eq!(verdict(&key, &digest, &sig), Some(false));
+}
+
+#[test]
+fn digests_at_or_above_n_are_reduced() {
+    let d = secret(3);
+    let key = sec1_of(&d);
+    let n = n_bytes();
+    let mut n_plus_5 = n;
+    n_plus_5[47] += 5;
+    for digest in [[0xff; 48], n, n_plus_5, [0u8; 48]] {
+        let sig = sign(&d, &secret(4), &scalar(&digest));
+        assert_eq!(
+            verdict(&key, &digest, &sig),
+            Some(true),
+            "{}",
+            hex::encode(digest)
+        );
+        // The unreduced digest minus one is another digest: it must fail.
+        let mut other = digest;
+        other[47] ^= 1;
+        assert_eq!(verdict(&key, &other, &sig), Some(false));
+    }
+}
+
+#[test]
+fn key_equal_to_g_or_minus_g() {
+    let one = Scalar::ONE;
+    let minus_one = -Scalar::ONE;
+    for d in [one, minus_one] {
+        let key = sec1_of(&d);
+        for seed in 0..8 {
+            let digest = sha384(&[seed]);
+            let sig = sign(&d, &secret(100 + u64::from(seed)), &scalar(&digest));
+            assert_eq!(verdict(&key, &digest, &sig), Some(true));
+            let mut flipped = sig;
+            flipped[95] ^= 1;
+            assert_eq!(verdict(&key, &digest, &flipped), Some(false));
+        }
+    }
+}
+
+#[test]
+fn sum_at_infinity_is_refused() {
+    // u1·G + u2·Q = (z + r·d)/s · G: the point at infinity when z ≡ −r·d (mod n).
+    for d in [Scalar::ONE, -Scalar::ONE, secret(7)] {
+        let key = sec1_of(&d);
+        for seed in 0..4u64 {
+            let r = secret(200 + seed);
+            let s = secret(300 + seed);
+            let z = -(r * d);
+            let digest: [u8; 48] = z.to_repr().into();
+            let mut sig = [0u8; 96];
+            sig[..48].copy_from_slice(&r.to_repr());
+            sig[48..].copy_from_slice(&s.to_repr());
+            assert_eq!(verdict(&key, &digest, &sig), Some(false));
+        }
+    }
+}
+
+#[test]
+fn additions_that_double() {
+    // Q = G and z = r: u1 = u2, so both tables add the same point to the same sum, and the
+    // first addition of the fixed path meets the doubling case.
+    let d = Scalar::ONE;
+    let key = sec1_of(&d);
+    for seed in 0..8u64 {
+        let k = secret(400 + seed);
+        let x = (ProjectivePoint::GENERATOR * k).to_affine().x();
+        let r = <Scalar as Reduce<U384>>::reduce(&U384::from_be_slice(&x));
+        let digest: [u8; 48] = r.to_repr().into();
+        let sig = sign(&d, &k, &r);
+        assert_eq!(verdict(&key, &digest, &sig), Some(true));
+    }
+}
+
+#[test]
+fn invalid_keys_are_refused_like_p384() {
+    let mut off_curve = sec1_of(&secret(9));
+    off_curve[96] ^= 1;
+    assert_eq!(verdict(&off_curve, &[0; 48], &[1; 96]), None);
+    assert_eq!(verdict(&[0u8], &[0; 48], &[1; 96]), None);
+    assert_eq!(verdict(&[], &[0; 48], &[1; 96]), None);
+    let mut compressed = sec1_of(&secret(10))[..49].to_vec();
+    compressed[0] = 0x02 | (sec1_of(&secret(10))[96] & 1);
+    let d = secret(10);
+    let digest = sha384(b"compressed");
+    let sig = sign(&d, &secret(11), &scalar(&digest));
+    assert_eq!(verdict(&compressed, &digest, &sig), Some(true));
+}
+
+#[test]
+fn random_signatures_and_mutations_agree_with_p384() {
+    let mut agreed_true = 0;
+    for seed in 0..24u64 {
+        let d = secret(1000 + seed);
+        let key = sec1_of(&d);
+        let digest = sha384(&seed.to_le_bytes());
+        let sig = sign(&d, &secret(2000 + seed), &scalar(&digest));
+        if verdict(&key, &digest, &sig) == Some(true) {
+            agreed_true += 1;
+        }
+        for bit in [0usize, 7, 200, 383, 384, 500, 767] {
+            let mut s = sig;
+            s[bit / 8] ^= 1 << (bit % 8);
+            assert_eq!(verdict(&key, &digest, &s), Some(false), "sig bit {bit}");
+        }
+        let mut dg = digest;
+        dg[(seed as usize) % 48] ^= 0x10;
+        assert_eq!(verdict(&key, &dg, &sig), Some(false));
+        let other = sec1_of(&secret(3000 + seed));
+        assert_eq!(verdict(&other, &digest, &sig), Some(false));
+    }
+    assert_eq!(agreed_true, 24);
+}
