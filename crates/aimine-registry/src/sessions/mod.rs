@@ -145,7 +145,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             heartbeats: 0,
             active: true,
         };
-        s.store(self.store)?;
+        s.store(self.store, None)?;
         if let Some(key) = session_key {
             key::store_key(self.store, &id, key)?;
         }
@@ -190,7 +190,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             attestation_expiry: now.saturating_add(ttl),
             ..settled
         };
-        refreshed.store(self.store)?;
+        refreshed.store(self.store, Some(&settled))?;
         match session_key {
             Some(k) => key::store_key(self.store, &refreshed.id, k)?,
             None => key::clear_key(self.store, &refreshed.id)?,
@@ -260,9 +260,11 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
                     return Err(Error::BadSignature);
                 }
             }
+            // Only a keyed session can be required to sign: the parameter is read for it alone.
             None => {
-                let required = config::load_u64(self.store, Param::RequireHeartbeatSignature)? == 1;
-                if required && s.has_key() {
+                if s.has_key()
+                    && config::load_u64(self.store, Param::RequireHeartbeatSignature)? == 1
+                {
                     return Err(Error::SignatureRequired);
                 }
             }
@@ -349,7 +351,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             heartbeats: count,
             ..*s
         };
-        updated.store(self.store)?;
+        updated.store(self.store, Some(s))?;
         self.events.emit(Event::Heartbeat {
             session_id: s.id,
             miner: s.miner,
@@ -362,7 +364,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
 
     /// Marks a session ended and frees every device it counts.
     fn end(&mut self, s: Session, reason: EndReason) -> Result<(), Error> {
-        Session { active: false, ..s }.store(self.store)?;
+        Session { active: false, ..s }.store(self.store, Some(&s))?;
         Devices::of(self.store, &s)?.release(self.store, &s.id)?;
         self.events.emit(Event::SessionEnded {
             session_id: s.id,

@@ -605,7 +605,7 @@ fn a_session_record_that_does_not_decode_is_a_store_error_not_a_free_slot() {
         .unwrap();
     let tier = aimine_registry::keys::offset(
         &aimine_registry::keys::mapping(aimine_registry::keys::SESSIONS, &id),
-        aimine_registry::session_field::TIER,
+        aimine_registry::session_field::HEADER,
     );
     // Tier byte 9 (no such tier), kind and grade as before.
     let mut packed = aimine_registry::Store::load(&mut w.store, &tier).unwrap();
