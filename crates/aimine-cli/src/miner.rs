@@ -250,12 +250,14 @@ impl Agent<'_> {
     ) -> Result<Option<Mined>, Failure> {
         let client = self.client.clone();
         match &self.key {
-            Some((seed, _)) => {
+            Some((seed, public)) => {
                 let message =
                     aimine_registry::heartbeat_message(client.chain_id, &id.0, s.heartbeats);
                 let sig = crate::mldsa::sign_65(seed, &message).map_err(Failure::Rpc)?;
+                // The chain keeps only the key's hash: the key goes with every signature.
                 let call = IAIMining::heartbeatSignedCall {
                     sessionId: id,
+                    sessionKey: public.clone().into(),
                     signature: sig.into(),
                 };
                 self.retry("heartbeatSigned", || client.send(AI_MINING, &call))

@@ -18,7 +18,7 @@
 //! | 20 | `mapping(address miner => uint256 mining_balance)` |
 //! | 21 | trust anchors: count at 21, anchor `i`'s four key words at `keccak256(21) + 4i` |
 //! | 22 | `mapping(bytes32 link => bool)`: certificate links whose signatures verified |
-//! | 23 | `mapping(bytes32 session_id => bytes session_key)`, Solidity's `bytes` layout |
+//! | 23 | unused: session keys were stored here; now only their hash is, in the session record, and the key travels in the call data |
 //! | 24 | `mapping(bytes32 model_id => Model)`, fields in [`model_field`] |
 //! | 25 | `mapping(bytes32 receipt_id => bytes32 session_id)`: recorded executions |
 //! | 26 | `mapping(address => bool)`: callers allowed to `mark_spent` |
@@ -50,8 +50,6 @@ pub const BALANCES: u64 = 20;
 pub const ANCHORS: u64 = 21;
 /// Slot of the verified certificate links.
 pub const LINKS: u64 = 22;
-/// Slot of the session public keys.
-pub const SESSION_KEYS: u64 = 23;
 /// Slot of the model records.
 pub const MODELS: u64 = 24;
 /// Slot of the execution receipts.

@@ -5,11 +5,16 @@
 //!   Solidity computes it.
 //! - Names are 1 to [`MAX_NAME_LEN`] bytes of UTF-8; metadata at most [`MAX_METADATA_LEN`] bytes
 //!   and only its keccak256 is stored (the metadata itself goes into the event log).
-//! - An execution proof is the ABI encoding of `(bytes32 session_id, bytes signature)`; it holds
-//!   when the model is active, the session is active, attested (not expired), no device it counts
-//!   revoked, its tier at least the model's minimum, and `signature` is the session key's
-//!   ML-DSA signature (empty context) of [`execution_message`].
+//! - An execution proof is the ABI encoding of `(bytes32 session_id, bytes session_key, bytes
+//!   signature)` ([`encode_proof`], [`decode_proof`]); it holds when the model is active, the
+//!   session is active, attested (not expired), no device it counts revoked, its tier at least
+//!   the model's minimum, `session_key` hashes to the session's key hash (only the hash is
+//!   stored), and `signature` is that key's ML-DSA signature (empty context) of
+//!   [`execution_message`].
+//! - A recorded execution stores one word, the session that proved it, under its receipt id;
+//!   the model, input and output hashes are in the `ExecutionRecorded` event.
 
+use alloc::vec::Vec;
 use sha3::{Digest, Keccak256};
 
 use crate::Error;
@@ -17,7 +22,7 @@ use crate::env::Address;
 use crate::event::{Event, EventSink};
 use crate::keys;
 use crate::registry::Registry;
-use crate::sessions::{Devices, Session};
+use crate::sessions::{Devices, Session, is_session_key};
 use crate::store::{Store, Word, word};
 use aimine_tiers::TrustTier;
 use aimine_time::UnixTime;
@@ -128,23 +133,82 @@ pub fn receipt_id(
     h.finalize().into()
 }
 
-/// Decodes `abi.encode(bytes32 session_id, bytes signature)`: the session id and the signature
-/// bytes, or `None` if the encoding is not canonical.
-pub fn decode_proof(proof: &[u8]) -> Option<(Word, &[u8])> {
+/// An execution proof: the session that ran the model, its ML-DSA public key, and the key's
+/// signature of [`execution_message`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Proof<'a> {
+    /// The session.
+    pub session_id: Word,
+    /// The session's public key (the session stores only its hash).
+    pub session_key: &'a [u8],
+    /// The ML-DSA signature (empty context).
+    pub signature: &'a [u8],
+}
+
+/// Decodes `abi.encode(bytes32 session_id, bytes session_key, bytes signature)`, or `None` if
+/// the encoding is not the canonical one (offsets 96 and right after the key, zero padding,
+/// nothing after the signature).
+pub fn decode_proof(proof: &[u8]) -> Option<Proof<'_>> {
     let session_id: Word = proof.get(..32)?.try_into().ok()?;
-    let offset = word::to_u64(proof.get(32..64)?.try_into().ok()?)?;
-    if offset != 64 {
+    let key_at = usize_at(proof, 32)?;
+    let signature_at = usize_at(proof, 64)?;
+    if key_at != 96 {
         return None;
     }
-    let len = usize::try_from(word::to_u64(proof.get(64..96)?.try_into().ok()?)?).ok()?;
-    let end = 96usize.checked_add(len)?;
-    let signature = proof.get(96..end)?;
+    let (session_key, key_end) = bytes_at(proof, key_at)?;
+    if signature_at != key_end {
+        return None;
+    }
+    let (signature, end) = bytes_at(proof, signature_at)?;
+    if end != proof.len() {
+        return None;
+    }
+    Some(Proof {
+        session_id,
+        session_key,
+        signature,
+    })
+}
+
+/// `abi.encode(bytes32 session_id, bytes session_key, bytes signature)`: the proof
+/// [`decode_proof`] reads.
+pub fn encode_proof(session_id: &Word, session_key: &[u8], signature: &[u8]) -> Vec<u8> {
+    let key_words = session_key.len().saturating_add(padding(session_key.len()));
+    let signature_at = 96usize.saturating_add(32).saturating_add(key_words);
+    let mut out = Vec::with_capacity(
+        signature_at
+            .saturating_add(64)
+            .saturating_add(signature.len()),
+    );
+    out.extend_from_slice(session_id);
+    out.extend_from_slice(&word::from_u64(96));
+    out.extend_from_slice(&word::from_u64(signature_at as u64));
+    for bytes in [session_key, signature] {
+        out.extend_from_slice(&word::from_u64(bytes.len() as u64));
+        out.extend_from_slice(bytes);
+        out.resize(out.len().saturating_add(padding(bytes.len())), 0);
+    }
+    out
+}
+
+/// The word at `at` as a `usize`, if it is one.
+fn usize_at(data: &[u8], at: usize) -> Option<usize> {
+    let w: Word = data.get(at..at.checked_add(32)?)?.try_into().ok()?;
+    usize::try_from(word::to_u64(&w)?).ok()
+}
+
+/// The ABI `bytes` at `at` (length word, data, zero padding to a word): the data and where its
+/// padding ends, or `None` if it runs past `data` or its padding is not zero.
+fn bytes_at(data: &[u8], at: usize) -> Option<(&[u8], usize)> {
+    let len = usize_at(data, at)?;
+    let start = at.checked_add(32)?;
+    let end = start.checked_add(len)?;
+    let bytes = data.get(start..end)?;
     let padded = end.checked_add(padding(len))?;
-    let padding = proof.get(end..padded)?;
-    if padded != proof.len() || padding.iter().any(|b| *b != 0) {
+    if data.get(end..padded)?.iter().any(|b| *b != 0) {
         return None;
     }
-    Some((session_id, signature))
+    Some((bytes, padded))
 }
 
 impl Model {
@@ -366,7 +430,12 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         output_hash: &Word,
         proof: &[u8],
     ) -> Result<Option<Word>, Error> {
-        let Some((session_id, signature)) = decode_proof(proof) else {
+        let Some(Proof {
+            session_id,
+            session_key,
+            signature,
+        }) = decode_proof(proof)
+        else {
             return Ok(None);
         };
         let Some(model) = Model::load(self.state(), model_id)? else {
@@ -378,7 +447,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         let now = self.env().timestamp;
         if !model.active
             || !session.active
-            || !session.has_key()
+            || !is_session_key(&session, session_key)
             || now >= session.attestation_expiry
             || session.tier < model.min_tier
             || Devices::any_revoked(self.store, &session)?
@@ -393,7 +462,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             &session_id,
         );
         Ok(self
-            .signed_by_session_key(&session_id, &message, signature)?
+            .signed_by(session_key, &message, signature)?
             .then_some(session_id))
     }
 }
