@@ -19,8 +19,8 @@
 //! | 21 | trust anchors: count at 21, anchor `i`'s four key words at `keccak256(21) + 4i` |
 //! | 22 | `mapping(bytes32 link => bool)`: certificate links whose signatures verified |
 //! | 23 | unused: session keys were stored here; now only their hash is, in the session record, and the key travels in the call data |
-//! | 24 | `mapping(bytes32 model_id => Model)`, fields in [`model_field`] |
-//! | 25 | `mapping(bytes32 receipt_id => bytes32 session_id)`: recorded executions |
+//! | 24 | `mapping(bytes32 model_id => Model)`: three words (a packed header: minimum tier, active flag, registration time, owner; the model hash; the metadata's keccak256), bit positions in [`model_field`] |
+//! | 25 | `mapping(bytes32 receipt_id => bytes32 session_id)`: recorded executions (one word; the hashes are in the `ExecutionRecorded` log) |
 //! | 26 | `mapping(address => bool)`: callers allowed to `mark_spent` |
 //! | 27 | `mapping(bytes32 work_id => bool)`: spent Lux work ids |
 //! | 28 | `mapping(address staker => Stake)`, fields in [`stake_field`] |

@@ -36,20 +36,30 @@ pub const EXECUTION_DOMAIN: &[u8] = b"aimine/execution/v1";
 /// The minimum tier of a newly registered model.
 pub const DEFAULT_MIN_TIER: TrustTier = TrustTier::Confidential;
 
-/// Word offsets of a model record from its base `keccak256(model_id ‖ 24)`.
 pub mod field {
-    /// Owner.
-    pub const OWNER: u64 = 0;
+    //! Word offsets of a model record from its base `keccak256(model_id ‖ 24)`: three words,
+    //! packed as Solidity packs a struct (from the low-order end of the word).
+    //!
+    //! | word | bits | field |
+    //! |---|---|---|
+    //! | [`HEADER`] (0) | 0–7 | minimum trust tier (1 to 4) |
+    //! | | 8–15 | active flag (0 or 1) |
+    //! | | 32–95 | registration time (`uint64` Unix seconds) |
+    //! | | 96–255 | owner (`address`) |
+    //! | [`MODEL_HASH`] (1) | 0–255 | the model weights' hash |
+    //! | [`METADATA_HASH`] (2) | 0–255 | keccak256 of the metadata (the metadata itself is only in the `ModelRegistered` log) |
+    //!
+    //! A model exists when its header is non-zero (its tier never is); a header that does not
+    //! decode is [`crate::Error::Store`]. The owner calls (deactivate, transfer, minimum tier)
+    //! rewrite the header alone.
+
+    /// Packed: minimum tier (bits 0–7), active flag (8–15), registration time (32–95), owner
+    /// (96–255).
+    pub const HEADER: u64 = 0;
     /// Model weights' hash.
     pub const MODEL_HASH: u64 = 1;
     /// keccak256 of the metadata.
     pub const METADATA_HASH: u64 = 2;
-    /// Registration time.
-    pub const REGISTERED_AT: u64 = 3;
-    /// Minimum trust tier (1 to 4).
-    pub const MIN_TIER: u64 = 4;
-    /// 1 while active.
-    pub const ACTIVE: u64 = 5;
 }
 
 /// A model record.
@@ -216,44 +226,75 @@ impl Model {
         keys::mapping(keys::MODELS, id)
     }
 
+    /// The packed header word (see [`field`]).
+    fn header(&self) -> Word {
+        let mut h = [0u8; 32];
+        let parts: [(usize, &[u8]); 4] = [
+            (31, &[self.min_tier.as_u8()]),
+            (30, &[u8::from(self.active)]),
+            (27, &self.registered_at.as_secs().to_be_bytes()),
+            (19, &self.owner),
+        ];
+        for (end, bytes) in parts {
+            let start = end.saturating_add(1).saturating_sub(bytes.len());
+            if let Some(dst) = h.get_mut(start..=end) {
+                dst.copy_from_slice(bytes);
+            }
+        }
+        h
+    }
+
     /// Reads a model; `None` when no model has this id.
     ///
     /// # Errors
-    /// A store error.
+    /// [`Error::Store`] when the store fails or holds a header that does not decode.
     pub fn load(s: &mut (impl Store + ?Sized), id: &Word) -> Result<Option<Model>, Error> {
         let base = Self::base(id);
-        let mut get = |f: u64| s.load(&keys::offset(&base, f));
-        let owner = get(field::OWNER)?;
-        if owner == [0; 32] {
+        let header = s.load(&keys::offset(&base, field::HEADER))?;
+        if header == [0; 32] {
             return Ok(None);
         }
-        let min_tier = word::to_u64(&get(field::MIN_TIER)?)
-            .and_then(|t| u8::try_from(t).ok())
-            .and_then(|t| TrustTier::from_u8(t).ok())
-            .ok_or(Error::Store)?;
+        let [min_tier, active] = [31usize, 30].map(|i| header.get(i).copied().unwrap_or(0));
+        let min_tier = TrustTier::from_u8(min_tier).map_err(|_| Error::Store)?;
+        let active = match active {
+            0 => false,
+            1 => true,
+            _ => return Err(Error::Store),
+        };
+        let (owner_bytes, rest) = header.split_at(20);
+        let (time, low) = rest.split_at(8);
+        if low.get(..2) != Some(&[0, 0][..]) {
+            return Err(Error::Store);
+        }
         Ok(Some(Model {
             id: *id,
-            owner: word::to_address(&owner),
-            model_hash: get(field::MODEL_HASH)?,
-            metadata_hash: get(field::METADATA_HASH)?,
-            registered_at: word::to_time(&get(field::REGISTERED_AT)?).ok_or(Error::Store)?,
+            owner: owner_bytes.try_into().map_err(|_| Error::Store)?,
+            model_hash: s.load(&keys::offset(&base, field::MODEL_HASH))?,
+            metadata_hash: s.load(&keys::offset(&base, field::METADATA_HASH))?,
+            registered_at: UnixTime(u64::from_be_bytes(
+                time.try_into().map_err(|_| Error::Store)?,
+            )),
             min_tier,
-            active: word::to_bool(&get(field::ACTIVE)?),
+            active,
         }))
     }
 
-    fn store(&self, s: &mut (impl Store + ?Sized)) -> Result<(), Error> {
+    /// Writes the record: every word of a new one (`before` is `None`), else only its header,
+    /// the one word the owner calls change.
+    fn store(&self, s: &mut (impl Store + ?Sized), before: Option<&Model>) -> Result<(), Error> {
         let base = Self::base(&self.id);
-        let mut put = |f: u64, w: Word| s.store(&keys::offset(&base, f), w);
-        put(field::OWNER, word::from_address(&self.owner))?;
-        put(field::MODEL_HASH, self.model_hash)?;
-        put(field::METADATA_HASH, self.metadata_hash)?;
-        put(field::REGISTERED_AT, word::from_time(self.registered_at))?;
-        put(
-            field::MIN_TIER,
-            word::from_u64(u64::from(self.min_tier.as_u8())),
-        )?;
-        put(field::ACTIVE, word::from_bool(self.active))
+        let header = self.header();
+        if before.map(Model::header) != Some(header) {
+            s.store(&keys::offset(&base, field::HEADER), header)?;
+        }
+        if before.is_none() {
+            s.store(&keys::offset(&base, field::MODEL_HASH), self.model_hash)?;
+            s.store(
+                &keys::offset(&base, field::METADATA_HASH),
+                self.metadata_hash,
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -288,7 +329,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             min_tier: DEFAULT_MIN_TIER,
             active: true,
         };
-        model.store(self.state())?;
+        model.store(self.state(), None)?;
         self.emit(Event::ModelRegistered {
             model_id: id,
             owner: model.owner,
@@ -317,8 +358,9 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         if model.owner != *caller {
             return Err(Error::NotModelOwner);
         }
+        let before = model;
         f(&mut model);
-        model.store(self.state())?;
+        model.store(self.state(), Some(&before))?;
         self.emit(Event::ModelUpdated {
             model_id: *id,
             owner: model.owner,

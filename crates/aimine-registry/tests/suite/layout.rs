@@ -152,3 +152,60 @@ fn an_untouched_session_word_reads_back_unchanged() {
     }
     assert_eq!(w.call(T0, |r| r.session(&id)).unwrap(), Some(before));
 }
+
+#[test]
+fn a_model_is_three_words_and_its_owner_calls_rewrite_the_header_alone() {
+    use aimine_registry::keys::model_field as m;
+    const AUTHOR: Address = [0x33; 20];
+    let mut w = World::new(5);
+    let id = w
+        .call(T0, |r| r.register_model(&AUTHOR, "m", &[1; 32], b"meta"))
+        .unwrap();
+    let base = keys::mapping(keys::MODELS, &id);
+    let get = |w: &mut World, f: u64| w.store.load(&keys::offset(&base, f)).unwrap();
+    let header = |owner: &Address, active: u8, tier: u8| {
+        let mut h = [0u8; 32];
+        h[..20].copy_from_slice(owner);
+        h[20..28].copy_from_slice(&T0.to_be_bytes());
+        h[30] = active;
+        h[31] = tier;
+        h
+    };
+    assert_eq!(get(&mut w, m::HEADER), header(&AUTHOR, 1, 3));
+    assert_eq!(get(&mut w, m::MODEL_HASH), [1; 32]);
+    assert_eq!(get(&mut w, m::METADATA_HASH), keys::keccak256(b"meta"));
+    for extra in 3..8 {
+        assert_eq!(get(&mut w, extra), [0; 32], "word {extra}");
+    }
+    w.call(T0, |r| r.transfer_model(&AUTHOR, &id, &OWNER))
+        .unwrap();
+    w.call(T0, |r| r.deactivate_model(&OWNER, &id)).unwrap();
+    assert_eq!(get(&mut w, m::HEADER), header(&OWNER, 0, 3));
+    let model = w.call(T0, |r| r.model(&id)).unwrap().unwrap();
+    assert_eq!(
+        (
+            model.owner,
+            model.active,
+            model.model_hash,
+            model.registered_at.as_secs()
+        ),
+        (OWNER, false, [1; 32], T0)
+    );
+    // A header that does not decode is a store error, never "no model" (which would let the id
+    // be registered again over it).
+    for (byte, value) in [(31, 9), (31, 0), (30, 2), (29, 1)] {
+        let mut h = header(&OWNER, 0, 3);
+        h[byte] = value;
+        w.store.store(&keys::offset(&base, m::HEADER), h).unwrap();
+        assert_eq!(
+            w.call(T0, |r| r.model(&id)),
+            Err(Error::Store),
+            "{byte}={value}"
+        );
+        assert_eq!(
+            w.call(T0, |r| r.register_model(&AUTHOR, "m", &[1; 32], b"meta")),
+            Err(Error::Store),
+            "{byte}={value}"
+        );
+    }
+}
