@@ -225,7 +225,9 @@ pub fn precompile_bench() -> PrecompileBench {
         .try_sign_with_seed(&[0; 32], &message, &[])
         .expect("sign")
         .to_vec();
-    let proof: Bytes = (s2, Bytes::from(exec_sig)).abi_encode_params().into();
+    let proof: Bytes = (s2, Bytes::from(pk65.clone()), Bytes::from(exec_sig))
+        .abi_encode_params()
+        .into();
     let hb_sig = sk65
         .try_sign_with_seed(&[0; 32], &heartbeat_message(CHAIN, &s2.0, 0), &[])
         .expect("sign")
@@ -273,7 +275,7 @@ pub fn precompile_bench() -> PrecompileBench {
     );
     case(
         "startSessionWithKey_87",
-        "new H100 with an ML-DSA-87 session key (81 words stored)",
+        "new H100 with an ML-DSA-87 session key (its hash stored)",
         MINER,
         AI_MINING,
         M::startSessionWithKeyCall {
@@ -294,11 +296,12 @@ pub fn precompile_bench() -> PrecompileBench {
     );
     case(
         "heartbeatSigned_65",
-        "ML-DSA-65 key loaded from storage and verified",
+        "ML-DSA-65 key from the call data, checked against its stored hash, and verified",
         MINER,
         AI_MINING,
         M::heartbeatSignedCall {
             sessionId: s2,
+            sessionKey: pk65.clone().into(),
             signature: hb_sig.into(),
         }
         .abi_encode(),

@@ -320,7 +320,7 @@ pub fn run() -> Result<Outcome, String> {
         &IAIMining::startSessionWithKeyCall {
             miner: ALICE,
             teeQuote: quote.into(),
-            sessionKey: pk.into(),
+            sessionKey: pk.clone().into(),
         },
         U256::ZERO,
     )?;
@@ -336,7 +336,12 @@ pub fn run() -> Result<Outcome, String> {
     let signature = sk
         .try_sign_with_seed(&[0; 32], &message, &[])
         .map_err(|e| format!("sign: {e}"))?;
-    let proof: Bytes = (keyed, Bytes::from(signature.to_vec()))
+    // The proof carries the session key: the chain keeps only its hash.
+    let proof: Bytes = (
+        keyed,
+        Bytes::from(pk.clone()),
+        Bytes::from(signature.to_vec()),
+    )
         .abi_encode_params()
         .into();
     let (client, _) = d

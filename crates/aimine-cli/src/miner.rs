@@ -315,12 +315,13 @@ impl Agent<'_> {
     /// One heartbeat sent once, not retried (the final one of `--on-exit end`).
     async fn heartbeat_once(&self, id: B256, s: &IAIMining::Session) -> Result<Mined, Failure> {
         match &self.key {
-            Some((seed, _)) => {
+            Some((seed, public)) => {
                 let message =
                     aimine_registry::heartbeat_message(self.client.chain_id, &id.0, s.heartbeats);
                 let sig = crate::mldsa::sign_65(seed, &message).map_err(Failure::Refused)?;
                 let call = IAIMining::heartbeatSignedCall {
                     sessionId: id,
+                    sessionKey: public.clone().into(),
                     signature: sig.into(),
                 };
                 self.client.send(AI_MINING, &call).await
@@ -340,12 +341,14 @@ impl Agent<'_> {
     ) -> Result<Option<Mined>, Failure> {
         let client = self.client.clone();
         match &self.key {
-            Some((seed, _)) => {
+            Some((seed, public)) => {
                 let message =
                     aimine_registry::heartbeat_message(client.chain_id, &id.0, s.heartbeats);
                 let sig = crate::mldsa::sign_65(seed, &message).map_err(Failure::Refused)?;
+                // The chain keeps only the key's hash: the key goes with every signature.
                 let call = IAIMining::heartbeatSignedCall {
                     sessionId: id,
+                    sessionKey: public.clone().into(),
                     signature: sig.into(),
                 };
                 self.retry("heartbeatSigned", || client.send(AI_MINING, &call))

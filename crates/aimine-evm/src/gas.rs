@@ -19,7 +19,8 @@ pub struct GasSchedule {
     pub start_session: u64,
     /// `startPublicSession`.
     pub start_public_session: u64,
-    /// `heartbeat`, `heartbeatSigned` (plus the ML-DSA price when signed), `endSession`.
+    /// `heartbeat`, `heartbeatSigned` (plus `hash_word` per word of the session key it carries
+    /// and the ML-DSA price), `endSession`.
     pub heartbeat: u64,
     /// `verifyQuote`, `parseQuote` and their nonce variants (the mission's NV_TRUST price).
     pub verify_quote: u64,
@@ -28,9 +29,10 @@ pub struct GasSchedule {
     /// One certificate link's ECDSA P-384 check, when state does not record it as verified.
     pub certificate_signature: u64,
     /// `register` (the mission's MODEL_REGISTRY price), `verifyExecution`, `recordExecution`
-    /// (plus the ML-DSA price).
+    /// (plus `hash_word` per word of the session key in the proof and the ML-DSA price).
     pub model_call: u64,
-    /// Per 32-byte word hashed with keccak-256 or SHAKE (model metadata, ML-DSA messages).
+    /// Per 32-byte word hashed with keccak-256, SHA-256 or SHAKE (model metadata, session keys,
+    /// ML-DSA messages).
     pub hash_word: u64,
     /// ML-DSA-44 verification (1,312-byte key).
     pub mldsa44: u64,

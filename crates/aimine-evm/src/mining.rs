@@ -73,7 +73,12 @@ fn rules(c: &C, call: &Call<'_>, g: &GasSchedule) -> Rules {
             g.start_public_session
                 .saturating_add(words(x.sessionKey.len()).saturating_mul(g.hash_word)),
         ),
-        C::heartbeat(_) | C::heartbeatSigned(_) | C::endSession(_) => write(g.heartbeat),
+        C::heartbeat(_) | C::endSession(_) => write(g.heartbeat),
+        // The session key is hashed to check it against the session's key hash.
+        C::heartbeatSigned(x) => write(
+            g.heartbeat
+                .saturating_add(words(x.sessionKey.len()).saturating_mul(g.hash_word)),
+        ),
         C::stake(_) => Rules {
             writes: true,
             payable: true,
@@ -180,9 +185,11 @@ fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {
             M::heartbeatCall::abi_encode_returns(&u256(reward))
         }
         C::heartbeatSigned(x) => {
-            let reward = ctx
-                .registry()
-                .heartbeat(&caller, &x.sessionId.0, Some(&x.signature))?;
+            let reward = ctx.registry().heartbeat(
+                &caller,
+                &x.sessionId.0,
+                Some((&x.sessionKey, &x.signature)),
+            )?;
             M::heartbeatSignedCall::abi_encode_returns(&u256(reward))
         }
         C::endSession(x) => {

@@ -55,11 +55,20 @@ fn rules(c: &C, call: &Call<'_>, g: &GasSchedule) -> Rules {
                     .saturating_mul(g.hash_word),
             ),
         ),
-        C::recordExecution(_) => rules(true, g.model_call),
-        C::verifyExecution(_) => rules(false, g.model_call),
+        C::recordExecution(x) => rules(true, execution(g, &x.proof)),
+        C::verifyExecution(x) => rules(false, execution(g, &x.proof)),
         C::deactivate(_) | C::transferModel(_) | C::setMinTier(_) => rules(true, g.write_call),
         C::getModel(_) | C::receiptSession(_) | C::executionMessage(_) => rules(false, g.view_call),
     }
+}
+
+/// The price of checking an execution proof: `model_call`, plus `hash_word` per word of the
+/// session key it carries (hashed to check it against the session's key hash; a proof that does
+/// not decode hashes nothing and proves nothing).
+fn execution(g: &GasSchedule, proof: &[u8]) -> u64 {
+    let key_len = aimine_registry::decode_proof(proof).map_or(0, |p| p.session_key.len());
+    g.model_call
+        .saturating_add(words(key_len).saturating_mul(g.hash_word))
 }
 
 fn body(ctx: &mut Ctx<'_, '_>, c: C) -> Returned {

@@ -11,16 +11,16 @@
 //! | slot | what |
 //! |---|---|
 //! | 0–15, 35–39, 44–51 | configuration, [`crate::config::Param`] numbers (admin at 0, the proposed admin at 44) |
-//! | 16 | `mapping(bytes32 session_id => Session)`, fields in [`session_field`] |
+//! | 16 | `mapping(bytes32 session_id => Session)`: five packed words, fields in [`session_field`] (header: tier, kind, grade, start, owner; miner; gpu id; key hash, only for a keyed session; state: last heartbeat, heartbeats, attestation expiry, compute units, active and keyed flags), bit positions in [`session_field`] |
 //! | 17 | `mapping(bytes32 gpu_id => bytes32 active_session_id)` |
 //! | 18 | `mapping(bytes32 gpu_id => uint256 sessions_started)` |
 //! | 19 | `mapping(bytes32 gpu_id => bool revoked)` |
 //! | 20 | `mapping(address miner => uint256 mining_balance)` |
 //! | 21 | trust anchors: count at 21, anchor `i`'s four key words at `keccak256(21) + 4i` |
 //! | 22 | `mapping(bytes32 link => bool)`: certificate links whose signatures verified |
-//! | 23 | `mapping(bytes32 session_id => bytes session_key)`, Solidity's `bytes` layout |
-//! | 24 | `mapping(bytes32 model_id => Model)`, fields in [`model_field`] |
-//! | 25 | `mapping(bytes32 receipt_id => bytes32 session_id)`: recorded executions |
+//! | 23 | unused: session keys were stored here; now only their hash is, in the session record, and the key travels in the call data |
+//! | 24 | `mapping(bytes32 model_id => Model)`: three words (a packed header: minimum tier, active flag, registration time, owner; the model hash; the metadata's keccak256), bit positions in [`model_field`] |
+//! | 25 | `mapping(bytes32 receipt_id => bytes32 session_id)`: recorded executions (one word; the hashes are in the `ExecutionRecorded` log) |
 //! | 26 | `mapping(address => bool)`: callers allowed to `mark_spent` |
 //! | 27 | `mapping(bytes32 work_id => bool)`: spent Lux work ids |
 //! | 28 | `mapping(address staker => Stake)`, fields in [`stake_field`] |
@@ -50,8 +50,6 @@ pub const BALANCES: u64 = 20;
 pub const ANCHORS: u64 = 21;
 /// Slot of the verified certificate links.
 pub const LINKS: u64 = 22;
-/// Slot of the session public keys.
-pub const SESSION_KEYS: u64 = 23;
 /// Slot of the model records.
 pub const MODELS: u64 = 24;
 /// Slot of the execution receipts.

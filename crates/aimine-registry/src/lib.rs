@@ -73,8 +73,8 @@ pub use governance::{
     ANCHOR_KEY_LEN, MAX_AMD_ROOTS, MAX_ANCHORS, MAX_ENTRIES, advisory_hash, golden_set_key, sku_key,
 };
 pub use models::{
-    DEFAULT_MIN_TIER, EXECUTION_DOMAIN, MAX_METADATA_LEN, MAX_NAME_LEN, Model, decode_proof,
-    execution_message, model_id, receipt_id,
+    DEFAULT_MIN_TIER, EXECUTION_DOMAIN, MAX_METADATA_LEN, MAX_NAME_LEN, Model, Proof, decode_proof,
+    encode_proof, execution_message, model_id, receipt_id,
 };
 pub use registry::Registry;
 pub use sessions::field as session_field;

@@ -5,11 +5,16 @@
 //!   Solidity computes it.
 //! - Names are 1 to [`MAX_NAME_LEN`] bytes of UTF-8; metadata at most [`MAX_METADATA_LEN`] bytes
 //!   and only its keccak256 is stored (the metadata itself goes into the event log).
-//! - An execution proof is the ABI encoding of `(bytes32 session_id, bytes signature)`; it holds
-//!   when the model is active, the session is active, attested (not expired), no device it counts
-//!   revoked, its tier at least the model's minimum, and `signature` is the session key's
-//!   ML-DSA signature (empty context) of [`execution_message`].
+//! - An execution proof is the ABI encoding of `(bytes32 session_id, bytes session_key, bytes
+//!   signature)` ([`encode_proof`], [`decode_proof`]); it holds when the model is active, the
+//!   session is active, attested (not expired), no device it counts revoked, its tier at least
+//!   the model's minimum, `session_key` hashes to the session's key hash (only the hash is
+//!   stored), and `signature` is that key's ML-DSA signature (empty context) of
+//!   [`execution_message`].
+//! - A recorded execution stores one word, the session that proved it, under its receipt id;
+//!   the model, input and output hashes are in the `ExecutionRecorded` event.
 
+use alloc::vec::Vec;
 use sha3::{Digest, Keccak256};
 
 use crate::Error;
@@ -17,7 +22,7 @@ use crate::env::Address;
 use crate::event::{Event, EventSink};
 use crate::keys;
 use crate::registry::Registry;
-use crate::sessions::{Devices, Session};
+use crate::sessions::{Devices, Session, is_session_key};
 use crate::store::{Store, Word, word};
 use aimine_tiers::TrustTier;
 use aimine_time::UnixTime;
@@ -31,20 +36,30 @@ pub const EXECUTION_DOMAIN: &[u8] = b"aimine/execution/v1";
 /// The minimum tier of a newly registered model.
 pub const DEFAULT_MIN_TIER: TrustTier = TrustTier::Confidential;
 
-/// Word offsets of a model record from its base `keccak256(model_id ‖ 24)`.
 pub mod field {
-    /// Owner.
-    pub const OWNER: u64 = 0;
+    //! Word offsets of a model record from its base `keccak256(model_id ‖ 24)`: three words,
+    //! packed as Solidity packs a struct (from the low-order end of the word).
+    //!
+    //! | word | bits | field |
+    //! |---|---|---|
+    //! | [`HEADER`] (0) | 0–7 | minimum trust tier (1 to 4) |
+    //! | | 8–15 | active flag (0 or 1) |
+    //! | | 32–95 | registration time (`uint64` Unix seconds) |
+    //! | | 96–255 | owner (`address`) |
+    //! | [`MODEL_HASH`] (1) | 0–255 | the model weights' hash |
+    //! | [`METADATA_HASH`] (2) | 0–255 | keccak256 of the metadata (the metadata itself is only in the `ModelRegistered` log) |
+    //!
+    //! A model exists when its header is non-zero (its tier never is); a header that does not
+    //! decode is [`crate::Error::Store`]. The owner calls (deactivate, transfer, minimum tier)
+    //! rewrite the header alone.
+
+    /// Packed: minimum tier (bits 0–7), active flag (8–15), registration time (32–95), owner
+    /// (96–255).
+    pub const HEADER: u64 = 0;
     /// Model weights' hash.
     pub const MODEL_HASH: u64 = 1;
     /// keccak256 of the metadata.
     pub const METADATA_HASH: u64 = 2;
-    /// Registration time.
-    pub const REGISTERED_AT: u64 = 3;
-    /// Minimum trust tier (1 to 4).
-    pub const MIN_TIER: u64 = 4;
-    /// 1 while active.
-    pub const ACTIVE: u64 = 5;
 }
 
 /// A model record.
@@ -128,23 +143,82 @@ pub fn receipt_id(
     h.finalize().into()
 }
 
-/// Decodes `abi.encode(bytes32 session_id, bytes signature)`: the session id and the signature
-/// bytes, or `None` if the encoding is not canonical.
-pub fn decode_proof(proof: &[u8]) -> Option<(Word, &[u8])> {
+/// An execution proof: the session that ran the model, its ML-DSA public key, and the key's
+/// signature of [`execution_message`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Proof<'a> {
+    /// The session.
+    pub session_id: Word,
+    /// The session's public key (the session stores only its hash).
+    pub session_key: &'a [u8],
+    /// The ML-DSA signature (empty context).
+    pub signature: &'a [u8],
+}
+
+/// Decodes `abi.encode(bytes32 session_id, bytes session_key, bytes signature)`, or `None` if
+/// the encoding is not the canonical one (offsets 96 and right after the key, zero padding,
+/// nothing after the signature).
+pub fn decode_proof(proof: &[u8]) -> Option<Proof<'_>> {
     let session_id: Word = proof.get(..32)?.try_into().ok()?;
-    let offset = word::to_u64(proof.get(32..64)?.try_into().ok()?)?;
-    if offset != 64 {
+    let key_at = usize_at(proof, 32)?;
+    let signature_at = usize_at(proof, 64)?;
+    if key_at != 96 {
         return None;
     }
-    let len = usize::try_from(word::to_u64(proof.get(64..96)?.try_into().ok()?)?).ok()?;
-    let end = 96usize.checked_add(len)?;
-    let signature = proof.get(96..end)?;
+    let (session_key, key_end) = bytes_at(proof, key_at)?;
+    if signature_at != key_end {
+        return None;
+    }
+    let (signature, end) = bytes_at(proof, signature_at)?;
+    if end != proof.len() {
+        return None;
+    }
+    Some(Proof {
+        session_id,
+        session_key,
+        signature,
+    })
+}
+
+/// `abi.encode(bytes32 session_id, bytes session_key, bytes signature)`: the proof
+/// [`decode_proof`] reads.
+pub fn encode_proof(session_id: &Word, session_key: &[u8], signature: &[u8]) -> Vec<u8> {
+    let key_words = session_key.len().saturating_add(padding(session_key.len()));
+    let signature_at = 96usize.saturating_add(32).saturating_add(key_words);
+    let mut out = Vec::with_capacity(
+        signature_at
+            .saturating_add(64)
+            .saturating_add(signature.len()),
+    );
+    out.extend_from_slice(session_id);
+    out.extend_from_slice(&word::from_u64(96));
+    out.extend_from_slice(&word::from_u64(signature_at as u64));
+    for bytes in [session_key, signature] {
+        out.extend_from_slice(&word::from_u64(bytes.len() as u64));
+        out.extend_from_slice(bytes);
+        out.resize(out.len().saturating_add(padding(bytes.len())), 0);
+    }
+    out
+}
+
+/// The word at `at` as a `usize`, if it is one.
+fn usize_at(data: &[u8], at: usize) -> Option<usize> {
+    let w: Word = data.get(at..at.checked_add(32)?)?.try_into().ok()?;
+    usize::try_from(word::to_u64(&w)?).ok()
+}
+
+/// The ABI `bytes` at `at` (length word, data, zero padding to a word): the data and where its
+/// padding ends, or `None` if it runs past `data` or its padding is not zero.
+fn bytes_at(data: &[u8], at: usize) -> Option<(&[u8], usize)> {
+    let len = usize_at(data, at)?;
+    let start = at.checked_add(32)?;
+    let end = start.checked_add(len)?;
+    let bytes = data.get(start..end)?;
     let padded = end.checked_add(padding(len))?;
-    let padding = proof.get(end..padded)?;
-    if padded != proof.len() || padding.iter().any(|b| *b != 0) {
+    if data.get(end..padded)?.iter().any(|b| *b != 0) {
         return None;
     }
-    Some((session_id, signature))
+    Some((bytes, padded))
 }
 
 impl Model {
@@ -152,44 +226,75 @@ impl Model {
         keys::mapping(keys::MODELS, id)
     }
 
+    /// The packed header word (see [`field`]).
+    fn header(&self) -> Word {
+        let mut h = [0u8; 32];
+        let parts: [(usize, &[u8]); 4] = [
+            (31, &[self.min_tier.as_u8()]),
+            (30, &[u8::from(self.active)]),
+            (27, &self.registered_at.as_secs().to_be_bytes()),
+            (19, &self.owner),
+        ];
+        for (end, bytes) in parts {
+            let start = end.saturating_add(1).saturating_sub(bytes.len());
+            if let Some(dst) = h.get_mut(start..=end) {
+                dst.copy_from_slice(bytes);
+            }
+        }
+        h
+    }
+
     /// Reads a model; `None` when no model has this id.
     ///
     /// # Errors
-    /// A store error.
+    /// [`Error::Store`] when the store fails or holds a header that does not decode.
     pub fn load(s: &mut (impl Store + ?Sized), id: &Word) -> Result<Option<Model>, Error> {
         let base = Self::base(id);
-        let mut get = |f: u64| s.load(&keys::offset(&base, f));
-        let owner = get(field::OWNER)?;
-        if owner == [0; 32] {
+        let header = s.load(&keys::offset(&base, field::HEADER))?;
+        if header == [0; 32] {
             return Ok(None);
         }
-        let min_tier = word::to_u64(&get(field::MIN_TIER)?)
-            .and_then(|t| u8::try_from(t).ok())
-            .and_then(|t| TrustTier::from_u8(t).ok())
-            .ok_or(Error::Store)?;
+        let [min_tier, active] = [31usize, 30].map(|i| header.get(i).copied().unwrap_or(0));
+        let min_tier = TrustTier::from_u8(min_tier).map_err(|_| Error::Store)?;
+        let active = match active {
+            0 => false,
+            1 => true,
+            _ => return Err(Error::Store),
+        };
+        let (owner_bytes, rest) = header.split_at(20);
+        let (time, low) = rest.split_at(8);
+        if low.get(..2) != Some(&[0, 0][..]) {
+            return Err(Error::Store);
+        }
         Ok(Some(Model {
             id: *id,
-            owner: word::to_address(&owner),
-            model_hash: get(field::MODEL_HASH)?,
-            metadata_hash: get(field::METADATA_HASH)?,
-            registered_at: word::to_time(&get(field::REGISTERED_AT)?).ok_or(Error::Store)?,
+            owner: owner_bytes.try_into().map_err(|_| Error::Store)?,
+            model_hash: s.load(&keys::offset(&base, field::MODEL_HASH))?,
+            metadata_hash: s.load(&keys::offset(&base, field::METADATA_HASH))?,
+            registered_at: UnixTime(u64::from_be_bytes(
+                time.try_into().map_err(|_| Error::Store)?,
+            )),
             min_tier,
-            active: word::to_bool(&get(field::ACTIVE)?),
+            active,
         }))
     }
 
-    fn store(&self, s: &mut (impl Store + ?Sized)) -> Result<(), Error> {
+    /// Writes the record: every word of a new one (`before` is `None`), else only its header,
+    /// the one word the owner calls change.
+    fn store(&self, s: &mut (impl Store + ?Sized), before: Option<&Model>) -> Result<(), Error> {
         let base = Self::base(&self.id);
-        let mut put = |f: u64, w: Word| s.store(&keys::offset(&base, f), w);
-        put(field::OWNER, word::from_address(&self.owner))?;
-        put(field::MODEL_HASH, self.model_hash)?;
-        put(field::METADATA_HASH, self.metadata_hash)?;
-        put(field::REGISTERED_AT, word::from_time(self.registered_at))?;
-        put(
-            field::MIN_TIER,
-            word::from_u64(u64::from(self.min_tier.as_u8())),
-        )?;
-        put(field::ACTIVE, word::from_bool(self.active))
+        let header = self.header();
+        if before.map(Model::header) != Some(header) {
+            s.store(&keys::offset(&base, field::HEADER), header)?;
+        }
+        if before.is_none() {
+            s.store(&keys::offset(&base, field::MODEL_HASH), self.model_hash)?;
+            s.store(
+                &keys::offset(&base, field::METADATA_HASH),
+                self.metadata_hash,
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -224,7 +329,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             min_tier: DEFAULT_MIN_TIER,
             active: true,
         };
-        model.store(self.state())?;
+        model.store(self.state(), None)?;
         self.emit(Event::ModelRegistered {
             model_id: id,
             owner: model.owner,
@@ -253,8 +358,9 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         if model.owner != *caller {
             return Err(Error::NotModelOwner);
         }
+        let before = model;
         f(&mut model);
-        model.store(self.state())?;
+        model.store(self.state(), Some(&before))?;
         self.emit(Event::ModelUpdated {
             model_id: *id,
             owner: model.owner,
@@ -366,7 +472,12 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         output_hash: &Word,
         proof: &[u8],
     ) -> Result<Option<Word>, Error> {
-        let Some((session_id, signature)) = decode_proof(proof) else {
+        let Some(Proof {
+            session_id,
+            session_key,
+            signature,
+        }) = decode_proof(proof)
+        else {
             return Ok(None);
         };
         let Some(model) = Model::load(self.state(), model_id)? else {
@@ -378,7 +489,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         let now = self.env().timestamp;
         if !model.active
             || !session.active
-            || !session.has_key()
+            || !is_session_key(&session, session_key)
             || now >= session.attestation_expiry
             || session.tier < model.min_tier
             || Devices::any_revoked(self.store, &session)?
@@ -393,7 +504,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             &session_id,
         );
         Ok(self
-            .signed_by_session_key(&session_id, &message, signature)?
+            .signed_by(session_key, &message, signature)?
             .then_some(session_id))
     }
 }

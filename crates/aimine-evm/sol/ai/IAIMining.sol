@@ -132,7 +132,11 @@ interface IAIMining {
 
     /// @notice `heartbeat` with the session key's ML-DSA signature (empty context) over
     /// "aimine/heartbeat/v1" ‖ chainId ‖ sessionId ‖ heartbeats so far (u64 big-endian).
-    function heartbeatSigned(bytes32 sessionId, bytes calldata signature) external returns (uint256 reward);
+    /// `sessionKey` is the session's public key: only its SHA-256 is stored, and a key that does
+    /// not hash to it (or a session without a key) reverts with `BadSessionKey`.
+    function heartbeatSigned(bytes32 sessionId, bytes calldata sessionKey, bytes calldata signature)
+        external
+        returns (uint256 reward);
 
     /// @notice Ends a session (owner only). Heartbeat first: unpaid time is not paid.
     function endSession(bytes32 sessionId) external;

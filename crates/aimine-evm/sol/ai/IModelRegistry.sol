@@ -3,7 +3,8 @@ pragma solidity ^0.8.24;
 
 /// @title MODEL_REGISTRY precompile (0x0302): AI models and verified executions.
 /// @notice A model id is keccak256(owner ‖ name ‖ modelHash). An execution proof is
-/// abi.encode(bytes32 sessionId, bytes signature): the ML-DSA signature, by the session key of an
+/// abi.encode(bytes32 sessionId, bytes sessionKey, bytes signature): the session's ML-DSA public
+/// key (the registry stores only its SHA-256, which the key must match) and its signature, for an
 /// active attested session of at least the model's minimum tier, over
 /// "aimine/execution/v1" ‖ chainId ‖ modelId ‖ inputHash ‖ outputHash ‖ sessionId.
 interface IModelRegistry {

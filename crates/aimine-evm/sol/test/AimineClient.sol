@@ -36,8 +36,8 @@ contract AimineClient {
         return MINING.heartbeat(id);
     }
 
-    function heartbeatSigned(bytes32 id, bytes calldata signature) external returns (uint256) {
-        return MINING.heartbeatSigned(id, signature);
+    function heartbeatSigned(bytes32 id, bytes calldata key, bytes calldata signature) external returns (uint256) {
+        return MINING.heartbeatSigned(id, key, signature);
     }
 
     function endSession(bytes32 id) external {
@@ -291,9 +291,14 @@ contract AimineClient {
         return MODELS.executionMessage(modelId, input, output, sessionId);
     }
 
-    /// @notice The proof format verifyExecution takes, built on chain.
-    function encodeProof(bytes32 sessionId, bytes calldata signature) external pure returns (bytes memory) {
-        return abi.encode(sessionId, signature);
+    /// @notice The proof format verifyExecution takes, built on chain: the session, its public key
+    /// (the registry stores only the key's hash) and the key's signature.
+    function encodeProof(bytes32 sessionId, bytes calldata key, bytes calldata signature)
+        external
+        pure
+        returns (bytes memory)
+    {
+        return abi.encode(sessionId, key, signature);
     }
 
     // ----- call rules ----------------------------------------------------------------------------

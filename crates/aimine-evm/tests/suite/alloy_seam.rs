@@ -581,6 +581,7 @@ fn every_function_and_every_refusal_is_the_same_on_both_seams() {
         m,
         &M::heartbeatSignedCall {
             sessionId: s2,
+            sessionKey: pk65.clone().into(),
             signature: hb.into(),
         },
     );
@@ -699,7 +700,9 @@ fn every_function_and_every_refusal_is_the_same_on_both_seams() {
         .try_sign_with_seed(&[0; 32], &exec, &[])
         .unwrap()
         .to_vec();
-    let proof: Bytes = (s2, Bytes::from(exec_sig)).abi_encode_params().into();
+    let proof: Bytes = (s2, Bytes::from(pk65.clone()), Bytes::from(exec_sig))
+        .abi_encode_params()
+        .into();
     assert!(p.ok(
         MINER,
         r,

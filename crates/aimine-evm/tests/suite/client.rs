@@ -75,14 +75,31 @@ fn keyed_sessions_sign_heartbeats_and_prove_model_executions() {
     let r = w.send(
         MINER,
         client,
-        &AimineClient::heartbeatSignedCall { id, signature: bad },
+        &AimineClient::heartbeatSignedCall {
+            id,
+            key: pk.clone().into(),
+            signature: bad,
+        },
     );
     assert_reverts::<IAIMining::BadSignature>(&r);
+    // The key travels in the call data and must hash to the session's key hash: a key one byte
+    // short reverts by name before any signature check.
+    let r = w.send(
+        MINER,
+        client,
+        &AimineClient::heartbeatSignedCall {
+            id,
+            key: pk[..pk.len() - 1].to_vec().into(),
+            signature: good.clone(),
+        },
+    );
+    assert_reverts::<IAIMining::BadSessionKey>(&r);
     let reward = w.ok(
         MINER,
         client,
         &AimineClient::heartbeatSignedCall {
             id,
+            key: pk.clone().into(),
             signature: good,
         },
     );
@@ -152,12 +169,19 @@ fn keyed_sessions_sign_heartbeats_and_prove_model_executions() {
         client,
         &AimineClient::encodeProofCall {
             sessionId: id,
+            key: pk.clone().into(),
             signature: signature.clone(),
         },
     );
     assert_eq!(
         proof.as_ref(),
-        (id, signature.clone()).abi_encode_params().as_slice()
+        (id, Bytes::from(pk.clone()), signature.clone())
+            .abi_encode_params()
+            .as_slice()
+    );
+    assert_eq!(
+        proof.as_ref(),
+        aimine_registry::encode_proof(&id.0, &pk, &signature).as_slice()
     );
     assert!(w.view(
         client,

@@ -126,6 +126,7 @@ fn scenario() -> Vec<(&'static str, Outcome)> {
             AI_MINING,
             &IAIMining::heartbeatSignedCall {
                 sessionId: sid,
+                sessionKey: pk.clone().into(),
                 signature: sig.to_vec().into(),
             },
         ),

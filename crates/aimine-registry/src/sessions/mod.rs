@@ -8,7 +8,7 @@
 //!   heartbeat message);
 //! - `record`: the stored [`Session`];
 //! - `devices`: [`Devices`], the counting rule;
-//! - `key`: session keys in storage.
+//! - `key`: session keys, stored as their hash and carried in the call data.
 
 mod devices;
 mod key;
@@ -18,7 +18,7 @@ mod record;
 pub use devices::{Devices, MAX_BOUND_GPUS};
 pub(crate) use devices::{bound_gpus, is_revoked};
 pub use key::MAX_KEY_LEN;
-pub(crate) use key::load_key;
+pub(crate) use key::is_session_key;
 pub use nonce::{
     HEARTBEAT_DOMAIN, NONCE_DOMAIN, heartbeat_message, key_hash, session_id, session_nonce,
 };
@@ -145,10 +145,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             heartbeats: 0,
             active: true,
         };
-        s.store(self.store)?;
-        if let Some(key) = session_key {
-            key::store_key(self.store, &id, key)?;
-        }
+        s.store(self.store, None)?;
         devices.claim(self.store, &id)?;
         self.events.emit(Event::SessionStarted {
             session_id: id,
@@ -190,11 +187,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             attestation_expiry: now.saturating_add(ttl),
             ..settled
         };
-        refreshed.store(self.store)?;
-        match session_key {
-            Some(k) => key::store_key(self.store, &refreshed.id, k)?,
-            None => key::clear_key(self.store, &refreshed.id)?,
-        }
+        refreshed.store(self.store, Some(&settled))?;
         self.events.emit(Event::SessionRefreshed {
             session_id: refreshed.id,
             owner: refreshed.owner,
@@ -238,31 +231,38 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     ///
     /// `elapsed` is capped by the maximum heartbeat interval and never runs past the
     /// attestation expiry; once expired the session ends (a fresh quote starts a new one). A
-    /// session with a key may sign: `signature` is the session key's ML-DSA signature over
+    /// session with a key may sign: `signed` is `(session_key, signature)`, the session's public
+    /// key (only its hash is stored: the key must hash to it) and its ML-DSA signature over
     /// [`heartbeat_message`] with an empty context; when governance requires it, keyed sessions
     /// must. A session with a revoked device, or a Public-tier session whose stake no longer
     /// qualifies, ends and earns nothing.
     ///
     /// # Errors
     /// [`Error::UnknownSession`], [`Error::SessionEnded`], [`Error::NotSessionOwner`],
+    /// [`Error::BadSessionKey`] (a key that is not the session's, or a session without a key),
     /// [`Error::SignatureRequired`], [`Error::BadSignature`], [`Error::Overflow`], store errors.
     pub fn heartbeat(
         &mut self,
         caller: &Address,
         session_id: &Word,
-        signature: Option<&[u8]>,
+        signed: Option<(&[u8], &[u8])>,
     ) -> Result<u128, Error> {
         let s = self.owned_active(caller, session_id)?;
-        match signature {
-            Some(signature) => {
+        match signed {
+            Some((key, signature)) => {
+                if !key::is_session_key(&s, key) {
+                    return Err(Error::BadSessionKey);
+                }
                 let message = heartbeat_message(self.env.chain_id, session_id, s.heartbeats);
-                if !self.signed_by_session_key(session_id, &message, signature)? {
+                if !self.signed_by(key, &message, signature)? {
                     return Err(Error::BadSignature);
                 }
             }
+            // Only a keyed session can be required to sign: the parameter is read for it alone.
             None => {
-                let required = config::load_u64(self.store, Param::RequireHeartbeatSignature)? == 1;
-                if required && s.has_key() {
+                if s.has_key()
+                    && config::load_u64(self.store, Param::RequireHeartbeatSignature)? == 1
+                {
                     return Err(Error::SignatureRequired);
                 }
             }
@@ -314,21 +314,16 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         Ok(None)
     }
 
-    /// Whether `signature` is the session key's ML-DSA signature of `message` (empty context);
-    /// false for a session without a key.
-    pub(crate) fn signed_by_session_key(
+    /// Whether `signature` is `key`'s ML-DSA signature of `message` (empty context), metered
+    /// before the check. The caller has checked that `key` is the session's
+    /// ([`key::is_session_key`]).
+    pub(crate) fn signed_by(
         &mut self,
-        session_id: &Word,
+        key: &[u8],
         message: &[u8],
         signature: &[u8],
     ) -> Result<bool, Error> {
-        let mut key = [0u8; MAX_KEY_LEN];
-        let len = load_key(self.store, session_id, &mut key)?;
-        if len == 0 {
-            return Ok(false);
-        }
-        let key = key.get(..len).ok_or(Error::BadSessionKey)?;
-        self.store.meter(Work::MlDsaVerify { key_len: len })?;
+        self.store.meter(Work::MlDsaVerify { key_len: key.len() })?;
         Ok(aimine_mldsa::verify_any(key, message, &[], signature).is_ok())
     }
 
@@ -349,7 +344,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             heartbeats: count,
             ..*s
         };
-        updated.store(self.store)?;
+        updated.store(self.store, Some(s))?;
         self.events.emit(Event::Heartbeat {
             session_id: s.id,
             miner: s.miner,
@@ -362,7 +357,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
 
     /// Marks a session ended and frees every device it counts.
     fn end(&mut self, s: Session, reason: EndReason) -> Result<(), Error> {
-        Session { active: false, ..s }.store(self.store)?;
+        Session { active: false, ..s }.store(self.store, Some(&s))?;
         Devices::of(self.store, &s)?.release(self.store, &s.id)?;
         self.events.emit(Event::SessionEnded {
             session_id: s.id,

@@ -454,7 +454,7 @@ fn execution_receipts_of_a_composite_session_with_a_revoked_gpu_are_refused() {
     let message =
         aimine_registry::execution_message(w.chain_id, &model, &[2; 32], &[3; 32], &session);
     let signature = sk.try_sign_with_seed(&[0; 32], &message, &[]).unwrap();
-    let proof = receipt(&session, &signature);
+    let proof = aimine_registry::encode_proof(&session, &pk, &signature);
     let verify = |w: &mut World| {
         w.call(T + 1, |r| {
             r.verify_execution(&model, &[2; 32], &[3; 32], &proof)
@@ -468,14 +468,87 @@ fn execution_receipts_of_a_composite_session_with_a_revoked_gpu_are_refused() {
     assert!(!verify(&mut w));
 }
 
-/// `abi.encode(bytes32 sessionId, bytes signature)`.
-fn receipt(session_id: &Word, signature: &[u8]) -> Vec<u8> {
-    let mut p = session_id.to_vec();
-    p.extend_from_slice(&word::from_u64(64));
-    p.extend_from_slice(&word::from_u64(signature.len() as u64));
-    p.extend_from_slice(signature);
-    p.resize(p.len() + (32 - signature.len() % 32) % 32, 0);
-    p
+/// Session keys are not stored: every signed heartbeat carries the key, which must hash to the
+/// session's key hash. Neither another session's key, nor a key of another level, nor a truncated
+/// key, nor a key no session has, nor a signature made for another session or counter passes.
+#[test]
+fn a_signed_heartbeat_needs_the_sessions_own_key_and_a_fresh_signature() {
+    let mut w = World::new(3);
+    let t0 = aimine_vectors::registry::T0;
+    let chain = w.chain_id;
+    let (pk_a, sk_a) = ml_dsa_65::KG::keygen_from_seed(&[1; 32]);
+    let (pk_b, sk_b) = ml_dsa_65::KG::keygen_from_seed(&[2; 32]);
+    let (pk_a, pk_b) = (pk_a.into_bytes(), pk_b.into_bytes());
+    let open = |w: &mut World, device: u32, key: &[u8]| {
+        let q = w.quote(Architecture::Hopper, device, &MINER, &MINER, t0, Some(key));
+        w.call(t0, |r| r.start_session(&MINER, &MINER, &q, Some(key)))
+            .unwrap()
+    };
+    let a = open(&mut w, 1, &pk_a);
+    let b = open(&mut w, 2, &pk_b);
+    // A third session with A's key: one key may serve several sessions.
+    let c = open(&mut w, 3, &pk_a);
+    let q = w.quote(Architecture::Hopper, 4, &MINER, &MINER, t0, None);
+    let plain = start(&mut w, t0, &MINER, &q).unwrap();
+    let sign = |sk: &ml_dsa_65::PrivateKey, id: &Word, n: u64| {
+        sk.try_sign_with_seed(
+            &[0; 32],
+            &aimine_registry::heartbeat_message(chain, id, n),
+            &[],
+        )
+        .unwrap()
+        .to_vec()
+    };
+    let beat = |w: &mut World, id: &Word, key: &[u8], sig: &[u8]| {
+        w.call(t0 + 60, |r| r.heartbeat(&MINER, id, Some((key, sig))))
+    };
+    let (level44, _) = fips204::ml_dsa_44::KG::keygen_from_seed(&[1; 32]);
+    let level44 = level44.into_bytes();
+    let (nobody, _) = ml_dsa_65::KG::keygen_from_seed(&[7; 32]);
+    let nobody = nobody.into_bytes();
+    let good = sign(&sk_a, &a, 0);
+    for (key, what) in [
+        (&pk_b[..], "another session's key"),
+        (&level44[..], "a key of another level"),
+        (&pk_a[..pk_a.len() - 1], "a truncated key"),
+        (
+            &[pk_a.as_slice(), &[0]].concat()[..],
+            "a key with a byte appended",
+        ),
+        (&nobody[..], "a key whose hash matches no session"),
+        (&[][..], "an empty key"),
+    ] {
+        assert_eq!(
+            beat(&mut w, &a, key, &good),
+            Err(Error::BadSessionKey),
+            "{what}"
+        );
+    }
+    // A session without a key takes no signature at all.
+    assert_eq!(
+        beat(&mut w, &plain, &pk_a, &sign(&sk_a, &plain, 0)),
+        Err(Error::BadSessionKey)
+    );
+    // B's signature with B's key, on A: the key is not A's.
+    assert_eq!(
+        beat(&mut w, &a, &pk_b, &sign(&sk_b, &b, 0)),
+        Err(Error::BadSessionKey)
+    );
+    // C shares A's key: A's signature for A is no signature for C (the message names the
+    // session), nor is one for another counter.
+    assert_eq!(beat(&mut w, &c, &pk_a, &good), Err(Error::BadSignature));
+    assert_eq!(
+        beat(&mut w, &a, &pk_a, &sign(&sk_a, &a, 1)),
+        Err(Error::BadSignature)
+    );
+    // Nothing above was paid or counted; the real thing is, once.
+    assert_eq!(
+        w.call(t0, |r| r.session(&a)).unwrap().unwrap().heartbeats,
+        0
+    );
+    assert!(beat(&mut w, &a, &pk_a, &good).unwrap() > 0);
+    assert_eq!(beat(&mut w, &a, &pk_a, &good), Err(Error::BadSignature));
+    assert!(beat(&mut w, &c, &pk_a, &sign(&sk_a, &c, 0)).is_ok());
 }
 
 // ----- governance --------------------------------------------------------------------------
@@ -605,7 +678,7 @@ fn a_session_record_that_does_not_decode_is_a_store_error_not_a_free_slot() {
         .unwrap();
     let tier = aimine_registry::keys::offset(
         &aimine_registry::keys::mapping(aimine_registry::keys::SESSIONS, &id),
-        aimine_registry::session_field::TIER,
+        aimine_registry::session_field::HEADER,
     );
     // Tier byte 9 (no such tier), kind and grade as before.
     let mut packed = aimine_registry::Store::load(&mut w.store, &tier).unwrap();

@@ -14,6 +14,7 @@
 mod attacks;
 mod cpu_sessions;
 mod golden;
+mod layout;
 mod models;
 mod public_and_lux;
 mod sessions;

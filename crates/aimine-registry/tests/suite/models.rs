@@ -21,17 +21,22 @@ fn session(w: &mut World, arch: Architecture, device: u32, key: Option<&[u8]>) -
         .unwrap()
 }
 
-/// `abi.encode(bytes32, bytes)`.
-fn proof(session_id: &Word, signature: &[u8]) -> Vec<u8> {
+/// `abi.encode(bytes32 session_id, bytes session_key, bytes signature)`, built by hand.
+fn proof(session_id: &Word, key: &[u8], signature: &[u8]) -> Vec<u8> {
+    let word = |v: usize| {
+        let mut w = [0u8; 32];
+        w[24..].copy_from_slice(&(v as u64).to_be_bytes());
+        w
+    };
+    let padded = |n: usize| n + (32 - n % 32) % 32;
     let mut p = session_id.to_vec();
-    let mut w = [0u8; 32];
-    w[31] = 64;
-    p.extend_from_slice(&w);
-    let mut len = [0u8; 32];
-    len[24..].copy_from_slice(&(signature.len() as u64).to_be_bytes());
-    p.extend_from_slice(&len);
-    p.extend_from_slice(signature);
-    p.resize(p.len() + (32 - signature.len() % 32) % 32, 0);
+    p.extend_from_slice(&word(96));
+    p.extend_from_slice(&word(96 + 32 + padded(key.len())));
+    for bytes in [key, signature] {
+        p.extend_from_slice(&word(bytes.len()));
+        p.extend_from_slice(bytes);
+        p.resize(padded(p.len()), 0);
+    }
     p
 }
 
@@ -159,7 +164,16 @@ fn execution_proofs_good_and_bad() {
             .unwrap()
             .to_vec()
     };
-    let good = proof(&session, &sign(&model, &input, &output, &session));
+    let good = proof(&session, &pk, &sign(&model, &input, &output, &session));
+    assert_eq!(
+        aimine_registry::encode_proof(&session, &pk, &sign(&model, &input, &output, &session)),
+        good
+    );
+    let decoded = aimine_registry::decode_proof(&good).unwrap();
+    assert_eq!(
+        (decoded.session_id, decoded.session_key),
+        (session, &pk[..])
+    );
     let verify = |w: &mut World, ts: u64, m: &Word, i: &Word, o: &Word, p: &[u8]| {
         w.call(ts, |r| r.verify_execution(m, i, o, p)).unwrap()
     };
@@ -187,9 +201,33 @@ fn execution_proofs_good_and_bad() {
         &output,
         &bad_offset
     ));
-    let mut flipped = good.clone();
-    flipped[100] ^= 1;
-    assert!(!verify(&mut w, T0 + 5, &model, &input, &output, &flipped));
+    // A bit flipped in the key's length, the key, the signature's offset, the signature.
+    for at in [100, 128 + 7, 64 + 30, good.len() - 40] {
+        let mut flipped = good.clone();
+        flipped[at] ^= 1;
+        assert!(
+            !verify(&mut w, T0 + 5, &model, &input, &output, &flipped),
+            "{at}"
+        );
+    }
+    // The right signature with another key (of this level, of another level, truncated, the
+    // key's hash matching no session): false.
+    let sig = sign(&model, &input, &output, &session);
+    let (other, _) = ml_dsa_65::KG::keygen_from_seed(&[9; 32]);
+    let (level44, _) = fips204::ml_dsa_44::KG::keygen_from_seed(&[8; 32]);
+    for key in [
+        other.into_bytes().to_vec(),
+        level44.into_bytes().to_vec(),
+        pk[..pk.len() - 1].to_vec(),
+        vec![],
+    ] {
+        let p = proof(&session, &key, &sig);
+        assert!(!verify(&mut w, T0 + 5, &model, &input, &output, &p));
+        assert_eq!(
+            w.call(T0 + 5, |r| r.record_execution(&model, &input, &output, &p)),
+            Err(Error::ExecutionNotVerified)
+        );
+    }
     // Recording stores a receipt once.
     let receipt = w
         .call(T0 + 5, |r| {
@@ -240,7 +278,8 @@ fn sessions_without_a_key_or_ended_prove_nothing() {
     let model = w
         .call(T0, |r| r.register_model(&AUTHOR, "m", &[1; 32], b""))
         .unwrap();
-    let (_, sk) = ml_dsa_65::KG::keygen_from_seed(&[8; 32]);
+    let (pk8, sk) = ml_dsa_65::KG::keygen_from_seed(&[8; 32]);
+    let pk8 = pk8.into_bytes();
     let sig = sk
         .try_sign_with_seed(
             &[0; 32],
@@ -253,7 +292,7 @@ fn sessions_without_a_key_or_ended_prove_nothing() {
             &model,
             &[2; 32],
             &[3; 32],
-            &proof(&keyless, &sig)
+            &proof(&keyless, &pk8, &sig)
         ))
         .unwrap()
     );
@@ -268,7 +307,7 @@ fn sessions_without_a_key_or_ended_prove_nothing() {
             &[],
         )
         .unwrap();
-    let p = proof(&keyed, &sig);
+    let p = proof(&keyed, &pk, &sig);
     assert!(
         w.call(T0 + 1, |r| r
             .verify_execution(&model, &[2; 32], &[3; 32], &p))

@@ -266,27 +266,34 @@ fn keyed_sessions_heartbeat_with_ml_dsa_signatures() {
     // The signature covers the heartbeat counter: heartbeat 1 now.
     let good = sign(1);
     assert!(
-        w.call(T0 + 30, |r| r.heartbeat(&OWNER, &id, Some(&good)))
+        w.call(T0 + 30, |r| r.heartbeat(&OWNER, &id, Some((&pk, &good))))
             .is_ok()
     );
     // Replaying it for the next heartbeat fails.
     assert_eq!(
-        w.call(T0 + 40, |r| r.heartbeat(&OWNER, &id, Some(&good)))
+        w.call(T0 + 40, |r| r.heartbeat(&OWNER, &id, Some((&pk, &good))))
             .unwrap_err(),
         Error::BadSignature
     );
-    // Another key fails even with a valid signature of its own.
-    let (_, sk2) = ml_dsa_44::KG::keygen_from_seed(&[4; 32]);
+    // Another key fails even with a valid signature of its own: it is not the session's key.
+    let (pk2, sk2) = ml_dsa_44::KG::keygen_from_seed(&[4; 32]);
+    let pk2 = pk2.into_bytes();
     let sig2 = sk2
         .try_sign_with_seed(&[0; 32], &heartbeat_message(CHAIN, &id, 2), &[])
         .unwrap();
     assert_eq!(
-        w.call(T0 + 40, |r| r.heartbeat(&OWNER, &id, Some(&sig2)))
+        w.call(T0 + 40, |r| r.heartbeat(&OWNER, &id, Some((&pk2, &sig2))))
+            .unwrap_err(),
+        Error::BadSessionKey
+    );
+    // Its signature under the session's key is no signature of that key.
+    assert_eq!(
+        w.call(T0 + 40, |r| r.heartbeat(&OWNER, &id, Some((&pk, &sig2))))
             .unwrap_err(),
         Error::BadSignature
     );
     assert!(
-        w.call(T0 + 50, |r| r.heartbeat(&OWNER, &id, Some(&sign(2))))
+        w.call(T0 + 50, |r| r.heartbeat(&OWNER, &id, Some((&pk, &sign(2)))))
             .is_ok()
     );
     // A malformed session key is refused up front.
