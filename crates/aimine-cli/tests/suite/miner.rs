@@ -597,19 +597,23 @@ fn a_claim_between_a_heartbeats_estimate_and_its_block_does_not_run_it_out_of_ga
         "the claim runs first: {claim}"
     );
     let beat = expect(&out, "heartbeat #2 ", &mut seen);
-    let field = |after: &str| -> u64 {
-        beat.split(after)
+    let field = |line: &str, after: &str| -> u64 {
+        line.split(after)
             .nth(1)
             .and_then(|g| g.split([' ', 's']).next())
             .unwrap()
             .parse()
             .unwrap()
     };
-    assert!(field(" for ") >= 60, "paid for the time moved: {beat}");
-    let gas = field(" gas ");
-    assert!(gas > 85_000, "the heartbeat wrote a fresh balance: {beat}");
+    assert!(field(&beat, " for ") >= 60, "paid for the time moved: {beat}");
     cast(&cast_bin, &url, &["rpc", "evm_setAutomine", "true"]);
-    expect(&out, "heartbeat #3 ", &mut seen);
+    let next = expect(&out, "heartbeat #3 ", &mut seen);
+    // #3 met the balance #2 left (a warm rewrite): #2 paid a fresh slot, 17,100 gas more, which
+    // its estimate (made before the claim) did not include.
+    assert!(
+        field(&beat, " gas ") >= field(&next, " gas ") + 15_000,
+        "the heartbeat wrote a fresh balance: {beat} / {next}"
+    );
     assert_eq!(miner.0.wait().unwrap().code(), Some(0));
     let text = seen.join("\n");
     assert!(
