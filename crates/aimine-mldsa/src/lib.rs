@@ -1,12 +1,33 @@
 //! # aimine-mldsa
 //!
 //! Verification of FIPS 204 ML-DSA ("pure" mode, §5.3) signatures for the aimine precompiles,
-//! as a thin typed layer over the [`fips204`] crate.
+//! as a thin typed layer over the [`libcrux_ml_dsa`] crate (Cryspen's libcrux).
 //!
 //! Why a wrapper: callers on chain hand us untrusted byte strings of arbitrary length. This crate
-//! turns them into the fixed-size arrays `fips204` wants, reports *why* a check failed as a typed
+//! turns them into the fixed-size arrays the backend wants, reports *why* a check failed as a typed
 //! [`Error`], and never panics, whatever the input. It is `#![no_std]` and needs no allocator, so an
 //! enclave or a light client can verify heartbeats with it alone.
+//!
+//! ## The backend, and how it is checked
+//!
+//! There is one backend, libcrux-ml-dsa: it is what every node runs, so the verdict is never a
+//! setting. It was chosen for speed, because the precompile's gas price follows its time: libcrux
+//! picks AVX2 code on x86-64 (NEON on AArch64) at run time where the CPU has it, and its portable
+//! code otherwise, and verifies several times faster than the fips204 crate that was the backend
+//! before (`cargo xtask bench`, rows `mldsa*_verify` against `mldsa*_verify_fips204`). Parts of
+//! libcrux's code are formally verified (hax/F*); the versions before 0.0.9 had verification bugs,
+//! so at least 0.0.11 is required.
+//!
+//! FIPS 204 fixes the verdict for every input, and two implementations must agree on all of them.
+//! The fips204 crate stays as the reference: the `reference` cargo feature exposes it as
+//! `aimine_mldsa::reference::{verify, verify_any}`, with the same checks and errors, for tests and
+//! fuzzing; nothing selects it as a backend. The tests check that the shipped backend, libcrux's portable code called
+//! directly, and the reference give the same verdict on every Wycheproof ML-DSA case, on round
+//! trips with mutated keys, signatures, messages and contexts, and on thousands of deterministic
+//! pseudo-random mutations; the `mldsa_differential` fuzz target keeps comparing them. Where the
+//! two read the standard alike (hint encoding per Algorithm 21, ‖z‖∞ < γ1 − β, contexts of at most
+//! 255 bytes, `pkDecode` accepting every key of the right length) nothing needs adjusting; the
+//! length and context checks run here, before either backend, so both see the same inputs.
 //!
 //! ```
 //! use aimine_mldsa::{Level, verify_any};
@@ -20,8 +41,11 @@
 #![forbid(unsafe_code)]
 #![warn(unreachable_pub)]
 
+mod backend;
 mod error;
 mod level;
+#[cfg(feature = "reference")]
+pub mod reference;
 mod verify;
 
 pub use error::Error;
