@@ -52,7 +52,8 @@ fn print_table(dir: &Path) -> Result {
         };
         let per_gas = ns / op.gas as f64;
         let ratio = per_gas / ruler;
-        if ratio > 1.0 {
+        // Reference rows (fips204) are there to compare with the shipped backend, not priced.
+        if ratio > 1.0 && !op.is_reference() {
             over.push(op.id.clone());
         }
         println!(
@@ -62,12 +63,31 @@ fn print_table(dir: &Path) -> Result {
     }
     println!();
     if over.is_empty() {
-        println!("every price is at or below ecrecover's time per gas ({ruler:.2} ns/gas)");
+        println!(
+            "every price is at or below ecrecover's time per gas ({ruler:.2} ns/gas; reference \
+             rows *{} are not priced)",
+            aimine_benches::REFERENCE_SUFFIX
+        );
     } else {
         println!(
             "UNDERPRICED (slower per gas than ecrecover): {}",
             over.join(", ")
         );
+    }
+    // Each reference row beside the shipped row it is the reference of.
+    for reference in rows.iter().filter(|r| r.is_reference()) {
+        let shipped = reference
+            .id
+            .trim_end_matches(aimine_benches::REFERENCE_SUFFIX);
+        if let (Ok(r), Ok(s)) = (median_ns(dir, &reference.id), median_ns(dir, shipped)) {
+            println!(
+                "{shipped}: {s:.0} ns shipped, {r:.0} ns reference ({}), {:.2}x faster; at \
+                 ecrecover's {ruler:.2} ns/gas it would support {:.0} gas",
+                reference.id,
+                r / s,
+                s / ruler
+            );
+        }
     }
     Ok(())
 }
