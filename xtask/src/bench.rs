@@ -22,7 +22,22 @@ pub fn report(filter: Option<&str>) -> Result {
     }
     // The ruler must be measured in the same run as what is compared with it.
     run(cmd, "criterion benches")?;
-    print_table(&root().join("target/criterion"))
+    print_table(&target_dir().join("criterion"))
+}
+
+/// Where cargo puts build output, so criterion its reports: `CARGO_TARGET_DIR` when set, else the
+/// workspace's `target/`.
+fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .map(|dir| {
+            if dir.is_relative() {
+                root().join(dir)
+            } else {
+                dir
+            }
+        })
+        .unwrap_or_else(|| root().join("target"))
 }
 
 /// Reads criterion's median for `id`, in nanoseconds.
