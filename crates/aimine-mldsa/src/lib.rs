@@ -16,19 +16,22 @@
 //! code otherwise, and verifies 2.5 to 2.8 times faster than the fips204 crate that was the backend
 //! before (ML-DSA-65: 64 µs against 160 µs on the 2-core development machine with AVX2;
 //! `cargo xtask bench`, rows `mldsa*_verify` against `mldsa*_verify_fips204`). Parts of
-//! libcrux's code are formally verified (hax/F*); the versions before 0.0.9 had verification bugs,
-//! so at least 0.0.11 is required.
+//! libcrux's code are formally verified (hax/F*). The version is 0.0.11 exactly (a `0.0.x`
+//! requirement is exact); 0.0.8 and 0.0.9 fixed verification bugs, so nothing older may be used.
 //!
 //! FIPS 204 fixes the verdict for every input, and two implementations must agree on all of them.
 //! The fips204 crate stays as the reference: the `reference` cargo feature exposes it as
-//! `aimine_mldsa::reference::{verify, verify_any}`, with the same checks and errors, for tests and
-//! fuzzing; nothing selects it as a backend. The tests check that the shipped backend, libcrux's portable code called
-//! directly, and the reference give the same verdict on every Wycheproof ML-DSA case, on round
-//! trips with mutated keys, signatures, messages and contexts, and on thousands of deterministic
-//! pseudo-random mutations; the `mldsa_differential` fuzz target keeps comparing them. Where the
-//! two read the standard alike (hint encoding per Algorithm 21, ‖z‖∞ < γ1 − β, contexts of at most
-//! 255 bytes, `pkDecode` accepting every key of the right length) nothing needs adjusting; the
-//! length and context checks run here, before either backend, so both see the same inputs.
+//! `aimine_mldsa::reference::{verify, verify_any}`, with the same checks and errors, for tests
+//! and fuzzing; nothing selects it as a backend. The tests check that the shipped backend,
+//! libcrux's portable and AVX2 code called directly, and the reference give the same verdict on
+//! every Wycheproof ML-DSA case, on round trips with mutated keys, signatures, messages and
+//! contexts, and on thousands of deterministic pseudo-random mutations; the `mldsa_differential`
+//! fuzz target keeps comparing them. No input has been found on which they differ. Where
+//! implementations are known to drift apart, both follow FIPS 204: the hint encoding is decoded
+//! strictly (Algorithm 21: counters non-decreasing and at most ω, indices strictly increasing
+//! within a polynomial, unused bytes zero), ‖z‖∞ < γ1 − β is checked, the context is bound as
+//! `0 ‖ len ‖ ctx` and limited to 255 bytes, and `pkDecode` accepts every key of the right length.
+//! The length and context checks run here, before either backend, so both see the same inputs.
 //!
 //! ```
 //! use aimine_mldsa::{Level, verify_any};
