@@ -39,15 +39,41 @@ fn operations(c: &mut Criterion) {
         b.iter(|| revm_precompile::secp256r1::p256_verify_osaka(black_box(&input), 6_900))
     });
 
-    for (level, id) in [
-        (Level::MlDsa44, "mldsa44_verify"),
-        (Level::MlDsa65, "mldsa65_verify"),
-        (Level::MlDsa87, "mldsa87_verify"),
+    // The shipped backend (libcrux-ml-dsa) and, in the same run, the reference (fips204).
+    type Verify = fn(Level, &[u8], &[u8], &[u8], &[u8]) -> Result<(), aimine_mldsa::Error>;
+    for (level, id, verify) in [
+        (
+            Level::MlDsa44,
+            "mldsa44_verify",
+            aimine_mldsa::verify as Verify,
+        ),
+        (Level::MlDsa65, "mldsa65_verify", aimine_mldsa::verify),
+        (Level::MlDsa87, "mldsa87_verify", aimine_mldsa::verify),
+        (
+            Level::MlDsa44,
+            "mldsa44_verify_fips204",
+            aimine_mldsa::reference::verify,
+        ),
+        (
+            Level::MlDsa65,
+            "mldsa65_verify_fips204",
+            aimine_mldsa::reference::verify,
+        ),
+        (
+            Level::MlDsa87,
+            "mldsa87_verify_fips204",
+            aimine_mldsa::reference::verify,
+        ),
     ] {
         let f = mldsa_fixture(level);
+        assert_eq!(
+            verify(f.level, &f.public_key, &f.message, &f.context, &f.signature),
+            Ok(()),
+            "{id}"
+        );
         group.bench_function(id, |b| {
             b.iter(|| {
-                aimine_mldsa::verify(
+                verify(
                     black_box(f.level),
                     black_box(&f.public_key),
                     black_box(&f.message),

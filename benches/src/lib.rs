@@ -51,17 +51,32 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         id: "mldsa44_verify",
         gas: MLDSA_GAS[0],
-        note: "aimine-mldsa alone, ML-DSA-44 (schedule's mldsa44)",
+        note: "aimine-mldsa alone (libcrux-ml-dsa), ML-DSA-44 (schedule's mldsa44)",
     },
     Operation {
         id: "mldsa65_verify",
         gas: MLDSA_GAS[1],
-        note: "aimine-mldsa alone, ML-DSA-65 (schedule's mldsa65)",
+        note: "aimine-mldsa alone (libcrux-ml-dsa), ML-DSA-65 (schedule's mldsa65)",
     },
     Operation {
         id: "mldsa87_verify",
         gas: MLDSA_GAS[2],
-        note: "aimine-mldsa alone, ML-DSA-87 (schedule's mldsa87)",
+        note: "aimine-mldsa alone (libcrux-ml-dsa), ML-DSA-87 (schedule's mldsa87)",
+    },
+    Operation {
+        id: "mldsa44_verify_fips204",
+        gas: MLDSA_GAS[0],
+        note: "reference, not shipped: fips204 through aimine_mldsa::reference, ML-DSA-44",
+    },
+    Operation {
+        id: "mldsa65_verify_fips204",
+        gas: MLDSA_GAS[1],
+        note: "reference, not shipped: fips204 through aimine_mldsa::reference, ML-DSA-65",
+    },
+    Operation {
+        id: "mldsa87_verify_fips204",
+        gas: MLDSA_GAS[2],
+        note: "reference, not shipped: fips204 through aimine_mldsa::reference, ML-DSA-87",
     },
     Operation {
         id: "p384_verify",
@@ -121,6 +136,17 @@ pub struct Row {
     pub gas: u64,
     /// What it measures.
     pub note: String,
+}
+
+/// The id suffix of rows that time the reference ML-DSA implementation (fips204): measured for
+/// comparison with the shipped backend, never charged, so never a pricing verdict.
+pub const REFERENCE_SUFFIX: &str = "_fips204";
+
+impl Row {
+    /// Whether this row times a reference implementation rather than what aimine runs.
+    pub fn is_reference(&self) -> bool {
+        self.id.ends_with(REFERENCE_SUFFIX)
+    }
 }
 
 /// Every row of the summary table: the ruler and the raw operations, then every precompile case

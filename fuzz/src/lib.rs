@@ -19,6 +19,7 @@ pub mod corpus;
 pub mod envelope_gpu;
 pub mod envelope_kinds;
 pub mod evm_calls;
+pub mod mldsa_differential;
 pub mod mldsa_verify;
 pub mod nvtrust_cert;
 pub mod nvtrust_evidence;
@@ -36,6 +37,7 @@ pub const TARGETS: &[&str] = &[
     "envelope_gpu",
     "envelope_kinds",
     "evm_calls",
+    "mldsa_differential",
     "mldsa_verify",
     "nvtrust_cert",
     "nvtrust_evidence",

@@ -8,7 +8,7 @@
     clippy::arithmetic_side_effects
 )]
 
-use aimine_fuzz::{TARGETS, corpus, mldsa_verify, tiers_reward};
+use aimine_fuzz::{TARGETS, corpus, mldsa_differential, mldsa_verify, tiers_reward};
 
 #[test]
 fn every_target_has_a_smoke_test() {
@@ -19,6 +19,7 @@ fn every_target_has_a_smoke_test() {
             "envelope_gpu",
             "envelope_kinds",
             "evm_calls",
+            "mldsa_differential",
             "mldsa_verify",
             "nvtrust_cert",
             "nvtrust_evidence",
@@ -74,6 +75,58 @@ fn p384_differential_smoke() {
             });
         }
     }
+}
+
+#[test]
+fn mldsa_differential_smoke() {
+    use mldsa_differential::{Input, Mutation, bases, run};
+    let mut verdicts = [0usize; 3];
+    let mut tally = |r: Result<(), aimine_mldsa::Error>| match r {
+        Ok(()) => verdicts[0] += 1,
+        Err(aimine_mldsa::Error::SignatureRejected) => verdicts[1] += 1,
+        Err(_) => verdicts[2] += 1,
+    };
+    let built = corpus::run(5, 300, 256, |input| tally(run(input)));
+    assert!(built >= 250, "only {built} inputs built");
+    // Every base unchanged (the signed ones verify), then one targeted change of each kind.
+    let n = bases().len();
+    assert!(n >= 6);
+    for base in 0..n as u16 {
+        tally(run(Input {
+            base,
+            mutations: vec![],
+        }));
+    }
+    for base in 0..6u16 {
+        assert_eq!(
+            run(Input {
+                base,
+                mutations: vec![],
+            }),
+            Ok(()),
+            "signed base {base}"
+        );
+        for m in [
+            Mutation::FlipSignatureBit(base * 997),
+            Mutation::SetHintByte(base as u8 * 13, 0xff),
+            Mutation::FillSignature(100 + base * 211, 7, 0),
+            Mutation::FlipKeyBit(base * 331),
+            Mutation::FlipMessageBit(base),
+            Mutation::Context(vec![1; 256]),
+            // The other signed base of the same level (different key and message).
+            Mutation::OtherSignature(1 - (base % 2) as u8),
+            Mutation::Length(base as u8, 2),
+        ] {
+            let r = run(Input {
+                base,
+                mutations: vec![m.clone()],
+            });
+            assert!(r.is_err(), "base {base}, {m:?}");
+            tally(r);
+        }
+    }
+    println!("mldsa_differential: {n} bases, verdicts (ok, rejected, other) {verdicts:?}");
+    assert!(verdicts.iter().all(|&v| v >= 20), "{verdicts:?}");
 }
 
 #[test]

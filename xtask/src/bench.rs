@@ -22,7 +22,22 @@ pub fn report(filter: Option<&str>) -> Result {
     }
     // The ruler must be measured in the same run as what is compared with it.
     run(cmd, "criterion benches")?;
-    print_table(&root().join("target/criterion"))
+    print_table(&target_dir().join("criterion"))
+}
+
+/// Where cargo puts build output, so criterion its reports: `CARGO_TARGET_DIR` when set, else the
+/// workspace's `target/`.
+fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .map(|dir| {
+            if dir.is_relative() {
+                root().join(dir)
+            } else {
+                dir
+            }
+        })
+        .unwrap_or_else(|| root().join("target"))
 }
 
 /// Reads criterion's median for `id`, in nanoseconds.
@@ -57,7 +72,8 @@ fn print_table(dir: &Path) -> Result {
         };
         let per_gas = ns / op.gas as f64;
         let ratio = per_gas / ruler;
-        if ratio > 1.0 {
+        // Reference rows (fips204) are there to compare with the shipped backend, not priced.
+        if ratio > 1.0 && !op.is_reference() {
             over.push(op.id.clone());
         }
         let to_second = second.map_or_else(
@@ -77,12 +93,31 @@ fn print_table(dir: &Path) -> Result {
         );
     }
     if over.is_empty() {
-        println!("every price is at or below ecrecover's time per gas ({ruler:.2} ns/gas)");
+        println!(
+            "every price is at or below ecrecover's time per gas ({ruler:.2} ns/gas; reference \
+             rows *{} are not priced)",
+            aimine_benches::REFERENCE_SUFFIX
+        );
     } else {
         println!(
             "UNDERPRICED (slower per gas than ecrecover): {}",
             over.join(", ")
         );
+    }
+    // Each reference row beside the shipped row it is the reference of.
+    for reference in rows.iter().filter(|r| r.is_reference()) {
+        let shipped = reference
+            .id
+            .trim_end_matches(aimine_benches::REFERENCE_SUFFIX);
+        if let (Ok(r), Ok(s)) = (median_ns(dir, &reference.id), median_ns(dir, shipped)) {
+            println!(
+                "{shipped}: {s:.0} ns shipped, {r:.0} ns reference ({}), {:.2}x faster; at \
+                 ecrecover's {ruler:.2} ns/gas it would support {:.0} gas",
+                reference.id,
+                r / s,
+                s / ruler
+            );
+        }
     }
     Ok(())
 }

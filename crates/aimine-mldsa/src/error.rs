@@ -31,6 +31,11 @@ pub enum Error {
         actual: usize,
     },
     /// The public key bytes do not decode (FIPS 204 `pkDecode`).
+    ///
+    /// [`crate::verify`] never returns it: `pkDecode` (FIPS 204 Algorithm 23) reads ρ and then
+    /// ten-bit coefficients of t1, and every ten-bit value is a valid coefficient, so every key of
+    /// the right length decodes. The variant stays so that the error set, and callers' matches on
+    /// it, do not depend on that fact.
     MalformedPublicKey,
     /// The signature is well-sized but does not verify: wrong key, wrong message or context,
     /// a malformed hint encoding, a norm violation, or a forgery.

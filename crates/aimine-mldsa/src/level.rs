@@ -21,17 +21,20 @@ impl Level {
     pub const ALL: [Level; 3] = [Level::MlDsa44, Level::MlDsa65, Level::MlDsa87];
 
     /// Encoded public key length of ML-DSA-44, in bytes.
-    pub const ML_DSA_44_PUBLIC_KEY_LEN: usize = fips204::ml_dsa_44::PK_LEN;
+    pub const ML_DSA_44_PUBLIC_KEY_LEN: usize =
+        libcrux_ml_dsa::ml_dsa_44::MLDSA44VerificationKey::len();
     /// Encoded public key length of ML-DSA-65, in bytes.
-    pub const ML_DSA_65_PUBLIC_KEY_LEN: usize = fips204::ml_dsa_65::PK_LEN;
+    pub const ML_DSA_65_PUBLIC_KEY_LEN: usize =
+        libcrux_ml_dsa::ml_dsa_65::MLDSA65VerificationKey::len();
     /// Encoded public key length of ML-DSA-87, in bytes.
-    pub const ML_DSA_87_PUBLIC_KEY_LEN: usize = fips204::ml_dsa_87::PK_LEN;
+    pub const ML_DSA_87_PUBLIC_KEY_LEN: usize =
+        libcrux_ml_dsa::ml_dsa_87::MLDSA87VerificationKey::len();
     /// Signature length of ML-DSA-44, in bytes.
-    pub const ML_DSA_44_SIGNATURE_LEN: usize = fips204::ml_dsa_44::SIG_LEN;
+    pub const ML_DSA_44_SIGNATURE_LEN: usize = libcrux_ml_dsa::ml_dsa_44::MLDSA44Signature::len();
     /// Signature length of ML-DSA-65, in bytes.
-    pub const ML_DSA_65_SIGNATURE_LEN: usize = fips204::ml_dsa_65::SIG_LEN;
+    pub const ML_DSA_65_SIGNATURE_LEN: usize = libcrux_ml_dsa::ml_dsa_65::MLDSA65Signature::len();
     /// Signature length of ML-DSA-87, in bytes.
-    pub const ML_DSA_87_SIGNATURE_LEN: usize = fips204::ml_dsa_87::SIG_LEN;
+    pub const ML_DSA_87_SIGNATURE_LEN: usize = libcrux_ml_dsa::ml_dsa_87::MLDSA87Signature::len();
 
     /// Length of an encoded public key of this level, in bytes (1312, 1952 or 2592).
     pub const fn public_key_len(self) -> usize {

@@ -1,9 +1,7 @@
-//! Pure ML-DSA verification (FIPS 204 Algorithm 3, `ML-DSA.Verify`).
+//! Pure ML-DSA verification (FIPS 204 Algorithm 3, `ML-DSA.Verify`): the public entry points and
+//! the argument checks every backend shares.
 
-use fips204::traits::{SerDes, Verifier};
-use fips204::{ml_dsa_44, ml_dsa_65, ml_dsa_87};
-
-use crate::{Error, Level};
+use crate::{Error, Level, backend};
 
 /// The longest context string FIPS 204 §5.3 allows, in bytes.
 pub const MAX_CONTEXT_LEN: usize = 255;
@@ -12,11 +10,13 @@ pub const MAX_CONTEXT_LEN: usize = 255;
 /// with the domain-separation `context` (empty for none, at most 255 bytes).
 ///
 /// Every argument may be any byte string: lengths are checked first, in the order key, signature,
-/// context, and the first mismatch is reported. This never panics.
+/// context, and the first mismatch is reported. This never panics. The arithmetic is
+/// libcrux-ml-dsa's (see the crate documentation).
 ///
 /// # Errors
-/// [`Error::WrongPublicKeyLength`], [`Error::WrongSignatureLength`], [`Error::ContextTooLong`],
-/// [`Error::MalformedPublicKey`] or [`Error::SignatureRejected`], as their names say.
+/// [`Error::WrongPublicKeyLength`], [`Error::WrongSignatureLength`], [`Error::ContextTooLong`] or
+/// [`Error::SignatureRejected`], as their names say. [`Error::MalformedPublicKey`] is never
+/// returned: FIPS 204's `pkDecode` accepts every key of the right length.
 pub fn verify(
     level: Level,
     public_key: &[u8],
@@ -24,29 +24,7 @@ pub fn verify(
     context: &[u8],
     signature: &[u8],
 ) -> Result<(), Error> {
-    if public_key.len() != level.public_key_len() {
-        return Err(Error::WrongPublicKeyLength {
-            expected: Some(level),
-            actual: public_key.len(),
-        });
-    }
-    match level {
-        Level::MlDsa44 => {
-            verify_at::<ml_dsa_44::PublicKey, { ml_dsa_44::PK_LEN }, { ml_dsa_44::SIG_LEN }>(
-                level, public_key, message, context, signature,
-            )
-        }
-        Level::MlDsa65 => {
-            verify_at::<ml_dsa_65::PublicKey, { ml_dsa_65::PK_LEN }, { ml_dsa_65::SIG_LEN }>(
-                level, public_key, message, context, signature,
-            )
-        }
-        Level::MlDsa87 => {
-            verify_at::<ml_dsa_87::PublicKey, { ml_dsa_87::PK_LEN }, { ml_dsa_87::SIG_LEN }>(
-                level, public_key, message, context, signature,
-            )
-        }
-    }
+    backend::verify(level, public_key, message, context, signature)
 }
 
 /// Like [`verify`], with the level inferred from the public key's length (the three ML-DSA key
@@ -61,32 +39,38 @@ pub fn verify_any(
     context: &[u8],
     signature: &[u8],
 ) -> Result<(), Error> {
-    let level =
-        Level::from_public_key_len(public_key.len()).ok_or(Error::WrongPublicKeyLength {
-            expected: None,
-            actual: public_key.len(),
-        })?;
-    verify(level, public_key, message, context, signature)
+    verify(
+        level_of(public_key)?,
+        public_key,
+        message,
+        context,
+        signature,
+    )
 }
 
-/// The length checks and the `fips204` call for one parameter set.
-fn verify_at<PK, const PK_LEN: usize, const SIG_LEN: usize>(
+/// The level a public key's length names, or the error [`verify_any`] reports.
+pub(crate) fn level_of(public_key: &[u8]) -> Result<Level, Error> {
+    Level::from_public_key_len(public_key.len()).ok_or(Error::WrongPublicKeyLength {
+        expected: None,
+        actual: public_key.len(),
+    })
+}
+
+/// The length checks, in the documented order (key, signature, context), turning the key and the
+/// signature into the fixed-size arrays of one parameter set. `PK_LEN` and `SIG_LEN` must be
+/// `level`'s lengths (the backends instantiate it once per level).
+pub(crate) fn sized<'a, const PK_LEN: usize, const SIG_LEN: usize>(
     level: Level,
-    public_key: &[u8],
-    message: &[u8],
+    public_key: &'a [u8],
     context: &[u8],
-    signature: &[u8],
-) -> Result<(), Error>
-where
-    PK: SerDes<ByteArray = [u8; PK_LEN]> + Verifier<Signature = [u8; SIG_LEN]>,
-{
-    let key_bytes: [u8; PK_LEN] =
-        public_key
-            .try_into()
-            .map_err(|_| Error::WrongPublicKeyLength {
-                expected: Some(level),
-                actual: public_key.len(),
-            })?;
+    signature: &'a [u8],
+) -> Result<(&'a [u8; PK_LEN], &'a [u8; SIG_LEN]), Error> {
+    let key: &[u8; PK_LEN] = public_key
+        .try_into()
+        .map_err(|_| Error::WrongPublicKeyLength {
+            expected: Some(level),
+            actual: public_key.len(),
+        })?;
     let signature: &[u8; SIG_LEN] =
         signature
             .try_into()
@@ -99,10 +83,5 @@ where
             actual: context.len(),
         });
     }
-    let key = PK::try_from_bytes(key_bytes).map_err(|_| Error::MalformedPublicKey)?;
-    if key.verify(message, signature, context) {
-        Ok(())
-    } else {
-        Err(Error::SignatureRejected)
-    }
+    Ok((key, signature))
 }

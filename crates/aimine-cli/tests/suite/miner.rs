@@ -605,7 +605,10 @@ fn a_claim_between_a_heartbeats_estimate_and_its_block_does_not_run_it_out_of_ga
             .parse()
             .unwrap()
     };
-    assert!(field(&beat, " for ") >= 60, "paid for the time moved: {beat}");
+    assert!(
+        field(&beat, " for ") >= 60,
+        "paid for the time moved: {beat}"
+    );
     cast(&cast_bin, &url, &["rpc", "evm_setAutomine", "true"]);
     let next = expect(&out, "heartbeat #3 ", &mut seen);
     // #3 met the balance #2 left (a warm rewrite): #2 paid a fresh slot, 17,100 gas more, which

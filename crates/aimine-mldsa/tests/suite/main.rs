@@ -11,5 +11,7 @@
     clippy::arithmetic_side_effects
 )]
 
+mod backends;
+mod differential;
 mod roundtrip;
 mod wycheproof;
