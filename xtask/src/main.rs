@@ -244,11 +244,17 @@ fn fuzz(args: &[String]) -> Result {
         );
     }
     // rustup's proxy picks nightly from `+nightly`; the CARGO variable would pin the stable cargo.
+    // cargo-fuzz sets RUSTFLAGS, and cargo then ignores `build.rustflags` of
+    // .cargo/config.toml: the p384 backend flag the shipped build uses must be passed here (it
+    // adds ours to its own), or the fuzzer tests crypto-bigint's field arithmetic, not fiat's.
+    let mut rustflags = std::env::var("RUSTFLAGS").unwrap_or_default();
+    rustflags.push_str(r#" --cfg p384_backend="fiat""#);
     let mut cmd = Command::new("cargo");
     cmd.current_dir(root())
         .env_remove("CARGO")
         .env_remove("RUSTC")
         .env_remove("RUSTUP_TOOLCHAIN")
+        .env("RUSTFLAGS", rustflags.trim())
         .args([
             "+nightly",
             "fuzz",

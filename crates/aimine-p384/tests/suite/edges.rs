@@ -179,3 +179,43 @@ fn random_signatures_and_mutations_agree_with_p384() {
     }
     assert_eq!(agreed_true, 24);
 }
+
+/// `PrecomputedKey::from_uncompressed` (its own key decoding, the `const fn` built-in tables
+/// use) refuses what p384 refuses and, for a good key, builds the key's own table: it verifies
+/// what p384 verifies.
+#[test]
+fn from_uncompressed_decodes_like_p384() {
+    use aimine_p384::{PrecomputedKey, VerifyingKey};
+    let d = secret(21);
+    let key: [u8; 97] = sec1_of(&d).try_into().unwrap();
+    let table = PrecomputedKey::from_uncompressed(&key).expect("a valid key");
+    assert!(table.is_table_of(&VerifyingKey::from_sec1_bytes(&key).unwrap()));
+    let digest = sha384(b"uncompressed");
+    let sig = sign(&d, &secret(22), &scalar(&digest));
+    assert!(table.verify_prehash(&digest, &sig));
+    let mut flipped = sig;
+    flipped[95] ^= 1;
+    assert!(!table.verify_prehash(&digest, &flipped));
+    // Refused: another prefix, an off-curve point, a coordinate at or above p (x + p does not
+    // fit 48 bytes for any x, so the all-ones coordinate stands for it), the identity's zeros.
+    for prefix in [0x00u8, 0x02, 0x03, 0x05, 0x06, 0x07, 0xff] {
+        let mut k = key;
+        k[0] = prefix;
+        assert!(
+            PrecomputedKey::from_uncompressed(&k).is_none(),
+            "prefix {prefix:#x}"
+        );
+    }
+    let mut off = key;
+    off[96] ^= 1;
+    assert!(PrecomputedKey::from_uncompressed(&off).is_none());
+    assert!(VerifyingKey::from_sec1_bytes(&off).is_none());
+    for range in [1..49, 49..97] {
+        let mut big = key;
+        big[range].fill(0xff);
+        assert!(PrecomputedKey::from_uncompressed(&big).is_none());
+    }
+    let mut zero = [0u8; 97];
+    zero[0] = 0x04;
+    assert!(PrecomputedKey::from_uncompressed(&zero).is_none());
+}
