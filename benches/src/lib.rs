@@ -81,7 +81,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         id: "p384_verify",
         gas: CERTIFICATE_SIGNATURE_GAS,
-        note: "p384 alone: one ECDSA P-384/SHA-384 check of 1 KiB, a certificate link (schedule's certificate_signature)",
+        note: "reference, not priced: p384's own verify, SHA-384 of 1 KiB and one check (what a certificate link cost before aimine-p384)",
     },
     Operation {
         id: "p384fast_verify_generic",
@@ -142,10 +142,21 @@ pub struct Row {
 /// comparison with the shipped backend, never charged, so never a pricing verdict.
 pub const REFERENCE_SUFFIX: &str = "_fips204";
 
+/// Rows measured for comparison and never charged as they stand: p384's own ECDSA verify (the
+/// reference aimine-p384 is differential-tested against; NVIDIA links no longer use it) and
+/// building a `PrecomputedKey` at run time (built-in tables are compiled in).
+pub const UNPRICED: &[&str] = &["p384_verify", "p384fast_build_table"];
+
 impl Row {
     /// Whether this row times a reference implementation rather than what aimine runs.
     pub fn is_reference(&self) -> bool {
         self.id.ends_with(REFERENCE_SUFFIX)
+    }
+
+    /// Whether this row's ratio is a pricing verdict (not a reference, not an unpriced
+    /// comparison, not the second ruler).
+    pub fn is_priced(&self) -> bool {
+        !self.is_reference() && !UNPRICED.contains(&self.id.as_str()) && self.id != P256VERIFY.id
     }
 }
 

@@ -71,17 +71,17 @@ pub struct GasSchedule {
 impl GasSchedule {
     /// The schedule measured in `GAS.md`.
     pub const DEFAULT: GasSchedule = GasSchedule {
-        start_session: 100_000,
+        start_session: 40_000,
         start_public_session: 10_000,
         heartbeat: 5_000,
-        verify_quote: 50_000,
+        verify_quote: 38_000,
         quote_word: 6,
-        certificate_signature: 60_000,
-        model_call: 25_000,
+        certificate_signature: 36_000,
+        model_call: 5_000,
         hash_word: 12,
-        mldsa44: 15_000,
-        mldsa65: 24_000,
-        mldsa87: 40_000,
+        mldsa44: 5_000,
+        mldsa65: 7_100,
+        mldsa87: 11_700,
         write_call: 5_000,
         view_call: 1_000,
         input_word: 3,
@@ -90,7 +90,7 @@ impl GasSchedule {
         amd_endorsement: 30_000,
         sev_report: 62_000,
         amd_root_pair: 8_000,
-        gpu_evidence: 50_000,
+        gpu_evidence: 38_000,
         intel_collateral: 250_000,
     };
 
