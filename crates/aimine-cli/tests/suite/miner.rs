@@ -39,13 +39,46 @@ fn node(port: u16, dir: &std::path::Path, genesis: &std::path::Path) -> (Proc, R
     (p, out)
 }
 
-fn agent(url: &str, state: &std::path::Path) -> (Proc, Receiver<String>) {
+/// `aimine miner run --rpc url args…`, its stdout lines as they come.
+fn miner_run(url: &str, args: &[&str]) -> (Proc, Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_aimine"))
-        .args([
-            "miner",
-            "run",
-            "--rpc",
-            url,
+        .args(["miner", "run", "--rpc", url])
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = lines(&mut child);
+    (Proc(child), out)
+}
+
+/// `aimine miner run --rpc url args…` to its end.
+fn miner_output(url: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_aimine"))
+        .args(["miner", "run", "--rpc", url])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Waits (up to 30 s) until `who` has a transaction waiting in the node's pool.
+fn wait_for_pending(cast_bin: &std::path::Path, url: &str, who: &str, seen: &[String]) {
+    let pending = (0..300).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        cast(cast_bin, url, &["nonce", "--block", "pending", who])
+            != cast(cast_bin, url, &["nonce", "--block", "latest", who])
+    });
+    assert!(
+        pending,
+        "no transaction came to the pool:\n{}",
+        seen.join("\n")
+    );
+}
+
+fn agent(url: &str, state: &std::path::Path) -> (Proc, Receiver<String>) {
+    let state = state.display().to_string();
+    miner_run(
+        url,
+        &[
             "--private-key",
             MINER_KEY,
             "--dev-gpu",
@@ -57,13 +90,9 @@ fn agent(url: &str, state: &std::path::Path) -> (Proc, Receiver<String>) {
             "--claim-above",
             "5000000000000000",
             "--state",
-        ])
-        .arg(state)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = lines(&mut child);
-    (Proc(child), out)
+            &state,
+        ],
+    )
 }
 
 /// Waits for a line containing `what`; every line seen on the way is kept in `seen`.
@@ -260,19 +289,7 @@ fn an_evidence_command_is_run_with_the_nonce_and_a_refused_quote_stops_the_agent
     // answers another nonce: AI_MINING refuses it (NonceNotBound), and the agent stops naming it.
     let seen_nonce = dir.join("nonce");
     let cmd = format!("echo {{nonce}} > {} && cat {json}", seen_nonce.display());
-    let out = Command::new(env!("CARGO_BIN_EXE_aimine"))
-        .args([
-            "miner",
-            "run",
-            "--rpc",
-            &url,
-            "--private-key",
-            MINER_KEY,
-            "--evidence-cmd",
-            &cmd,
-        ])
-        .output()
-        .unwrap();
+    let out = miner_output(&url, &["--private-key", MINER_KEY, "--evidence-cmd", &cmd]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
@@ -304,12 +321,9 @@ fn a_keyed_composite_session_signs_its_heartbeats_and_the_one_shots_claim_and_en
         spawn_node(&["--dev-root", "--genesis", &genesis.display().to_string()]);
     let state = dir.join("miner.json");
     let state_arg = state.display().to_string();
-    let run = Command::new(env!("CARGO_BIN_EXE_aimine"))
-        .args([
-            "miner",
-            "run",
-            "--rpc",
-            &url,
+    let run = miner_output(
+        &url,
+        &[
             "--private-key",
             MINER_KEY,
             "--dev-gpu",
@@ -324,9 +338,8 @@ fn a_keyed_composite_session_signs_its_heartbeats_and_the_one_shots_claim_and_en
             "2",
             "--state",
             &state_arg,
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert_eq!(run.status.code(), Some(0), "{stdout}");
     assert!(
@@ -408,12 +421,9 @@ fn a_session_ended_under_the_agent_is_replaced_and_on_exit_end_ends_the_new_one(
     std::fs::create_dir_all(&dir).unwrap();
     let (_chain, url, _out) = spawn_node(&["--dev-root"]);
     let state = dir.join("miner.json").display().to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aimine"))
-        .args([
-            "miner",
-            "run",
-            "--rpc",
-            &url,
+    let (mut agent, out) = miner_run(
+        &url,
+        &[
             "--private-key",
             MINER_KEY,
             "--dev-gpu",
@@ -424,12 +434,8 @@ fn a_session_ended_under_the_agent_is_replaced_and_on_exit_end_ends_the_new_one(
             &state,
             "--on-exit",
             "end",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = lines(&mut child);
-    let mut agent = Proc(child);
+        ],
+    );
     let mut seen = Vec::new();
     let first = expect(&out, "started: gpu", &mut seen);
     assert!(first.contains("tier 4 units 2500"), "{first}");
@@ -524,12 +530,9 @@ fn a_claim_between_a_heartbeats_estimate_and_its_block_does_not_run_it_out_of_ga
         return;
     };
     let (_chain, url, _out) = spawn_node(&["--dev-root"]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aimine"))
-        .args([
-            "miner",
-            "run",
-            "--rpc",
-            &url,
+    let (mut miner, out) = miner_run(
+        &url,
+        &[
             "--private-key",
             SUBMITTER_KEY,
             "--miner",
@@ -540,28 +543,14 @@ fn a_claim_between_a_heartbeats_estimate_and_its_block_does_not_run_it_out_of_ga
             "1",
             "--max-heartbeats",
             "3",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = lines(&mut child);
-    let mut miner = Proc(child);
+        ],
+    );
     let mut seen = Vec::new();
     expect(&out, "heartbeat #1 ", &mut seen);
     cast(&cast_bin, &url, &["rpc", "evm_setAutomine", "false"]);
     // Wait for the next heartbeat to wait in the pool: estimated, signed and sent.
     let submitter = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
-    let waiting = (0..300).any(|_| {
-        std::thread::sleep(Duration::from_millis(100));
-        let pending = cast(&cast_bin, &url, &["nonce", "--block", "pending", submitter]);
-        let latest = cast(&cast_bin, &url, &["nonce", "--block", "latest", submitter]);
-        pending != latest
-    });
-    assert!(
-        waiting,
-        "no heartbeat came to the pool:\n{}",
-        seen.join("\n")
-    );
+    wait_for_pending(&cast_bin, &url, submitter, &seen);
     cast(
         &cast_bin,
         &url,
@@ -631,19 +620,7 @@ fn a_claim_between_a_heartbeats_estimate_and_its_block_does_not_run_it_out_of_ga
 fn a_refused_transaction_stops_the_agent_after_a_few_tries() {
     let (_chain, url, _out) = spawn_node(&["--dev-root"]);
     let unfunded = format!("0x{}", "42".repeat(32));
-    let run = Command::new(env!("CARGO_BIN_EXE_aimine"))
-        .args([
-            "miner",
-            "run",
-            "--rpc",
-            &url,
-            "--private-key",
-            &unfunded,
-            "--dev-gpu",
-            "h100",
-        ])
-        .output()
-        .unwrap();
+    let run = miner_output(&url, &["--private-key", &unfunded, "--dev-gpu", "h100"]);
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert_eq!(run.status.code(), Some(1), "{stdout}");
     assert_eq!(stdout.matches("(try ").count(), 3, "{stdout}");
@@ -660,21 +637,17 @@ fn a_refused_transaction_stops_the_agent_after_a_few_tries() {
 fn a_hung_evidence_command_is_killed_at_its_timeout() {
     let (_chain, url, _out) = spawn_node(&["--dev-root"]);
     let started = std::time::Instant::now();
-    let run = Command::new(env!("CARGO_BIN_EXE_aimine"))
-        .args([
-            "miner",
-            "run",
-            "--rpc",
-            &url,
+    let run = miner_output(
+        &url,
+        &[
             "--private-key",
             MINER_KEY,
             "--evidence-cmd",
             "sleep 600",
             "--evidence-timeout",
             "1",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert_eq!(run.status.code(), Some(1), "{stdout}");
     assert!(
@@ -693,37 +666,21 @@ fn sigint_while_a_heartbeat_waits_for_its_block_stops_the_agent() {
         return;
     };
     let (_chain, url, _out) = spawn_node(&["--dev-root"]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aimine"))
-        .args([
-            "miner",
-            "run",
-            "--rpc",
-            &url,
+    let (mut agent, out) = miner_run(
+        &url,
+        &[
             "--private-key",
             MINER_KEY,
             "--dev-gpu",
             "h100",
             "--heartbeat",
             "1",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = lines(&mut child);
-    let mut agent = Proc(child);
+        ],
+    );
     let mut seen = Vec::new();
     expect(&out, "heartbeat #1 ", &mut seen);
     cast(&cast_bin, &url, &["rpc", "evm_setAutomine", "false"]);
-    let waiting = (0..300).any(|_| {
-        std::thread::sleep(Duration::from_millis(100));
-        cast(&cast_bin, &url, &["nonce", "--block", "pending", MINER])
-            != cast(&cast_bin, &url, &["nonce", "--block", "latest", MINER])
-    });
-    assert!(
-        waiting,
-        "no heartbeat came to the pool:\n{}",
-        seen.join("\n")
-    );
+    wait_for_pending(&cast_bin, &url, MINER, &seen);
     let pid = agent.0.id().to_string();
     assert!(
         Command::new("kill")
@@ -761,12 +718,9 @@ fn a_keyed_agent_heartbeats_on_through_refreshes_and_a_new_key() {
         spawn_node(&["--dev-root", "--genesis", &genesis.display().to_string()]);
     let state = dir.join("miner.json").display().to_string();
     let run = |seed: &str| {
-        Command::new(env!("CARGO_BIN_EXE_aimine"))
-            .args([
-                "miner",
-                "run",
-                "--rpc",
-                &url,
+        miner_output(
+            &url,
+            &[
                 "--private-key",
                 MINER_KEY,
                 "--dev-gpu",
@@ -781,9 +735,8 @@ fn a_keyed_agent_heartbeats_on_through_refreshes_and_a_new_key() {
                 "5",
                 "--state",
                 &state,
-            ])
-            .output()
-            .unwrap()
+            ],
+        )
     };
     let first = run(&"11".repeat(32));
     let stdout = String::from_utf8_lossy(&first.stdout);
