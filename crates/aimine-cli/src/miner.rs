@@ -312,7 +312,9 @@ impl Agent<'_> {
             .await
     }
 
-    /// One heartbeat sent once, not retried (the final one of `--on-exit end`).
+    /// One heartbeat sent once, not retried (the final one of `--on-exit end`; [`Agent::heartbeat`]
+    /// retries it). The chain keeps only the session key's hash: the key goes with every
+    /// signature.
     async fn heartbeat_once(&self, id: B256, s: &IAIMining::Session) -> Result<Mined, Failure> {
         match &self.key {
             Some((seed, public)) => {
@@ -333,33 +335,14 @@ impl Agent<'_> {
         }
     }
 
-    /// One heartbeat (signed when the session has a key).
-    async fn heartbeat(
-        &mut self,
-        id: B256,
-        s: &IAIMining::Session,
-    ) -> Result<Option<Mined>, Failure> {
-        let client = self.client.clone();
-        match &self.key {
-            Some((seed, public)) => {
-                let message =
-                    aimine_registry::heartbeat_message(client.chain_id, &id.0, s.heartbeats);
-                let sig = crate::mldsa::sign_65(seed, &message).map_err(Failure::Refused)?;
-                // The chain keeps only the key's hash: the key goes with every signature.
-                let call = IAIMining::heartbeatSignedCall {
-                    sessionId: id,
-                    sessionKey: public.clone().into(),
-                    signature: sig.into(),
-                };
-                self.retry("heartbeatSigned", || client.send(AI_MINING, &call))
-                    .await
-            }
-            None => {
-                let call = IAIMining::heartbeatCall { sessionId: id };
-                self.retry("heartbeat", || client.send(AI_MINING, &call))
-                    .await
-            }
-        }
+    /// One heartbeat (signed when the session has a key), retried like every call.
+    async fn heartbeat(&self, id: B256, s: &IAIMining::Session) -> Result<Option<Mined>, Failure> {
+        let what = if self.key.is_some() {
+            "heartbeatSigned"
+        } else {
+            "heartbeat"
+        };
+        self.retry(what, || self.heartbeat_once(id, s)).await
     }
 
     fn save(&self) -> Result<(), Stop> {
