@@ -90,7 +90,7 @@ pub const OPERATIONS: &[Operation] = &[
     },
     Operation {
         id: "p384fast_verify_precomputed",
-        gas: CERTIFICATE_SIGNATURE_GAS,
+        gas: BUILT_IN_CERTIFICATE_SIGNATURE_GAS,
         note: "aimine-p384, a PrecomputedKey (a built-in CA's table): SHA-384 of the same 1 KiB and one check",
     },
     Operation {
@@ -100,8 +100,8 @@ pub const OPERATIONS: &[Operation] = &[
     },
     Operation {
         id: "nvtrust_verify_cold",
-        gas: NV_TRUST_GAS + 2 * CERTIFICATE_SIGNATURE_GAS,
-        note: "aimine-nvtrust alone, H100 quote, nothing cached: base + 2 links",
+        gas: NV_TRUST_GAS + CERTIFICATE_SIGNATURE_GAS + BUILT_IN_CERTIFICATE_SIGNATURE_GAS,
+        note: "aimine-nvtrust alone, H100 quote, nothing cached: base + the attestation key's link (generic) + the device certificate's (built-in CA)",
     },
     Operation {
         id: "nvtrust_verify_warm",
@@ -188,10 +188,16 @@ pub fn rows() -> Vec<Row> {
 /// The mission's price of an NV_TRUST quote verification (the schedule's base price).
 pub const NV_TRUST_GAS: u64 = aimine_evm::gas::GasSchedule::DEFAULT.verify_quote;
 
-/// The schedule's price of one certificate link not verified before (an H100 has two: its
-/// attestation key and its device-identity key; NVIDIA's shared certificates are built in).
+/// The schedule's price of one certificate link not verified before under a key seen for the
+/// first time (an H100's attestation key, signed by its device-identity key; NVIDIA's shared
+/// certificates are built in).
 pub const CERTIFICATE_SIGNATURE_GAS: u64 =
     aimine_evm::gas::GasSchedule::DEFAULT.certificate_signature;
+
+/// The schedule's price of one certificate link not verified before, signed by one of NVIDIA's
+/// built-in provisioning CAs (an H100's device certificate), checked with its precomputed table.
+pub const BUILT_IN_CERTIFICATE_SIGNATURE_GAS: u64 =
+    aimine_evm::gas::GasSchedule::DEFAULT.built_in_certificate_signature;
 
 /// A real H100 quote (hopper-550.90.07 as an envelope) with its nonce and a time inside its
 /// validity; when the vectors are absent, a forged one under a test root. Returns (quote, nonce,

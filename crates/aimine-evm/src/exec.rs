@@ -104,6 +104,7 @@ impl Store for Exec<'_> {
         }
         let price = match work {
             Work::CertificateSignature => self.schedule.certificate_signature,
+            Work::BuiltInCertificateSignature => self.schedule.built_in_certificate_signature,
             Work::MlDsaVerify { key_len } => self.schedule.mldsa(key_len),
             Work::IntelQuote => self.schedule.intel_quote,
             Work::AmdEndorsement => self.schedule.amd_endorsement,

@@ -144,6 +144,7 @@ overrides!(
         verify_quote: u64,
         quote_word: u64,
         certificate_signature: u64,
+        built_in_certificate_signature: u64,
         model_call: u64,
         hash_word: u64,
         mldsa44: u64,

@@ -65,7 +65,7 @@ mod trust_anchor;
 mod verify;
 mod verify_cert;
 
-pub use cache::{LinkCache, LinkStore, NoCache, StoreError, link_key};
+pub use cache::{Issuer, LinkCache, LinkStore, NoCache, StoreError, link_key};
 pub use cert::{
     BasicConstraints, Certificate, KU_DIGITAL_SIGNATURE, KU_KEY_CERT_SIGN, MAX_CERT_LEN,
 };

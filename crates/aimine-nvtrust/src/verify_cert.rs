@@ -2,7 +2,7 @@
 
 use heapless::Vec;
 
-use crate::cache::{LinkStore, link_key};
+use crate::cache::{Issuer, LinkStore, link_key};
 use crate::cert::KU_DIGITAL_SIGNATURE;
 use crate::{Certificate, Error, KnownCert, TrustAnchor, UnixTime, signed_data};
 
@@ -161,11 +161,19 @@ fn signature_holds(
         return Ok(true);
     }
     let link = link_key(child.der(), parent_key);
-    if cache.contains(&link).map_err(|_| Error::LinkStore)? {
+    let key = signed_data::key(parent_key);
+    let issuer = match key {
+        Some(signed_data::Key::Known(_)) => Issuer::BuiltIn,
+        _ => Issuer::Other,
+    };
+    if cache
+        .contains(&link, issuer)
+        .map_err(|_| Error::LinkStore)?
+    {
         return Ok(true);
     }
-    let verified = signed_data::key(parent_key)
-        .is_some_and(|key| signed_data::verify_der(&key, child.tbs(), child.signature()));
+    let verified =
+        key.is_some_and(|key| signed_data::verify_der(&key, child.tbs(), child.signature()));
     if verified {
         cache.insert(link).map_err(|_| Error::LinkStore)?;
     }

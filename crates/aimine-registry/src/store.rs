@@ -39,9 +39,13 @@ pub trait Store {
 /// Expensive work announced through [`Store::meter`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Work {
-    /// One ECDSA P-384 signature check of a certificate link not verified before (a quote's
-    /// evidence signature is part of the call's own price and is not announced).
+    /// One ECDSA P-384 signature check of a certificate link not verified before, under a key
+    /// seen for the first time (a device's identity key, a test root): the generic check. A
+    /// quote's evidence signature is part of the call's own price and is not announced.
     CertificateSignature,
+    /// One ECDSA P-384 signature check of a certificate link not verified before, under one of
+    /// NVIDIA's built-in provisioning CAs, whose precomputed table makes it faster.
+    BuiltInCertificateSignature,
     /// One ML-DSA verification with a session key of this many bytes.
     MlDsaVerify {
         /// The public key's length (1312, 1952 or 2592).

@@ -226,3 +226,40 @@ fn real_evidence_is_refused_before_its_certificates_were_issued() {
         check_code(GpuCheck::Chain)
     );
 }
+
+/// A real GPU's first quote pays for its two certificate links by their issuers: the
+/// attestation key's certificate, signed by the device key (generic), and the device
+/// certificate, signed by a built-in provisioning CA (its precomputed table). NVIDIA's shared
+/// links cost nothing, and NV_TRUST, which remembers no link, pays the same the second time.
+#[test]
+fn a_real_gpus_links_are_priced_by_their_issuer() {
+    let g = aimine_evm::gas::GasSchedule::DEFAULT;
+    let mut w = world();
+    for set in [HOPPER_550, BLACKWELL_575] {
+        let Some((quote, _)) = real_gpu(&set) else {
+            return;
+        };
+        let call = INVTrust::verifyQuoteCall {
+            teeQuote: quote.into(),
+        };
+        for _ in 0..2 {
+            let out = w
+                .net
+                .simulate(
+                    MINER,
+                    NV_TRUST,
+                    &call.abi_encode(),
+                    U256::ZERO,
+                    aimine_evm::Scheme::Call,
+                )
+                .unwrap();
+            assert_eq!(out.status, aimine_evm::Status::Success, "{}", set.report);
+            assert_eq!(
+                out.breakdown.work,
+                g.certificate_signature + g.built_in_certificate_signature,
+                "{}",
+                set.report
+            );
+        }
+    }
+}

@@ -11,6 +11,7 @@
     clippy::arithmetic_side_effects
 )]
 
+mod issuers;
 mod known;
 mod manifest;
 mod mutations;

@@ -357,12 +357,16 @@ struct Refusing {
 }
 
 impl LinkStore for Refusing {
-    fn contains(&mut self, link: &[u8; 32]) -> Result<bool, aimine_nvtrust::StoreError> {
+    fn contains(
+        &mut self,
+        link: &[u8; 32],
+        issuer: aimine_nvtrust::Issuer,
+    ) -> Result<bool, aimine_nvtrust::StoreError> {
         if self.reads == 0 {
             return Err(aimine_nvtrust::StoreError);
         }
         self.reads -= 1;
-        self.inner.contains(link)
+        self.inner.contains(link, issuer)
     }
 
     fn insert(&mut self, link: [u8; 32]) -> Result<(), aimine_nvtrust::StoreError> {

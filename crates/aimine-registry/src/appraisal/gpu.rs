@@ -3,7 +3,7 @@
 
 use aimine_envelope::GpuQuote;
 use aimine_nvtrust::{
-    Architecture, Evidence, LinkStore, StoreError, TrustAnchor, UnixTime, VerifiedGpu,
+    Architecture, Evidence, Issuer, LinkStore, StoreError, TrustAnchor, UnixTime, VerifiedGpu,
 };
 use aimine_tiers::{Hardware, Kind};
 use heapless::Vec;
@@ -120,7 +120,7 @@ pub(crate) struct StoredLinks<'s, S: Store + ?Sized> {
 }
 
 impl<S: Store + ?Sized> LinkStore for StoredLinks<'_, S> {
-    fn contains(&mut self, link: &[u8; 32]) -> Result<bool, StoreError> {
+    fn contains(&mut self, link: &[u8; 32], issuer: Issuer) -> Result<bool, StoreError> {
         let known = self
             .store
             .load(&keys::mapping(keys::LINKS, link))
@@ -128,10 +128,13 @@ impl<S: Store + ?Sized> LinkStore for StoredLinks<'_, S> {
         if word::to_bool(&known) {
             return Ok(true);
         }
-        // Not verified before: the signature check comes next, so it is metered now.
-        self.store
-            .meter(Work::CertificateSignature)
-            .map_err(|_| StoreError)?;
+        // Not verified before: the signature check comes next, so it is metered now, at the
+        // price of the path it takes.
+        let work = match issuer {
+            Issuer::BuiltIn => Work::BuiltInCertificateSignature,
+            Issuer::Other => Work::CertificateSignature,
+        };
+        self.store.meter(work).map_err(|_| StoreError)?;
         Ok(false)
     }
 
