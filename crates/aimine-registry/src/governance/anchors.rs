@@ -1,5 +1,14 @@
 //! The trust anchors of GPU evidence: the root keys a GPU's chain must end in (NVIDIA's Device
 //! Identity CA from genesis; a test root or a new NVIDIA root by governance).
+//!
+//! Every GPU quote reads the anchors, so their layout is chosen for that read. NVIDIA's Device
+//! Identity CA is built into aimine-nvtrust: whether the chain trusts it is one bit of the
+//! anchor word (slot 21), never its 97-byte key. Only anchors governance adds are stored, four
+//! words each at `keccak256(21) + 4i`, and read only when there are any. A chain that trusts
+//! NVIDIA's root alone reads one word per quote (it read five: the count and the key).
+//!
+//! The anchor word: bits 0–7 the number of stored anchors, bit 8 NVIDIA's root; any other bit
+//! set, or more anchors than [`MAX_ANCHORS`], is a corrupt store ([`Error::Store`]).
 
 use heapless::Vec;
 use sha2::{Digest, Sha256};
@@ -11,10 +20,48 @@ use crate::keys;
 use crate::registry::Registry;
 use crate::store::{Store, word};
 
-/// At most this many trust anchors may be configured.
+/// At most this many trust anchors may be configured (NVIDIA's root counts as one).
 pub const MAX_ANCHORS: usize = 4;
 /// Length of a trust anchor's key: an uncompressed SEC1 P-384 point.
 pub const ANCHOR_KEY_LEN: usize = 97;
+
+/// The anchor word's bit for NVIDIA's Device Identity CA.
+const BUILT_IN_BIT: u64 = 1 << 8;
+
+/// NVIDIA's Device Identity CA key, built in.
+fn built_in_key() -> &'static [u8] {
+    aimine_nvtrust::NVIDIA_DEVICE_IDENTITY_CA.public_key
+}
+
+/// What the anchor word says: whether NVIDIA's root is trusted, and how many anchors are stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct AnchorWord {
+    built_in: bool,
+    stored: u64,
+}
+
+impl AnchorWord {
+    fn load<S: Store + ?Sized>(store: &mut S) -> Result<AnchorWord, Error> {
+        let v = word::to_u64(&store.load(&keys::slot(keys::ANCHORS))?).ok_or(Error::Store)?;
+        let stored = v & 0xFF;
+        let built_in = v & BUILT_IN_BIT != 0;
+        if v & !(BUILT_IN_BIT | 0xFF) != 0
+            || stored.saturating_add(u64::from(built_in)) > MAX_ANCHORS as u64
+        {
+            return Err(Error::Store);
+        }
+        Ok(AnchorWord { built_in, stored })
+    }
+
+    fn save<S: Store + ?Sized>(self, store: &mut S) -> Result<(), Error> {
+        let v = self.stored | if self.built_in { BUILT_IN_BIT } else { 0 };
+        store.store(&keys::slot(keys::ANCHORS), word::from_u64(v))
+    }
+
+    fn total(self) -> u64 {
+        self.stored.saturating_add(u64::from(self.built_in))
+    }
+}
 
 impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     /// Trusts another root key (admin only): a test root, or a new NVIDIA root.
@@ -39,28 +86,36 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     /// [`Error::NotAdmin`].
     pub fn remove_anchor(&mut self, caller: &Address, public_key: &[u8]) -> Result<(), Error> {
         self.require_admin(caller)?;
-        let mut anchors = self.anchors()?;
-        let before = anchors.len();
-        anchors.retain(|a| a.as_slice() != public_key);
-        if anchors.len() == before {
-            return Ok(());
+        let mut set = AnchorWord::load(self.store)?;
+        if public_key == built_in_key() {
+            if !set.built_in {
+                return Ok(());
+            }
+            set.built_in = false;
+            set.save(self.store)?;
+        } else {
+            let mut stored = stored_anchors(self.store, set.stored)?;
+            let before = stored.len();
+            stored.retain(|a| a.as_slice() != public_key);
+            if stored.len() == before {
+                return Ok(());
+            }
+            // Rewrite the array compactly and clear the freed entry.
+            for i in 0..before {
+                let key = stored.get(i).copied().unwrap_or([0; ANCHOR_KEY_LEN]);
+                self.write_anchor(i, &key)?;
+            }
+            set.stored = stored.len() as u64;
+            set.save(self.store)?;
         }
-        // Rewrite the array compactly and clear the freed entry.
-        for i in 0..before {
-            let key = anchors.get(i).copied().unwrap_or([0; ANCHOR_KEY_LEN]);
-            self.write_anchor(i, &key)?;
-        }
-        self.store.store(
-            &keys::slot(keys::ANCHORS),
-            word::from_u64(anchors.len() as u64),
-        )?;
         self.events.emit(Event::AnchorRemoved {
             key_hash: Sha256::digest(public_key).into(),
         });
         Ok(())
     }
 
-    /// The trusted root keys.
+    /// The trusted root keys: NVIDIA's Device Identity CA first when it is trusted, then the
+    /// anchors governance added, in the order they were added.
     ///
     /// # Errors
     /// A store error.
@@ -69,17 +124,19 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     }
 
     pub(crate) fn push_anchor(&mut self, public_key: &[u8]) -> Result<(), Error> {
-        let count = self.anchors()?.len();
-        if count >= MAX_ANCHORS {
+        let mut set = AnchorWord::load(self.store)?;
+        if set.total() >= MAX_ANCHORS as u64 {
             return Err(Error::TooManyAnchors);
         }
-        let mut key = [0u8; ANCHOR_KEY_LEN];
-        key.copy_from_slice(public_key.get(..ANCHOR_KEY_LEN).ok_or(Error::BadParam)?);
-        self.write_anchor(count, &key)?;
-        self.store.store(
-            &keys::slot(keys::ANCHORS),
-            word::from_u64(count.saturating_add(1) as u64),
-        )?;
+        if public_key == built_in_key() {
+            set.built_in = true;
+        } else {
+            let mut key = [0u8; ANCHOR_KEY_LEN];
+            key.copy_from_slice(public_key.get(..ANCHOR_KEY_LEN).ok_or(Error::BadParam)?);
+            self.write_anchor(usize::try_from(set.stored).map_err(|_| Error::Store)?, &key)?;
+            set.stored = set.stored.saturating_add(1);
+        }
+        set.save(self.store)?;
         self.events.emit(Event::AnchorAdded {
             key_hash: Sha256::digest(public_key).into(),
         });
@@ -87,10 +144,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     }
 
     fn write_anchor(&mut self, index: usize, key: &[u8; ANCHOR_KEY_LEN]) -> Result<(), Error> {
-        let base = keys::offset(
-            &keys::array_base(keys::ANCHORS),
-            (index as u64).saturating_mul(4),
-        );
+        let base = anchor_base(index as u64);
         let mut padded = [0u8; 128];
         padded
             .get_mut(..ANCHOR_KEY_LEN)
@@ -105,21 +159,44 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     }
 }
 
-/// The configured trust anchors' keys.
-pub(crate) fn anchors_in<S: Store + ?Sized>(
+/// The first word of stored anchor `index`.
+fn anchor_base(index: u64) -> crate::store::Word {
+    keys::offset(&keys::array_base(keys::ANCHORS), index.saturating_mul(4))
+}
+
+/// The `count` anchors governance stored, in order.
+fn stored_anchors<S: Store + ?Sized>(
     store: &mut S,
+    count: u64,
 ) -> Result<Vec<[u8; ANCHOR_KEY_LEN], MAX_ANCHORS>, Error> {
-    let count = word::to_u64(&store.load(&keys::slot(keys::ANCHORS))?).unwrap_or(0);
     let mut out = Vec::new();
     for i in 0..count.min(MAX_ANCHORS as u64) {
-        let base = keys::offset(&keys::array_base(keys::ANCHORS), i.saturating_mul(4));
+        let base = anchor_base(i);
         let mut key = [0u8; 128];
         for (j, chunk) in key.chunks_exact_mut(32).enumerate() {
             chunk.copy_from_slice(&store.load(&keys::offset(&base, j as u64))?);
         }
         let mut anchor = [0u8; ANCHOR_KEY_LEN];
-        anchor.copy_from_slice(key.get(..ANCHOR_KEY_LEN).unwrap_or(&[0; ANCHOR_KEY_LEN]));
-        let _ = out.push(anchor);
+        anchor.copy_from_slice(key.get(..ANCHOR_KEY_LEN).ok_or(Error::Store)?);
+        out.push(anchor).map_err(|_| Error::Store)?;
+    }
+    Ok(out)
+}
+
+/// The configured trust anchors' keys: NVIDIA's root first when trusted (read as one bit),
+/// then the stored ones (read only when there are any).
+pub(crate) fn anchors_in<S: Store + ?Sized>(
+    store: &mut S,
+) -> Result<Vec<[u8; ANCHOR_KEY_LEN], MAX_ANCHORS>, Error> {
+    let set = AnchorWord::load(store)?;
+    let mut out: Vec<[u8; ANCHOR_KEY_LEN], MAX_ANCHORS> = Vec::new();
+    if set.built_in {
+        let mut key = [0u8; ANCHOR_KEY_LEN];
+        key.copy_from_slice(built_in_key().get(..ANCHOR_KEY_LEN).ok_or(Error::Store)?);
+        out.push(key).map_err(|_| Error::Store)?;
+    }
+    for key in stored_anchors(store, set.stored)? {
+        out.push(key).map_err(|_| Error::Store)?;
     }
     Ok(out)
 }

@@ -17,7 +17,7 @@ use crate::Error;
 use crate::config::{Config, Param};
 use crate::env::Address;
 use crate::event::{Event, EventSink};
-use crate::keys;
+
 use crate::registry::Registry;
 use crate::store::{Store, Word, word};
 
@@ -122,10 +122,8 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         revoked: bool,
     ) -> Result<(), Error> {
         self.require_admin(caller)?;
-        self.store.store(
-            &keys::mapping(keys::REVOKED, gpu_id),
-            word::from_bool(revoked),
-        )?;
+        let before = crate::sessions::DeviceWord::load(self.store, gpu_id)?;
+        crate::sessions::DeviceWord { revoked, ..before }.save(self.store, gpu_id, before)?;
         self.events.emit(Event::GpuRevocation {
             gpu_id: *gpu_id,
             revoked,

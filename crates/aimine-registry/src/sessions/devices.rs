@@ -2,19 +2,92 @@
 //!
 //! A session counts its own device (a GPU, a CPU platform, or a staker's Public-tier id) and, for
 //! a composite session, the GPUs its CPU vouches for. The rule of the registry: **a device is
-//! counted by at most one active session.** `ACTIVE_SESSION[device]` names that session for every
-//! device it counts, and a composite session's GPU list is kept under `SESSION_GPUS[id]`. Opening
-//! ([`Devices::claim`]), refreshing ([`Devices::release_bound`] then [`Devices::claim_bound`]),
-//! ending ([`Devices::release`]) and revocation ([`Devices::any_revoked`]) all go through this
-//! type, so no path can count a device it does not release, or miss a bound GPU.
+//! counted by at most one active session.** Every device has one [`DeviceWord`] (slot 18): the
+//! sessions it started, whether the latest of them is active, and whether governance revoked it.
+//! A device's own active session is therefore found from that word alone (its id is
+//! [`crate::session_id`] of the latest number), and opening a session on a new device writes one
+//! word. A GPU bound to a composite session is marked in `ACTIVE_SESSION[gpu]` (slot 17, written
+//! only for bound GPUs), and a composite session's GPU list is kept under `SESSION_GPUS[id]`.
+//! Opening ([`Devices::claim`]), refreshing ([`Devices::release_bound`] then
+//! [`Devices::claim_bound`]), ending ([`Devices::release`]) and revocation
+//! ([`Devices::any_revoked`]) all go through this type, so no path can count a device it does
+//! not release, or miss a bound GPU.
 
 use aimine_tiers::Kind;
 use heapless::Vec;
 
 use crate::Error;
 use crate::keys;
-use crate::sessions::Session;
+use crate::sessions::{Session, session_id};
 use crate::store::{Store, Word, word};
+
+/// A device's word (slot 18, `mapping(bytes32 device => uint256)`), packed from the low end:
+/// bits 0–63 the sessions it started on this chain (its next session's number), bits 64–71
+/// whether the latest of them is active (0 or 1), bits 72–79 whether governance revoked it (0 or
+/// 1); the other bits are zero. Anything else is a corrupt store ([`Error::Store`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct DeviceWord {
+    /// Sessions started: the number of the next one.
+    pub(crate) sessions: u64,
+    /// Whether the latest session ([`DeviceWord::latest`]) is active and counts the device.
+    pub(crate) own_active: bool,
+    /// Whether governance revoked the device.
+    pub(crate) revoked: bool,
+}
+
+impl DeviceWord {
+    fn key(device: &Word) -> Word {
+        keys::mapping(keys::DEVICES, device)
+    }
+
+    /// The device's word (all zero for a device never seen).
+    pub(crate) fn load(store: &mut (impl Store + ?Sized), device: &Word) -> Result<Self, Error> {
+        let w = store.load(&Self::key(device))?;
+        let flag = |byte: u8| match byte {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(Error::Store),
+        };
+        let (high, low) = w.split_at(22);
+        let (revoked, rest) = low.split_first().ok_or(Error::Store)?;
+        let (active, count) = rest.split_first().ok_or(Error::Store)?;
+        if high.iter().any(|b| *b != 0) {
+            return Err(Error::Store);
+        }
+        let count: [u8; 8] = count.try_into().map_err(|_| Error::Store)?;
+        Ok(DeviceWord {
+            sessions: u64::from_be_bytes(count),
+            own_active: flag(*active)?,
+            revoked: flag(*revoked)?,
+        })
+    }
+
+    /// Writes the word, unless it is unchanged from `before`.
+    pub(crate) fn save(
+        self,
+        store: &mut (impl Store + ?Sized),
+        device: &Word,
+        before: DeviceWord,
+    ) -> Result<(), Error> {
+        if self == before {
+            return Ok(());
+        }
+        let mut w = [0u8; 32];
+        let (high, count) = w.split_at_mut(24);
+        count.copy_from_slice(&self.sessions.to_be_bytes());
+        if let [.., revoked, active] = high {
+            *active = u8::from(self.own_active);
+            *revoked = u8::from(self.revoked);
+        }
+        store.store(&Self::key(device), w)
+    }
+
+    /// The id of the device's latest session on `chain_id`, if it started any.
+    pub(crate) fn latest(&self, chain_id: u64, device: &Word) -> Option<Word> {
+        let n = self.sessions.checked_sub(1)?;
+        Some(session_id(chain_id, device, n))
+    }
+}
 
 /// The most GPUs a composite session binds (aimine-envelope's composite limit).
 pub const MAX_BOUND_GPUS: usize = aimine_envelope::MAX_GPUS;
@@ -48,9 +121,20 @@ impl Devices {
         })
     }
 
-    /// Marks every device as counted by session `id`, and records the bound GPUs.
-    pub(crate) fn claim(&self, store: &mut (impl Store + ?Sized), id: &Word) -> Result<(), Error> {
-        store.store(&keys::mapping(keys::ACTIVE_SESSION, &self.own), *id)?;
+    /// Opens session number `n` of the own device (`id`, its [`session_id`]): marks the own
+    /// device's latest session active in its word, and every bound GPU as counted by `id`.
+    pub(crate) fn claim(
+        &self,
+        store: &mut (impl Store + ?Sized),
+        own: DeviceWord,
+        id: &Word,
+    ) -> Result<(), Error> {
+        let opened = DeviceWord {
+            sessions: own.sessions.checked_add(1).ok_or(Error::Overflow)?,
+            own_active: true,
+            ..own
+        };
+        opened.save(store, &self.own, own)?;
         self.claim_bound(store, id)
     }
 
@@ -73,15 +157,24 @@ impl Devices {
         Ok(())
     }
 
-    /// Frees every device session `id` counts (those still counted by it), and forgets the
-    /// bound GPUs.
+    /// Frees every device session `id` (on chain `chain_id`) counts (those still counted by
+    /// it), and forgets the bound GPUs.
     pub(crate) fn release(
         &self,
         store: &mut (impl Store + ?Sized),
+        chain_id: u64,
         id: &Word,
     ) -> Result<(), Error> {
         self.release_bound(store, id)?;
-        release_one(store, &self.own, id)
+        let own = DeviceWord::load(store, &self.own)?;
+        if own.own_active && own.latest(chain_id, &self.own) == Some(*id) {
+            DeviceWord {
+                own_active: false,
+                ..own
+            }
+            .save(store, &self.own, own)?;
+        }
+        Ok(())
     }
 
     /// Frees the bound GPUs of session `id` and forgets them (a refresh binds its new set next).
@@ -119,9 +212,23 @@ impl Devices {
 
 /// Whether governance revoked a device.
 pub(crate) fn is_revoked(store: &mut (impl Store + ?Sized), device: &Word) -> Result<bool, Error> {
-    Ok(word::to_bool(
-        &store.load(&keys::mapping(keys::REVOKED, device))?,
-    ))
+    Ok(DeviceWord::load(store, device)?.revoked)
+}
+
+/// The id of the active session counting `device` on chain `chain_id`, if any: its own latest
+/// session when its word marks it active, else the composite session it is bound to, if any.
+pub(crate) fn counting_session(
+    store: &mut (impl Store + ?Sized),
+    chain_id: u64,
+    device: &Word,
+) -> Result<Option<Word>, Error> {
+    let own = DeviceWord::load(store, device)?;
+    if own.own_active {
+        // A device marked active has started a session: no latest one is a corrupt store.
+        return own.latest(chain_id, device).ok_or(Error::Store).map(Some);
+    }
+    let bound = store.load(&keys::mapping(keys::ACTIVE_SESSION, device))?;
+    Ok((bound != [0; 32]).then_some(bound))
 }
 
 /// The GPUs recorded for session `id` (none for a session that binds none).

@@ -15,8 +15,8 @@ mod key;
 mod nonce;
 mod record;
 
+pub(crate) use devices::{DeviceWord, bound_gpus, counting_session, is_revoked};
 pub use devices::{Devices, MAX_BOUND_GPUS};
-pub(crate) use devices::{bound_gpus, is_revoked};
 pub use key::MAX_KEY_LEN;
 pub(crate) use key::is_session_key;
 pub use nonce::{
@@ -33,8 +33,8 @@ use crate::config::{self, Param};
 use crate::env::Address;
 use crate::event::{EndReason, Event, EventSink};
 use crate::registry::Registry;
-use crate::store::{Store, Word, Work, word};
-use crate::{Error, balances, keys};
+use crate::store::{Store, Word, Work};
+use crate::{Error, balances};
 
 impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     /// Starts a mining session from a quote: an `AIMQ` envelope of any kind (aimine-envelope).
@@ -121,13 +121,8 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             return self.refresh(active, caller, a, &devices, session_key);
         }
 
-        let count_key = keys::mapping(keys::GPU_SESSION_COUNT, &devices.own);
-        let n = word::to_u64(&self.store.load(&count_key)?).ok_or(Error::Overflow)?;
-        self.store.store(
-            &count_key,
-            word::from_u64(n.checked_add(1).ok_or(Error::Overflow)?),
-        )?;
-        let id = session_id(self.env.chain_id, &devices.own, n);
+        let own = DeviceWord::load(self.store, &devices.own)?;
+        let id = session_id(self.env.chain_id, &devices.own, own.sessions);
         let ttl = config::load_u64(self.store, Param::AttestationTtl)?;
         let s = Session {
             id,
@@ -146,7 +141,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
             active: true,
         };
         s.store(self.store, None)?;
-        devices.claim(self.store, &id)?;
+        devices.claim(self.store, own, &id)?;
         self.events.emit(Event::SessionStarted {
             session_id: id,
             gpu_id: s.gpu_id,
@@ -202,12 +197,9 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     /// # Errors
     /// A store error.
     pub fn active_session(&mut self, device: &Word) -> Result<Option<Session>, Error> {
-        let id = self
-            .store
-            .load(&keys::mapping(keys::ACTIVE_SESSION, device))?;
-        if id == [0; 32] {
+        let Some(id) = counting_session(self.store, self.env.chain_id, device)? else {
             return Ok(None);
-        }
+        };
         Ok(Session::load(self.store, &id)?.filter(|s| s.active))
     }
 
@@ -358,7 +350,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     /// Marks a session ended and frees every device it counts.
     fn end(&mut self, s: Session, reason: EndReason) -> Result<(), Error> {
         Session { active: false, ..s }.store(self.store, Some(&s))?;
-        Devices::of(self.store, &s)?.release(self.store, &s.id)?;
+        Devices::of(self.store, &s)?.release(self.store, self.env.chain_id, &s.id)?;
         self.events.emit(Event::SessionEnded {
             session_id: s.id,
             gpu_id: s.gpu_id,

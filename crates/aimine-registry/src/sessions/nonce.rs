@@ -25,7 +25,8 @@
 //! ## Session ids
 //!
 //! `keccak256(abi.encode(uint64 chain_id, bytes32 gpu_id, uint256 n))`, where `n` counts the
-//! sessions the GPU started before on this chain (readable at [`crate::keys::GPU_SESSION_COUNT`]):
+//! sessions the GPU started before on this chain (bits 0–63 of its device word, at
+//! [`crate::keys::DEVICES`]):
 //! unique, and derivable off chain before the transaction is sent.
 
 use sha2::{Digest, Sha256};

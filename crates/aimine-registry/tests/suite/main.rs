@@ -11,8 +11,10 @@
     clippy::arithmetic_side_effects
 )]
 
+mod anchors;
 mod attacks;
 mod cpu_sessions;
+mod devices;
 mod golden;
 mod layout;
 mod models;
