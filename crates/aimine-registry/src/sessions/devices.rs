@@ -24,7 +24,9 @@ use crate::store::{Store, Word, word};
 /// A device's word (slot 18, `mapping(bytes32 device => uint256)`), packed from the low end:
 /// bits 0–63 the sessions it started on this chain (its next session's number), bits 64–71
 /// whether the latest of them is active (0 or 1), bits 72–79 whether governance revoked it (0 or
-/// 1); the other bits are zero. Anything else is a corrupt store ([`Error::Store`]).
+/// 1), bits 80–239 the first 20 bytes of the link key of the GPU's device certificate under its
+/// provisioning CA, once that link verified (zero before); bits 240–255 are zero. Anything else
+/// is a corrupt store ([`Error::Store`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct DeviceWord {
     /// Sessions started: the number of the next one.
@@ -33,7 +35,15 @@ pub(crate) struct DeviceWord {
     pub(crate) own_active: bool,
     /// Whether governance revoked the device.
     pub(crate) revoked: bool,
+    /// The verified device-certificate link ([`aimine_nvtrust::link_key`], first 20 bytes), or
+    /// zero: where a GPU's link under a built-in CA is remembered, in the word every quote of
+    /// the GPU reads anyway, instead of a slot of its own.
+    pub(crate) device_link: [u8; DEVICE_LINK_LEN],
 }
+
+/// How much of a link key the device word keeps: 160 bits, so that finding another
+/// certificate with a remembered prefix is a 2^160 second-preimage search.
+pub(crate) const DEVICE_LINK_LEN: usize = 20;
 
 impl DeviceWord {
     fn key(device: &Word) -> Word {
@@ -49,9 +59,10 @@ impl DeviceWord {
             _ => Err(Error::Store),
         };
         let (high, low) = w.split_at(22);
+        let (unused, link) = high.split_at(2);
         let (revoked, rest) = low.split_first().ok_or(Error::Store)?;
         let (active, count) = rest.split_first().ok_or(Error::Store)?;
-        if high.iter().any(|b| *b != 0) {
+        if unused.iter().any(|b| *b != 0) {
             return Err(Error::Store);
         }
         let count: [u8; 8] = count.try_into().map_err(|_| Error::Store)?;
@@ -59,6 +70,7 @@ impl DeviceWord {
             sessions: u64::from_be_bytes(count),
             own_active: flag(*active)?,
             revoked: flag(*revoked)?,
+            device_link: link.try_into().map_err(|_| Error::Store)?,
         })
     }
 
@@ -75,9 +87,13 @@ impl DeviceWord {
         let mut w = [0u8; 32];
         let (high, count) = w.split_at_mut(24);
         count.copy_from_slice(&self.sessions.to_be_bytes());
-        if let [.., revoked, active] = high {
+        let (unused_and_link, flags) = high.split_at_mut(22);
+        if let [revoked, active] = flags {
             *active = u8::from(self.own_active);
             *revoked = u8::from(self.revoked);
+        }
+        if let Some(link) = unused_and_link.get_mut(2..) {
+            link.copy_from_slice(&self.device_link);
         }
         store.store(&Self::key(device), w)
     }

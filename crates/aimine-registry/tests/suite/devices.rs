@@ -14,9 +14,7 @@ fn start(w: &mut World, ts: u64) -> Result<Word, Error> {
 }
 
 fn device_word(w: &mut World, device: &Word) -> Word {
-    w.store
-        .load(&keys::mapping(keys::DEVICES, device))
-        .unwrap()
+    w.store.load(&keys::mapping(keys::DEVICES, device)).unwrap()
 }
 
 /// The documented packing: count in bits 0–63, active flag 64–71, revoked flag 72–79.
@@ -42,7 +40,10 @@ fn the_device_word_follows_every_session_and_revocation() {
             .unwrap(),
         [0; 32]
     );
-    assert_eq!(w.call(T0, |r| r.active_session(&gpu)).unwrap().unwrap().id, id);
+    assert_eq!(
+        w.call(T0, |r| r.active_session(&gpu)).unwrap().unwrap().id,
+        id
+    );
 
     // A refresh keeps the word; ending clears only the active flag.
     start(&mut w, T0 + 60).unwrap();
@@ -90,7 +91,12 @@ fn an_expired_session_is_ended_before_the_next_one_takes_a_new_number() {
     let second = start(&mut w, later).unwrap();
     assert_ne!(second, first);
     assert_eq!(device_word(&mut w, &gpu), packed(2, true, false));
-    assert!(!w.call(later, |r| r.session(&first)).unwrap().unwrap().active);
+    assert!(
+        !w.call(later, |r| r.session(&first))
+            .unwrap()
+            .unwrap()
+            .active
+    );
     assert_eq!(
         w.call(later, |r| r.heartbeat(&OWNER, &first, None))
             .unwrap_err(),
@@ -103,7 +109,10 @@ fn an_expired_session_is_ended_before_the_next_one_takes_a_new_number() {
         Error::SessionEnded
     );
     assert_eq!(
-        w.call(later, |r| r.active_session(&gpu)).unwrap().unwrap().id,
+        w.call(later, |r| r.active_session(&gpu))
+            .unwrap()
+            .unwrap()
+            .id,
         second
     );
 }
@@ -136,6 +145,13 @@ fn a_corrupt_device_word_is_a_store_error() {
         assert_eq!(start(&mut w, T0 + 60).unwrap_err(), Error::Store);
         // The revocation view reads the word alone: it fails only on a word that does not decode.
         let revoked = w.call(T0, |r| r.is_revoked(&gpu));
-        assert_eq!(revoked, if decodes { Ok(false) } else { Err(Error::Store) });
+        assert_eq!(
+            revoked,
+            if decodes {
+                Ok(false)
+            } else {
+                Err(Error::Store)
+            }
+        );
     }
 }
