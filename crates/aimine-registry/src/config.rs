@@ -189,9 +189,51 @@ impl Param {
         Param::SETTABLE.into_iter().find(|p| *p as u8 == number)
     }
 
-    /// Its storage key.
+    /// Its storage key: its own slot, or for a parameter packed into the policy word
+    /// ([`Param::packed`]), the policy word's slot ([`keys::POLICY`]).
     pub fn key(self) -> Word {
-        keys::slot(self as u64)
+        match self.packed() {
+            Some(_) => keys::slot(keys::POLICY),
+            None => keys::slot(self as u64),
+        }
+    }
+
+    /// Where a parameter packed into the policy word lies in it: (lowest bit, width in bits);
+    /// `None` for a parameter in a slot of its own.
+    ///
+    /// The parameters a session's quote, refresh or heartbeat reads live in one word, so such a
+    /// call reads one cold slot for them where it read up to six; the layout, from the low end:
+    ///
+    /// | bits | parameter |
+    /// |---|---|
+    /// | 0–31 | [`Param::EpochSeconds`] |
+    /// | 32–63 | [`Param::AttestationTtl`] |
+    /// | 64–95 | [`Param::MaxHeartbeatInterval`] |
+    /// | 96–103 | [`Param::RequireHeartbeatSignature`] |
+    /// | 104–111 | [`Param::RequireGoldenMeasurements`] |
+    /// | 112–119 | [`Param::RequireFwid`] |
+    /// | 120–127 | zero |
+    /// | 128–187 | [`Param::BaseRate`] (at most [`MAX_BASE_RATE`] < 2^60) |
+    /// | 188–207 | [`Param::HopperComputeUnits`] (at most [`MAX_COMPUTE_UNITS`] < 2^20) |
+    /// | 208–227 | [`Param::BlackwellComputeUnits`] |
+    /// | 228–247 | [`Param::WorkstationComputeUnits`] |
+    /// | 248–255 | zero |
+    ///
+    /// [`Param::accepts`] keeps every value within its width.
+    pub const fn packed(self) -> Option<(u32, u32)> {
+        match self {
+            Param::EpochSeconds => Some((0, 32)),
+            Param::AttestationTtl => Some((32, 32)),
+            Param::MaxHeartbeatInterval => Some((64, 32)),
+            Param::RequireHeartbeatSignature => Some((96, 8)),
+            Param::RequireGoldenMeasurements => Some((104, 8)),
+            Param::RequireFwid => Some((112, 8)),
+            Param::BaseRate => Some((128, 60)),
+            Param::HopperComputeUnits => Some((188, 20)),
+            Param::BlackwellComputeUnits => Some((208, 20)),
+            Param::WorkstationComputeUnits => Some((228, 20)),
+            _ => None,
+        }
     }
 
     /// Whether `value` is acceptable for this parameter: within the bounds that keep rewards from
@@ -201,7 +243,7 @@ impl Param {
         let v = word::to_u64(value);
         let within = |lo: u64, hi: u64| v.is_some_and(|v| (lo..=hi).contains(&v));
         match self {
-            Param::EpochSeconds => within(1, u64::MAX),
+            Param::EpochSeconds => within(1, u64::from(u32::MAX)),
             Param::AttestationTtl => within(1, MAX_ATTESTATION_TTL),
             Param::MaxHeartbeatInterval => within(1, MAX_HEARTBEAT_INTERVAL),
             Param::RequireHeartbeatSignature
@@ -390,18 +432,177 @@ impl Config {
             return Err(Error::BadParam);
         }
         for (p, v) in values {
-            s.store(&p.key(), v)?;
+            store(s, p, v)?;
         }
         s.store(&Param::Initialized.key(), word::from_bool(true))
     }
 }
 
+/// The (high, low) 128-bit halves of a word.
+fn halves(w: &Word) -> (u128, u128) {
+    let (high, low) = w.split_at(16);
+    let half = |b: &[u8]| b.try_into().map(u128::from_be_bytes).unwrap_or(0);
+    (half(high), half(low))
+}
+
+/// The word of (high, low) halves.
+fn from_halves(high: u128, low: u128) -> Word {
+    let mut w = [0u8; 32];
+    let (h, l) = w.split_at_mut(16);
+    h.copy_from_slice(&high.to_be_bytes());
+    l.copy_from_slice(&low.to_be_bytes());
+    w
+}
+
+/// The half a packed field lies in (no field crosses bit 128), its shift in it and its mask.
+fn field(low_bit: u32, bits: u32) -> (bool, u32, u128) {
+    let high = low_bit >= 128;
+    let shift = low_bit % 128;
+    let mask = if bits >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << bits).wrapping_sub(1)
+    };
+    (high, shift, mask)
+}
+
+/// A parameter's value as a word, wherever it lives.
+pub(crate) fn load(s: &mut (impl Store + ?Sized), p: Param) -> Result<Word, Error> {
+    let w = s.load(&p.key())?;
+    let Some((low_bit, bits)) = p.packed() else {
+        return Ok(w);
+    };
+    let (high, shift, mask) = field(low_bit, bits);
+    let (h, l) = halves(&w);
+    let half = if high { h } else { l };
+    Ok(word::from_u128(half.checked_shr(shift).unwrap_or(0) & mask))
+}
+
+/// Writes a parameter's value (already checked by [`Param::accepts`]) wherever it lives: a
+/// packed parameter rewrites its bits of the policy word and keeps the others.
+///
+/// # Errors
+/// [`Error::BadParam`] for a value wider than its packed field; a store error.
+pub(crate) fn store(s: &mut (impl Store + ?Sized), p: Param, value: Word) -> Result<(), Error> {
+    let Some((low_bit, bits)) = p.packed() else {
+        return s.store(&p.key(), value);
+    };
+    let (high, shift, mask) = field(low_bit, bits);
+    let v = word::to_u128(&value)
+        .filter(|v| *v <= mask)
+        .ok_or(Error::BadParam)?;
+    let key = p.key();
+    let (h, l) = halves(&s.load(&key)?);
+    let put = |half: u128| {
+        (half & !mask.checked_shl(shift).unwrap_or(0)) | v.checked_shl(shift).unwrap_or(0)
+    };
+    let packed = if high {
+        from_halves(put(h), l)
+    } else {
+        from_halves(h, put(l))
+    };
+    s.store(&key, packed)
+}
+
 /// Reads a parameter as a `u64` (stored values always fit: [`Param::accepts`] checked them).
 pub(crate) fn load_u64(s: &mut (impl Store + ?Sized), p: Param) -> Result<u64, Error> {
-    word::to_u64(&s.load(&p.key())?).ok_or(Error::BadParam)
+    word::to_u64(&load(s, p)?).ok_or(Error::BadParam)
 }
 
 /// Reads a parameter as a `u128`.
 pub(crate) fn load_u128(s: &mut (impl Store + ?Sized), p: Param) -> Result<u128, Error> {
-    word::to_u128(&s.load(&p.key())?).ok_or(Error::BadParam)
+    word::to_u128(&load(s, p)?).ok_or(Error::BadParam)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The policy word: every packed parameter round-trips at its bounds without touching its
+    //! neighbours, the layout is as documented, and no value wider than its field is stored.
+    use super::*;
+    use crate::store::MemoryStore;
+
+    const PACKED: [Param; 10] = [
+        Param::EpochSeconds,
+        Param::AttestationTtl,
+        Param::MaxHeartbeatInterval,
+        Param::RequireHeartbeatSignature,
+        Param::RequireGoldenMeasurements,
+        Param::RequireFwid,
+        Param::BaseRate,
+        Param::HopperComputeUnits,
+        Param::BlackwellComputeUnits,
+        Param::WorkstationComputeUnits,
+    ];
+
+    /// The largest value `accepts` lets a parameter take.
+    fn largest(p: Param) -> u128 {
+        match p {
+            Param::EpochSeconds => u128::from(u32::MAX),
+            Param::AttestationTtl => u128::from(MAX_ATTESTATION_TTL),
+            Param::MaxHeartbeatInterval => u128::from(MAX_HEARTBEAT_INTERVAL),
+            Param::BaseRate => MAX_BASE_RATE,
+            Param::HopperComputeUnits
+            | Param::BlackwellComputeUnits
+            | Param::WorkstationComputeUnits => u128::from(MAX_COMPUTE_UNITS),
+            _ => 1,
+        }
+    }
+
+    #[test]
+    fn packed_fields_are_disjoint_hold_their_largest_values_and_never_cross_a_half() {
+        let mut used = [false; 256];
+        for p in PACKED {
+            let (low, bits) = p.packed().unwrap();
+            assert_eq!(low / 128, (low + bits - 1) / 128, "{p:?} crosses bit 128");
+            assert!(largest(p) < 1 << bits, "{p:?} does not fit");
+            for b in low..low + bits {
+                assert!(!used[b as usize], "{p:?} overlaps at bit {b}");
+                used[b as usize] = true;
+            }
+        }
+        for p in Param::SETTABLE {
+            assert_eq!(p.packed().is_some(), PACKED.contains(&p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn every_packed_parameter_round_trips_alone() {
+        let mut s = MemoryStore::new();
+        Config::with_admin([1; 20]).store(&mut s).unwrap();
+        let defaults: alloc::vec::Vec<(Param, Word)> = PACKED
+            .iter()
+            .map(|p| (*p, load(&mut s, *p).unwrap()))
+            .collect();
+        assert_eq!(load_u64(&mut s, Param::EpochSeconds).unwrap(), 3_600);
+        assert_eq!(load_u128(&mut s, Param::BaseRate).unwrap(), 1_000_000_000);
+        assert_eq!(load_u64(&mut s, Param::RequireFwid).unwrap(), 1);
+        for p in PACKED {
+            // Zero is not a valid epoch, TTL or heartbeat interval: skipped where refused.
+            for v in [largest(p), 0, 1] {
+                if v == 0 && !p.accepts(&word::from_u128(v)) {
+                    continue;
+                }
+                assert!(p.accepts(&word::from_u128(v)), "{p:?} {v}");
+                store(&mut s, p, word::from_u128(v)).unwrap();
+                assert_eq!(word::to_u128(&load(&mut s, p).unwrap()), Some(v), "{p:?}");
+                for (q, d) in &defaults {
+                    if *q != p {
+                        assert_eq!(load(&mut s, *q).unwrap(), *d, "{p:?} moved {q:?}");
+                    }
+                }
+            }
+            store(&mut s, p, defaults.iter().find(|(q, _)| *q == p).unwrap().1).unwrap();
+            // Wider than the field: refused by the bounds, and by the store itself.
+            let (_, bits) = p.packed().unwrap();
+            assert!(!p.accepts(&word::from_u128(1 << bits)));
+            assert_eq!(
+                store(&mut s, p, word::from_u128(1 << bits)),
+                Err(Error::BadParam)
+            );
+        }
+        // The parameters' own slots stay empty.
+        for p in PACKED {
+            assert_eq!(s.load(&keys::slot(p as u64)).unwrap(), [0; 32], "{p:?}");
+        }
+    }
 }

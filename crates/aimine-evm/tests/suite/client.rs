@@ -584,11 +584,14 @@ fn governance_is_the_admins_and_its_state_is_readable_storage() {
         w.view(client, &AimineClient::paramCall { p: 1 }),
         U256::from(2_000_000_000u64)
     );
-    // eth_getStorageAt(0x0300, 1): the registry's documented layout.
+    // eth_getStorageAt(0x0300, 52): the registry's documented layout, the base rate in bits
+    // 128–187 of the policy word (its own slot 1 stays zero).
+    let policy = w.net.storage(AI_MINING, U256::from(aimine_registry::keys::POLICY));
     assert_eq!(
-        w.net.storage(AI_MINING, U256::from(1)),
+        (policy >> 128usize) & ((U256::from(1u8) << 60usize) - U256::from(1u8)),
         U256::from(2_000_000_000u64)
     );
+    assert_eq!(w.net.storage(AI_MINING, U256::from(1)), U256::ZERO);
     let r = w.send(
         ADMIN,
         AI_MINING,

@@ -293,7 +293,10 @@ mod tests {
             let device_cert_link = aimine_nvtrust::link_key(chain[1], ca.public_key());
             let word = DeviceWord::load(&mut store, &gpu).unwrap();
             assert_eq!(word.device_link[..], device_cert_link[..DEVICE_LINK_LEN]);
-            assert_eq!((word.sessions, word.own_active, word.revoked), (0, false, false));
+            assert_eq!(
+                (word.sessions, word.own_active, word.revoked),
+                (0, false, false)
+            );
             let leaf_key = aimine_nvtrust::Certificate::from_der(chain[1]).unwrap();
             let leaf_link = aimine_nvtrust::link_key(chain[0], leaf_key.public_key());
             let links = |s: &mut Metered, l: &[u8; 32]| {

@@ -14,7 +14,7 @@ pub use cpu_roots::{MAX_AMD_ROOTS, advisory_hash};
 pub use golden::{MAX_ENTRIES, golden_set_key, sku_key};
 
 use crate::Error;
-use crate::config::{Config, Param};
+use crate::config::{self, Config, Param};
 use crate::env::Address;
 use crate::event::{Event, EventSink};
 
@@ -49,7 +49,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     /// # Errors
     /// A store error.
     pub fn param(&mut self, param: Param) -> Result<Word, Error> {
-        self.store.load(&param.key())
+        config::load(self.store, param)
     }
 
     /// Sets a governance parameter (admin only).
@@ -61,7 +61,7 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
         if !param.accepts(&value) {
             return Err(Error::BadParam);
         }
-        self.store.store(&param.key(), value)?;
+        config::store(self.store, param, value)?;
         self.events.emit(Event::ParamChanged {
             param: param as u8,
             value,

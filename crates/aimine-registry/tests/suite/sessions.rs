@@ -429,12 +429,17 @@ fn state_is_where_solidity_would_put_it() {
         word::to_u128(&w.store.load(&key).unwrap()),
         Some(10 * 1_000 * RATE)
     );
-    // Plain slots: the admin at slot 0, the base rate at slot 1.
+    // Plain slots: the admin at slot 0, the minimum stake at slot 6; the base rate is packed
+    // into the policy word (slot 52, bits 128–187) and its own slot 1 stays zero.
     assert_eq!(word::to_address(&w.store.load(&[0; 32]).unwrap()), ADMIN);
     assert_eq!(
-        word::to_u128(&w.store.load(&keys::slot(1)).unwrap()),
-        Some(RATE)
+        word::to_u128(&w.store.load(&keys::slot(6)).unwrap()),
+        Some(1_000_000_000_000_000_000)
     );
+    let policy = w.store.load(&keys::slot(keys::POLICY)).unwrap();
+    let high = u128::from_be_bytes(policy[..16].try_into().unwrap());
+    assert_eq!(high & ((1 << 60) - 1), RATE);
+    assert_eq!(w.store.load(&keys::slot(1)).unwrap(), [0; 32]);
     // Verified device links are remembered in state (slot 22).
     let quote = w.quote(Architecture::Hopper, 1, &OWNER, &MINER, T0, None);
     let q = aimine_envelope::decode_gpu(&quote).unwrap();
