@@ -137,6 +137,7 @@ fn operations(c: &mut Criterion) {
     // Every precompile case, through the node's code path, undone after each run.
     for mut bench in [
         aimine_benches::precompiles::precompile_bench(),
+        aimine_benches::precompiles::nvidia_bench(),
         aimine_benches::precompiles::cpu_bench(),
     ] {
         let cases = bench.cases.clone();

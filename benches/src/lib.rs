@@ -171,7 +171,11 @@ pub fn rows() -> Vec<Row> {
             note: op.note.to_string(),
         })
         .collect();
-    for mut bench in [precompiles::precompile_bench(), precompiles::cpu_bench()] {
+    for mut bench in [
+        precompiles::precompile_bench(),
+        precompiles::nvidia_bench(),
+        precompiles::cpu_bench(),
+    ] {
         let cases = bench.cases.clone();
         for case in &cases {
             let outcome = bench.run(case);

@@ -770,80 +770,6 @@ pub fn precompile_bench() -> PrecompileBench {
     for (id, note, caller, address, input) in more {
         case(id, note, caller, address, input, 0);
     }
-    // NV_TRUST: a real H100 whose links no session has verified (cold), and another whose
-    // links an earlier session left in state (warm). Forged ones when the vectors are absent.
-    let cold = aimine_vectors::quotes::real_gpu(&aimine_vectors::nvidia::HOPPER_580)
-        .map(|(q, _)| q)
-        .unwrap_or_else(|| quote(&net, 12, None));
-    let warm = aimine_vectors::quotes::real_gpu(&aimine_vectors::nvidia::HOPPER_550)
-        .map(|(q, _)| q)
-        .unwrap_or_else(|| quote(&net, 13, None));
-    case(
-        "verifyQuote_cold",
-        "real H100 quote (hopper-580), 2 links to verify",
-        MINER,
-        NV_TRUST,
-        N::verifyQuoteCall {
-            teeQuote: cold.clone().into(),
-        }
-        .abi_encode(),
-        0,
-    );
-    case(
-        "parseQuote_cold",
-        "the same, parsed",
-        MINER,
-        NV_TRUST,
-        N::parseQuoteCall {
-            teeQuote: cold.clone().into(),
-        }
-        .abi_encode(),
-        0,
-    );
-    let cold_nonce = B256::from(
-        *aimine_nvtrust::Evidence::parse(
-            aimine_envelope::decode_gpu(&cold)
-                .expect("envelope")
-                .evidence,
-        )
-        .expect("evidence")
-        .nonce(),
-    );
-    case(
-        "verifyQuoteWithNonce_cold",
-        "the cold quote with its nonce",
-        MINER,
-        NV_TRUST,
-        N::verifyQuoteWithNonceCall {
-            teeQuote: cold.clone().into(),
-            expectedNonce: cold_nonce,
-        }
-        .abi_encode(),
-        0,
-    );
-    case(
-        "parseQuoteWithNonce_cold",
-        "the cold quote with its nonce, parsed",
-        MINER,
-        NV_TRUST,
-        N::parseQuoteWithNonceCall {
-            teeQuote: cold.clone().into(),
-            expectedNonce: cold_nonce,
-        }
-        .abi_encode(),
-        0,
-    );
-    case(
-        "verifyQuote_warm",
-        "real H100 quote (hopper-550), links verified by an earlier session",
-        MINER,
-        NV_TRUST,
-        N::verifyQuoteCall {
-            teeQuote: warm.clone().into(),
-        }
-        .abi_encode(),
-        0,
-    );
     let kit = aimine_tee::testkit::SevKit::milan();
     let (kit_ark, kit_ask) = kit.chain();
     case(
@@ -891,8 +817,108 @@ pub fn precompile_bench() -> PrecompileBench {
         M::sessionGpusCall { sessionId: s1 }.abi_encode(),
         0,
     );
-    store_links(&mut net, &warm);
     cases.extend(refused_cases());
+    PrecompileBench { net, cases }
+}
+
+/// NV_TRUST on real NVIDIA evidence, on a chain configured as a real one: NVIDIA's Device Identity
+/// CA is its only trust anchor (the other bench chains also trust a test root for their forged
+/// quotes, which every GPU quote would read). When the vectors are absent, forged quotes under a
+/// test root stand in, and that root is trusted.
+///
+/// # Panics
+/// When the setup fails (a bug in aimine, not a measurement).
+pub fn nvidia_bench() -> PrecompileBench {
+    let at = aimine_vectors::nvidia::CAPTURED_AT; // inside the real vectors' validity
+    let pki = TestPki::new([1; 32]);
+    let real = |set| aimine_vectors::quotes::real_gpu(set).map(|(q, _)| q);
+    let (cold, warm) = (
+        real(&aimine_vectors::nvidia::HOPPER_580),
+        real(&aimine_vectors::nvidia::HOPPER_550),
+    );
+    let mut config = ChainConfig::new(CHAIN, ADMIN.into_array());
+    let forged = cold.is_none() || warm.is_none();
+    if forged {
+        let mut anchor = [0u8; 97];
+        anchor.copy_from_slice(pki.anchor().public_key);
+        config.extra_anchors.push(anchor);
+    }
+    let mut net = Devnet::new(config, at).expect("devnet");
+    net.fund(MINER, U256::from(1_000 * ETHER));
+    let forge = |device: u32| {
+        let mut o = ForgeOptions::new(Architecture::Hopper, [9; 32]);
+        o.device = device;
+        pki.forge(&o).envelope()
+    };
+    // A real H100 whose links no session has verified (cold), and another whose links an earlier
+    // session left in state (warm).
+    let cold = cold.unwrap_or_else(|| forge(12));
+    let warm = warm.unwrap_or_else(|| forge(13));
+    let mut cases = Vec::new();
+    let mut case = |id: &'static str, note: &'static str, input: Vec<u8>| {
+        cases.push(Case {
+            id,
+            note,
+            caller: MINER,
+            address: NV_TRUST,
+            input,
+            value: U256::ZERO,
+            scheme: Scheme::Call,
+            refused: None,
+        });
+    };
+    case(
+        "verifyQuote_cold",
+        "real H100 quote (hopper-580), 2 links to verify",
+        N::verifyQuoteCall {
+            teeQuote: cold.clone().into(),
+        }
+        .abi_encode(),
+    );
+    case(
+        "parseQuote_cold",
+        "the same, parsed",
+        N::parseQuoteCall {
+            teeQuote: cold.clone().into(),
+        }
+        .abi_encode(),
+    );
+    let cold_nonce = B256::from(
+        *aimine_nvtrust::Evidence::parse(
+            aimine_envelope::decode_gpu(&cold)
+                .expect("envelope")
+                .evidence,
+        )
+        .expect("evidence")
+        .nonce(),
+    );
+    case(
+        "verifyQuoteWithNonce_cold",
+        "the cold quote with its nonce",
+        N::verifyQuoteWithNonceCall {
+            teeQuote: cold.clone().into(),
+            expectedNonce: cold_nonce,
+        }
+        .abi_encode(),
+    );
+    case(
+        "parseQuoteWithNonce_cold",
+        "the cold quote with its nonce, parsed",
+        N::parseQuoteWithNonceCall {
+            teeQuote: cold.clone().into(),
+            expectedNonce: cold_nonce,
+        }
+        .abi_encode(),
+    );
+    case(
+        "verifyQuote_warm",
+        "real H100 quote (hopper-550), links verified by an earlier session",
+        N::verifyQuoteCall {
+            teeQuote: warm.clone().into(),
+        }
+        .abi_encode(),
+    );
+    store_links(&mut net, &warm);
     PrecompileBench { net, cases }
 }
 

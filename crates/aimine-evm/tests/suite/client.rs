@@ -586,7 +586,9 @@ fn governance_is_the_admins_and_its_state_is_readable_storage() {
     );
     // eth_getStorageAt(0x0300, 52): the registry's documented layout, the base rate in bits
     // 128–187 of the policy word (its own slot 1 stays zero).
-    let policy = w.net.storage(AI_MINING, U256::from(aimine_registry::keys::POLICY));
+    let policy = w
+        .net
+        .storage(AI_MINING, U256::from(aimine_registry::keys::POLICY));
     assert_eq!(
         (policy >> 128usize) & ((U256::from(1u8) << 60usize) - U256::from(1u8)),
         U256::from(2_000_000_000u64)
