@@ -212,7 +212,7 @@ impl Param {
     /// | 96–103 | [`Param::RequireHeartbeatSignature`] |
     /// | 104–111 | [`Param::RequireGoldenMeasurements`] |
     /// | 112–119 | [`Param::RequireFwid`] |
-    /// | 120–127 | zero |
+    /// | 120–127 | the trust anchors: stored count (bits 120–122), NVIDIA's root (bit 123) |
     /// | 128–187 | [`Param::BaseRate`] (at most [`MAX_BASE_RATE`] < 2^60) |
     /// | 188–207 | [`Param::HopperComputeUnits`] (at most [`MAX_COMPUTE_UNITS`] < 2^20) |
     /// | 208–227 | [`Param::BlackwellComputeUnits`] |
@@ -466,32 +466,36 @@ fn field(low_bit: u32, bits: u32) -> (bool, u32, u128) {
     (high, shift, mask)
 }
 
-/// A parameter's value as a word, wherever it lives.
-pub(crate) fn load(s: &mut (impl Store + ?Sized), p: Param) -> Result<Word, Error> {
-    let w = s.load(&p.key())?;
-    let Some((low_bit, bits)) = p.packed() else {
-        return Ok(w);
-    };
+/// The bits of the policy word the trust-anchor list uses (`crate::governance` reads and
+/// writes them): NVIDIA's root and how many anchors governance stored, read by every GPU quote
+/// with the parameters it needs anyway.
+pub(crate) const ANCHOR_BITS: (u32, u32) = (120, 8);
+
+/// The value of `bits` bits of the policy word from `low_bit` (no field crosses bit 128).
+pub(crate) fn load_packed(
+    s: &mut (impl Store + ?Sized),
+    (low_bit, bits): (u32, u32),
+) -> Result<u128, Error> {
     let (high, shift, mask) = field(low_bit, bits);
-    let (h, l) = halves(&w);
+    let (h, l) = halves(&s.load(&keys::slot(keys::POLICY))?);
     let half = if high { h } else { l };
-    Ok(word::from_u128(half.checked_shr(shift).unwrap_or(0) & mask))
+    Ok(half.checked_shr(shift).unwrap_or(0) & mask)
 }
 
-/// Writes a parameter's value (already checked by [`Param::accepts`]) wherever it lives: a
-/// packed parameter rewrites its bits of the policy word and keeps the others.
+/// Rewrites `bits` bits of the policy word from `low_bit` to `v`, keeping the others.
 ///
 /// # Errors
-/// [`Error::BadParam`] for a value wider than its packed field; a store error.
-pub(crate) fn store(s: &mut (impl Store + ?Sized), p: Param, value: Word) -> Result<(), Error> {
-    let Some((low_bit, bits)) = p.packed() else {
-        return s.store(&p.key(), value);
-    };
+/// [`Error::BadParam`] for a value wider than the field; a store error.
+pub(crate) fn store_packed(
+    s: &mut (impl Store + ?Sized),
+    (low_bit, bits): (u32, u32),
+    v: u128,
+) -> Result<(), Error> {
     let (high, shift, mask) = field(low_bit, bits);
-    let v = word::to_u128(&value)
-        .filter(|v| *v <= mask)
-        .ok_or(Error::BadParam)?;
-    let key = p.key();
+    if v > mask {
+        return Err(Error::BadParam);
+    }
+    let key = keys::slot(keys::POLICY);
     let (h, l) = halves(&s.load(&key)?);
     let put = |half: u128| {
         (half & !mask.checked_shl(shift).unwrap_or(0)) | v.checked_shl(shift).unwrap_or(0)
@@ -502,6 +506,27 @@ pub(crate) fn store(s: &mut (impl Store + ?Sized), p: Param, value: Word) -> Res
         from_halves(h, put(l))
     };
     s.store(&key, packed)
+}
+
+/// A parameter's value as a word, wherever it lives.
+pub(crate) fn load(s: &mut (impl Store + ?Sized), p: Param) -> Result<Word, Error> {
+    match p.packed() {
+        Some(at) => load_packed(s, at).map(word::from_u128),
+        None => s.load(&p.key()),
+    }
+}
+
+/// Writes a parameter's value (already checked by [`Param::accepts`]) wherever it lives: a
+/// packed parameter rewrites its bits of the policy word and keeps the others.
+///
+/// # Errors
+/// [`Error::BadParam`] for a value wider than its packed field; a store error.
+pub(crate) fn store(s: &mut (impl Store + ?Sized), p: Param, value: Word) -> Result<(), Error> {
+    let Some(at) = p.packed() else {
+        return s.store(&p.key(), value);
+    };
+    let v = word::to_u128(&value).ok_or(Error::BadParam)?;
+    store_packed(s, at, v)
 }
 
 /// Reads a parameter as a `u64` (stored values always fit: [`Param::accepts`] checked them).
@@ -520,6 +545,7 @@ mod tests {
     //! neighbours, the layout is as documented, and no value wider than its field is stored.
     use super::*;
     use crate::store::MemoryStore;
+    use alloc::format;
 
     const PACKED: [Param; 10] = [
         Param::EpochSeconds,
@@ -551,12 +577,15 @@ mod tests {
     #[test]
     fn packed_fields_are_disjoint_hold_their_largest_values_and_never_cross_a_half() {
         let mut used = [false; 256];
-        for p in PACKED {
-            let (low, bits) = p.packed().unwrap();
-            assert_eq!(low / 128, (low + bits - 1) / 128, "{p:?} crosses bit 128");
-            assert!(largest(p) < 1 << bits, "{p:?} does not fit");
+        let fields = PACKED
+            .iter()
+            .map(|p| (format!("{p:?}"), p.packed().unwrap(), largest(*p)))
+            .chain([("anchors".into(), ANCHOR_BITS, 0b1111)]);
+        for (name, (low, bits), largest) in fields {
+            assert_eq!(low / 128, (low + bits - 1) / 128, "{name} crosses bit 128");
+            assert!(largest < 1 << bits, "{name} does not fit");
             for b in low..low + bits {
-                assert!(!used[b as usize], "{p:?} overlaps at bit {b}");
+                assert!(!used[b as usize], "{name} overlaps at bit {b}");
                 used[b as usize] = true;
             }
         }

@@ -2,31 +2,35 @@
 //! Identity CA from genesis; a test root or a new NVIDIA root by governance).
 //!
 //! Every GPU quote reads the anchors, so their layout is chosen for that read. NVIDIA's Device
-//! Identity CA is built into aimine-nvtrust: whether the chain trusts it is one bit of the
-//! anchor word (slot 21), never its 97-byte key. Only anchors governance adds are stored, four
-//! words each at `keccak256(21) + 4i`, and read only when there are any. A chain that trusts
-//! NVIDIA's root alone reads one word per quote (it read five: the count and the key).
-//!
-//! The anchor word: bits 0–7 the number of stored anchors, bit 8 NVIDIA's root; any other bit
-//! set, or more anchors than [`MAX_ANCHORS`], is a corrupt store ([`Error::Store`]).
+//! Identity CA is built into aimine-nvtrust: whether the chain trusts it is one bit, never its
+//! 97-byte key. The anchor bits live in the policy word (slot 52, bits 120–127:
+//! [`crate::config::Param::packed`]), which a quote reads anyway for the parameters it needs:
+//! bits 0–2 of the field the number of stored anchors, bit 3 NVIDIA's root; any other bit set,
+//! or more anchors than [`MAX_ANCHORS`], is a corrupt store ([`Error::Store`]). Only anchors
+//! governance adds are stored, four words each at `keccak256(21) + 4i`, and read only when there
+//! are any: a chain that trusts NVIDIA's root alone reads no word of its own for its anchors (it
+//! read five: a count and the key).
 
 use heapless::Vec;
 use sha2::{Digest, Sha256};
 
 use crate::Error;
+use crate::config;
 use crate::env::Address;
 use crate::event::{Event, EventSink};
 use crate::keys;
 use crate::registry::Registry;
-use crate::store::{Store, word};
+use crate::store::Store;
 
 /// At most this many trust anchors may be configured (NVIDIA's root counts as one).
 pub const MAX_ANCHORS: usize = 4;
 /// Length of a trust anchor's key: an uncompressed SEC1 P-384 point.
 pub const ANCHOR_KEY_LEN: usize = 97;
 
-/// The anchor word's bit for NVIDIA's Device Identity CA.
-const BUILT_IN_BIT: u64 = 1 << 8;
+/// The anchor field's bit for NVIDIA's Device Identity CA.
+const BUILT_IN_BIT: u128 = 1 << 3;
+/// The anchor field's bits for the number of stored anchors.
+const STORED_MASK: u128 = 0b111;
 
 /// NVIDIA's Device Identity CA key, built in.
 fn built_in_key() -> &'static [u8] {
@@ -42,10 +46,10 @@ struct AnchorWord {
 
 impl AnchorWord {
     fn load<S: Store + ?Sized>(store: &mut S) -> Result<AnchorWord, Error> {
-        let v = word::to_u64(&store.load(&keys::slot(keys::ANCHORS))?).ok_or(Error::Store)?;
-        let stored = v & 0xFF;
+        let v = config::load_packed(store, config::ANCHOR_BITS)?;
+        let stored = (v & STORED_MASK) as u64;
         let built_in = v & BUILT_IN_BIT != 0;
-        if v & !(BUILT_IN_BIT | 0xFF) != 0
+        if v & !(BUILT_IN_BIT | STORED_MASK) != 0
             || stored.saturating_add(u64::from(built_in)) > MAX_ANCHORS as u64
         {
             return Err(Error::Store);
@@ -54,8 +58,8 @@ impl AnchorWord {
     }
 
     fn save<S: Store + ?Sized>(self, store: &mut S) -> Result<(), Error> {
-        let v = self.stored | if self.built_in { BUILT_IN_BIT } else { 0 };
-        store.store(&keys::slot(keys::ANCHORS), word::from_u64(v))
+        let v = u128::from(self.stored) | if self.built_in { BUILT_IN_BIT } else { 0 };
+        config::store_packed(store, config::ANCHOR_BITS, v)
     }
 
     fn total(self) -> u64 {
