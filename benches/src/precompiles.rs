@@ -97,9 +97,8 @@ fn tx<C: SolCall>(net: &mut Devnet, from: Address, to: Address, call: &C) -> C::
 }
 
 /// Marks every link of a quote's chain as verified in AI_MINING's storage, as a session with
-/// that GPU would have: in `LINKS`, and the device certificate's link (`chain[1]` under its
-/// issuer) also in the GPU's device word, where the registry keeps it when a built-in
-/// provisioning CA signed it (`aimine_registry::keys`, slot 18: bytes 2..22 of the word).
+/// that GPU would have: a real GPU's own two links as its chain digest in its device word
+/// (`aimine_registry::keys`, slot 18: bytes 2..22), any other link in `LINKS`.
 fn store_links(net: &mut Devnet, quote: &[u8]) {
     use revm::context_interface::ContextTr;
     let decoded = aimine_envelope::decode_gpu(quote).expect("envelope");
@@ -110,21 +109,19 @@ fn store_links(net: &mut Devnet, quote: &[u8]) {
             .insert_account_storage(AI_MINING, U256::from_be_bytes(slot), value)
             .expect("storage");
     };
-    for (index, pair) in decoded.chain.windows(2).enumerate() {
-        let child = aimine_nvtrust::Certificate::from_der(pair[0]).expect("cert");
+    if let Some((gpu_id, digest)) = aimine_registry::device_chain_digest(&decoded.chain) {
+        let mut device_word = [0u8; 32];
+        device_word[2..22].copy_from_slice(&digest);
+        put(
+            keys::mapping(keys::DEVICES, &gpu_id),
+            U256::from_be_bytes(device_word),
+        );
+        return;
+    }
+    for pair in decoded.chain.windows(2) {
         let parent = aimine_nvtrust::Certificate::from_der(pair[1]).expect("cert");
         let link = aimine_nvtrust::link_key(pair[0], parent.public_key());
         put(keys::mapping(keys::LINKS, &link), U256::from(1));
-        if index == 1 {
-            use sha2::Digest;
-            let gpu_id: [u8; 32] = sha2::Sha256::digest(child.spki()).into();
-            let mut device_word = [0u8; 32];
-            device_word[2..22].copy_from_slice(&link[..20]);
-            put(
-                keys::mapping(keys::DEVICES, &gpu_id),
-                U256::from_be_bytes(device_word),
-            );
-        }
     }
 }
 

@@ -27,6 +27,18 @@ pub enum Issuer {
     Other,
 }
 
+impl Issuer {
+    /// Which kind of key `public_key` (an uncompressed SEC1 P-384 point) is: one of NVIDIA's
+    /// built-in provisioning CAs, or any other.
+    pub fn of(public_key: &[u8]) -> Issuer {
+        if crate::known::precomputed_key(public_key).is_some() {
+            Issuer::BuiltIn
+        } else {
+            Issuer::Other
+        }
+    }
+}
+
 /// Where verified links are remembered.
 pub trait LinkStore {
     /// Whether this link was verified before. Takes `&mut self` so that a store backed by

@@ -59,7 +59,7 @@ mod store;
 
 pub use aimine_tiers::Kind;
 pub use aimine_time::UnixTime;
-pub use appraisal::{Appraisal, NONCE_LEN, collateral_key, vcek_key};
+pub use appraisal::{Appraisal, NONCE_LEN, collateral_key, device_chain_digest, vcek_key};
 pub use balances::public_device_id;
 pub use blob::MAX_BLOB_LEN;
 pub use config::{
@@ -79,8 +79,8 @@ pub use models::{
 pub use registry::Registry;
 pub use sessions::field as session_field;
 pub use sessions::{
-    Devices, HEARTBEAT_DOMAIN, MAX_BOUND_GPUS, MAX_KEY_LEN, NONCE_DOMAIN, Session,
-    heartbeat_message, key_hash, session_id, session_nonce,
+    CHAIN_DIGEST_LEN, Devices, HEARTBEAT_DOMAIN, MAX_BOUND_GPUS, MAX_KEY_LEN, NONCE_DOMAIN,
+    Session, heartbeat_message, key_hash, session_id, session_nonce,
 };
 #[cfg(feature = "memory")]
 pub use store::MemoryStore;

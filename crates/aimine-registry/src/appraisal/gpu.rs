@@ -14,7 +14,7 @@ use crate::config::{self, Param};
 use crate::event::EventSink;
 use crate::governance::{MAX_ANCHORS, anchors_in};
 use crate::registry::Registry;
-use crate::sessions::{DEVICE_LINK_LEN, DeviceWord, is_revoked};
+use crate::sessions::{CHAIN_DIGEST_LEN, DeviceWord, is_revoked};
 use crate::store::{Store, Word, Work, word};
 use crate::{Error, keys};
 
@@ -57,18 +57,20 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
                 public_key: k.as_slice(),
             })
             .collect();
-        // The GPU's device word, read first: it holds the GPU's device-certificate link once
-        // verified (and its revocation, read next).
-        let device = match device_id(chain) {
-            Some(id) => Some((id, DeviceWord::load(self.store, &id)?)),
+        // A real GPU's device word, read first: it holds the GPU's verified chain digest (and
+        // its revocation, read next).
+        let device = match device_chain_digest(chain) {
+            Some((id, digest)) => {
+                let word = DeviceWord::load(self.store, &id)?;
+                Some(DeviceChain::new(id, word, digest, chain))
+            }
             None => None,
-        };
+        }
+        .flatten();
         let mut links = StoredLinks {
             store: &mut *self.store,
             read_only,
             device,
-            missed_built_in: None,
-            verified_device_link: None,
         };
         let verified =
             aimine_nvtrust::verify_evidence_with(evidence, chain, nonce, &anchors, now, &mut links)
@@ -77,14 +79,17 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
                     aimine_nvtrust::Error::LinkStore => Error::Store,
                     e => Error::Quote(e),
                 })?;
-        if let (Some(link), Some((id, word))) = (links.verified_device_link, links.device)
-            && *verified.gpu_id() == id
+        if let Some(d) = links.device
+            && !read_only
+            && !d.known
+            && d.confirmed == [true, true]
+            && *verified.gpu_id() == d.id
         {
             DeviceWord {
-                device_link: link,
-                ..word
+                chain_digest: d.digest,
+                ..d.word
             }
-            .save(self.store, &id, word)?;
+            .save(self.store, &d.id, d.word)?;
         }
         Ok(verified)
     }
@@ -131,11 +136,80 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     }
 }
 
-/// The id a GPU's chain claims before it is verified: SHA-256 of the SubjectPublicKeyInfo of
-/// its device certificate (`chain[1]`), as [`VerifiedGpu::gpu_id`] computes it once verified.
-fn device_id(chain: &[&[u8]]) -> Option<Word> {
-    let cert = aimine_nvtrust::Certificate::from_der(chain.get(1)?).ok()?;
-    Some(Sha256::digest(cert.spki()).into())
+/// The links of a real GPU's own two certificates: its attestation key's (`chain[0]` under the
+/// device key) and its device certificate's (`chain[1]` under the built-in provisioning CA that
+/// `chain[2]` is); `None` unless the chain has that shape. Both are [`aimine_nvtrust::link_key`]s.
+fn own_links(chain: &[&[u8]]) -> Option<(Word, [[u8; 32]; 2])> {
+    let (leaf, device_der, ca_der) = (chain.first()?, chain.get(1)?, chain.get(2)?);
+    let device = aimine_nvtrust::Certificate::from_der(device_der).ok()?;
+    let ca = aimine_nvtrust::Certificate::from_der(ca_der).ok()?;
+    if Issuer::of(ca.public_key()) != Issuer::BuiltIn {
+        return None;
+    }
+    let id: Word = Sha256::digest(device.spki()).into();
+    let links = [
+        aimine_nvtrust::link_key(leaf, device.public_key()),
+        aimine_nvtrust::link_key(device_der, ca.public_key()),
+    ];
+    Some((id, links))
+}
+
+/// The digest under which a real GPU's own two certificate links are remembered once both
+/// verified, and the device it is kept for: `(gpu id, first 20 bytes of SHA-256(
+/// "aimine/registry/device-chain/v1" ‖ attestation-key link ‖ device-certificate link))`, the gpu
+/// id being SHA-256 of the device certificate's SubjectPublicKeyInfo, as
+/// [`VerifiedGpu::gpu_id`] computes it. `None` for a chain that is not a GPU's chain under one
+/// of NVIDIA's built-in provisioning CAs (a test chain: its links are kept one by one).
+pub fn device_chain_digest(chain: &[&[u8]]) -> Option<(Word, [u8; CHAIN_DIGEST_LEN])> {
+    let (id, [leaf, device]) = own_links(chain)?;
+    let mut h = Sha256::new();
+    h.update(b"aimine/registry/device-chain/v1");
+    h.update(leaf);
+    h.update(device);
+    let full: [u8; 32] = h.finalize().into();
+    let mut digest = [0u8; CHAIN_DIGEST_LEN];
+    digest.copy_from_slice(full.get(..CHAIN_DIGEST_LEN)?);
+    Some((id, digest))
+}
+
+/// A real GPU's own two links, as a quote's verification meets them.
+struct DeviceChain {
+    /// The GPU the chain claims.
+    id: Word,
+    /// Its device word as loaded.
+    word: DeviceWord,
+    /// The attestation key's link and the device certificate's.
+    links: [[u8; 32]; 2],
+    /// Their digest ([`device_chain_digest`]).
+    digest: [u8; CHAIN_DIGEST_LEN],
+    /// Whether the device word remembers exactly these links.
+    known: bool,
+    /// Which of the two the verification took as holding (remembered or just verified).
+    confirmed: [bool; 2],
+}
+
+impl DeviceChain {
+    fn new(
+        id: Word,
+        word: DeviceWord,
+        digest: [u8; CHAIN_DIGEST_LEN],
+        chain: &[&[u8]],
+    ) -> Option<DeviceChain> {
+        let (_, links) = own_links(chain)?;
+        Some(DeviceChain {
+            id,
+            word,
+            links,
+            digest,
+            known: word.chain_digest == digest && digest != [0; CHAIN_DIGEST_LEN],
+            confirmed: [false, false],
+        })
+    }
+
+    /// Which of the two links `link` is, if either.
+    fn index(&self, link: &[u8; 32]) -> Option<usize> {
+        self.links.iter().position(|l| l == link)
+    }
 }
 
 /// Verified certificate links remembered in the registry's own state, so a GPU that attested
@@ -143,41 +217,35 @@ fn device_id(chain: &[&[u8]]) -> Option<Word> {
 /// verification: a failed read is never taken for a known link. A read-only view reuses links
 /// but does not add any.
 ///
-/// Where a link is remembered: a GPU's device certificate, signed by one of NVIDIA's built-in
-/// provisioning CAs, in the GPU's own device word (which every quote of the GPU reads anyway:
-/// no slot of its own to read or create); every other link (the attestation key's certificate,
-/// signed by the device key; any link of a test chain) in `LINKS` (slot 22), one word each.
+/// Where links are remembered: a real GPU's own two (its attestation key's certificate under
+/// its device key, its device certificate under one of NVIDIA's built-in provisioning CAs)
+/// together, as one digest in the GPU's device word, which every quote of the GPU reads anyway:
+/// no slot of their own to read or create, and the digest is written only once the quote
+/// verified with both links holding. Every other link (a test chain's) in `LINKS` (slot 22),
+/// one word each.
 pub(crate) struct StoredLinks<'s, S: Store + ?Sized> {
     pub(crate) store: &'s mut S,
     pub(crate) read_only: bool,
-    /// The GPU the chain claims (its id and device word as loaded), when its chain has a device
-    /// certificate that parses.
-    device: Option<(Word, DeviceWord)>,
-    /// The built-in-CA link the store was just asked about and does not hold (checked next).
-    missed_built_in: Option<[u8; 32]>,
-    /// The device-certificate link that verified, for the device word once the quote verifies.
-    verified_device_link: Option<[u8; DEVICE_LINK_LEN]>,
-}
-
-/// The part of a link key a device word keeps.
-fn device_link(link: &[u8; 32]) -> [u8; DEVICE_LINK_LEN] {
-    let mut out = [0u8; DEVICE_LINK_LEN];
-    if let Some(prefix) = link.get(..DEVICE_LINK_LEN) {
-        out.copy_from_slice(prefix);
-    }
-    out
+    /// A real GPU's own links, when the chain is one.
+    device: Option<DeviceChain>,
 }
 
 impl<S: Store + ?Sized> LinkStore for StoredLinks<'_, S> {
     fn contains(&mut self, link: &[u8; 32], issuer: Issuer) -> Result<bool, StoreError> {
-        if let (Issuer::BuiltIn, Some((_, word))) = (issuer, &self.device) {
-            if word.device_link != [0; DEVICE_LINK_LEN] && word.device_link == device_link(link) {
+        let work = match issuer {
+            Issuer::BuiltIn => Work::BuiltInCertificateSignature,
+            Issuer::Other => Work::CertificateSignature,
+        };
+        if let Some(d) = self.device.as_mut()
+            && let Some(i) = d.index(link)
+        {
+            if d.known {
+                if let Some(c) = d.confirmed.get_mut(i) {
+                    *c = true;
+                }
                 return Ok(true);
             }
-            self.store
-                .meter(Work::BuiltInCertificateSignature)
-                .map_err(|_| StoreError)?;
-            self.missed_built_in = Some(*link);
+            self.store.meter(work).map_err(|_| StoreError)?;
             return Ok(false);
         }
         let known = self
@@ -189,21 +257,21 @@ impl<S: Store + ?Sized> LinkStore for StoredLinks<'_, S> {
         }
         // Not verified before: the signature check comes next, so it is metered now, at the
         // price of the path it takes.
-        let work = match issuer {
-            Issuer::BuiltIn => Work::BuiltInCertificateSignature,
-            Issuer::Other => Work::CertificateSignature,
-        };
         self.store.meter(work).map_err(|_| StoreError)?;
         Ok(false)
     }
 
     fn insert(&mut self, link: [u8; 32]) -> Result<(), StoreError> {
-        if self.read_only {
+        if let Some(d) = self.device.as_mut()
+            && let Some(i) = d.index(&link)
+        {
+            // Written into the device word once the whole quote verified.
+            if let Some(c) = d.confirmed.get_mut(i) {
+                *c = true;
+            }
             return Ok(());
         }
-        if self.missed_built_in == Some(link) {
-            // Written into the device word once the whole quote verified.
-            self.verified_device_link = Some(device_link(&link));
+        if self.read_only {
             return Ok(());
         }
         self.store
@@ -275,7 +343,7 @@ mod tests {
     }
 
     #[test]
-    fn a_real_gpus_device_certificate_link_lives_in_its_device_word() {
+    fn a_real_gpus_own_links_live_in_its_device_word() {
         for set in [HOPPER_550, BLACKWELL_575] {
             let Some(d) = device(&set) else { return };
             let chain = d.chain_refs();
@@ -289,39 +357,51 @@ mod tests {
                     Work::BuiltInCertificateSignature
                 ]
             );
-            let ca = aimine_nvtrust::Certificate::from_der(chain[2]).unwrap();
-            let device_cert_link = aimine_nvtrust::link_key(chain[1], ca.public_key());
+            let (id, digest) = device_chain_digest(&chain).unwrap();
+            assert_eq!(id, gpu);
             let word = DeviceWord::load(&mut store, &gpu).unwrap();
-            assert_eq!(word.device_link[..], device_cert_link[..DEVICE_LINK_LEN]);
-            assert_eq!(
-                (word.sessions, word.own_active, word.revoked),
-                (0, false, false)
-            );
-            let leaf_key = aimine_nvtrust::Certificate::from_der(chain[1]).unwrap();
-            let leaf_link = aimine_nvtrust::link_key(chain[0], leaf_key.public_key());
-            let links = |s: &mut Metered, l: &[u8; 32]| {
-                word::to_bool(&s.load(&keys::mapping(keys::LINKS, l)).unwrap())
-            };
-            assert!(links(&mut store, &leaf_link));
-            assert!(!links(&mut store, &device_cert_link));
-            // Two words more: the device word and the leaf's link.
-            assert_eq!(store.inner.len(), words + 2);
+            assert_eq!(word.chain_digest, digest);
+            assert_eq!((word.sessions, word.own_active, word.revoked), (0, false, false));
+            // One word more, the device word: no LINKS slot for either link.
+            assert_eq!(store.inner.len(), words + 1);
+            let device_cert = aimine_nvtrust::Certificate::from_der(chain[1]).unwrap();
+            let leaf_link = aimine_nvtrust::link_key(chain[0], device_cert.public_key());
+            assert!(!word::to_bool(
+                &store.load(&keys::mapping(keys::LINKS, &leaf_link)).unwrap()
+            ));
 
             // Again: nothing to check, nothing written.
             store.work.clear();
             verify(&mut store, &d, false);
             assert_eq!(store.work, []);
-            assert_eq!(store.inner.len(), words + 2);
+            assert_eq!(store.inner.len(), words + 1);
 
-            // A device word remembering another certificate's link does not stand for this one.
+            // A device word remembering another chain does not stand for this one: both links
+            // are checked again, and the digest is put right.
             let mut other = word;
-            other.device_link[0] ^= 1;
+            other.chain_digest[0] ^= 1;
             other.save(&mut store, &gpu, word).unwrap();
             store.work.clear();
             verify(&mut store, &d, false);
-            assert_eq!(store.work, [Work::BuiltInCertificateSignature]);
+            assert_eq!(
+                store.work,
+                [
+                    Work::CertificateSignature,
+                    Work::BuiltInCertificateSignature
+                ]
+            );
             assert_eq!(DeviceWord::load(&mut store, &gpu).unwrap(), word);
         }
+    }
+
+    #[test]
+    fn a_test_chain_keeps_its_links_one_by_one() {
+        let pki = aimine_nvtrust::testkit::TestPki::new([1; 32]);
+        let forged = pki.forge(&aimine_nvtrust::testkit::ForgeOptions::new(
+            aimine_nvtrust::Architecture::Hopper,
+            [0; 32],
+        ));
+        assert_eq!(device_chain_digest(&forged.chain_refs()), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 mod collateral;
 mod cpu;
 mod gpu;
+pub use gpu::device_chain_digest;
 mod intel;
 mod sev;
 

@@ -24,9 +24,9 @@ use crate::store::{Store, Word, word};
 /// A device's word (slot 18, `mapping(bytes32 device => uint256)`), packed from the low end:
 /// bits 0–63 the sessions it started on this chain (its next session's number), bits 64–71
 /// whether the latest of them is active (0 or 1), bits 72–79 whether governance revoked it (0 or
-/// 1), bits 80–239 the first 20 bytes of the link key of the GPU's device certificate under its
-/// provisioning CA, once that link verified (zero before); bits 240–255 are zero. Anything else
-/// is a corrupt store ([`Error::Store`]).
+/// 1), bits 80–239 a GPU's verified chain digest ([`crate::device_chain_digest`]: its two own
+/// certificate links, once both verified; zero before); bits 240–255 are zero. Anything else is
+/// a corrupt store ([`Error::Store`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct DeviceWord {
     /// Sessions started: the number of the next one.
@@ -35,15 +35,14 @@ pub(crate) struct DeviceWord {
     pub(crate) own_active: bool,
     /// Whether governance revoked the device.
     pub(crate) revoked: bool,
-    /// The verified device-certificate link ([`aimine_nvtrust::link_key`], first 20 bytes), or
-    /// zero: where a GPU's link under a built-in CA is remembered, in the word every quote of
-    /// the GPU reads anyway, instead of a slot of its own.
-    pub(crate) device_link: [u8; DEVICE_LINK_LEN],
+    /// The GPU's verified chain digest, or zero: where a real GPU's own certificate links are
+    /// remembered, in the word every quote of the GPU reads anyway, instead of two slots.
+    pub(crate) chain_digest: [u8; CHAIN_DIGEST_LEN],
 }
 
-/// How much of a link key the device word keeps: 160 bits, so that finding another
-/// certificate with a remembered prefix is a 2^160 second-preimage search.
-pub(crate) const DEVICE_LINK_LEN: usize = 20;
+/// How much of a chain digest the device word keeps: 160 bits, so that finding other
+/// certificates with a remembered digest is a 2^160 second-preimage search.
+pub const CHAIN_DIGEST_LEN: usize = 20;
 
 impl DeviceWord {
     fn key(device: &Word) -> Word {
@@ -70,7 +69,7 @@ impl DeviceWord {
             sessions: u64::from_be_bytes(count),
             own_active: flag(*active)?,
             revoked: flag(*revoked)?,
-            device_link: link.try_into().map_err(|_| Error::Store)?,
+            chain_digest: link.try_into().map_err(|_| Error::Store)?,
         })
     }
 
@@ -93,7 +92,7 @@ impl DeviceWord {
             *revoked = u8::from(self.revoked);
         }
         if let Some(link) = unused_and_link.get_mut(2..) {
-            link.copy_from_slice(&self.device_link);
+            link.copy_from_slice(&self.chain_digest);
         }
         store.store(&Self::key(device), w)
     }

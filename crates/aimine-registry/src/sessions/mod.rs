@@ -15,7 +15,8 @@ mod key;
 mod nonce;
 mod record;
 
-pub(crate) use devices::{DEVICE_LINK_LEN, DeviceWord, bound_gpus, counting_session, is_revoked};
+pub use devices::CHAIN_DIGEST_LEN;
+pub(crate) use devices::{DeviceWord, bound_gpus, counting_session, is_revoked};
 pub use devices::{Devices, MAX_BOUND_GPUS};
 pub use key::MAX_KEY_LEN;
 pub(crate) use key::is_session_key;
