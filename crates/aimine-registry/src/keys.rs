@@ -11,7 +11,7 @@
 //! | slot | what |
 //! |---|---|
 //! | 0–15, 35–39, 44–51 | configuration, [`crate::config::Param`] numbers (admin at 0, the proposed admin at 44) |
-//! | 16 | `mapping(bytes32 session_id => Session)`: five packed words, fields in [`session_field`] (header: tier, kind, grade, start, owner; miner; gpu id; key hash, only for a keyed session; state: last heartbeat, heartbeats, attestation expiry, compute units, active and keyed flags), bit positions in [`session_field`] |
+//! | 16 | `mapping(bytes32 session_id => Session)`: three packed words, four for a keyed session (header: owner, start, tier and kind, grade, compute units, active and keyed flags; state: miner, last heartbeat and attestation expiry as seconds after the start, heartbeats; gpu id; key hash, only for a keyed session), bit positions and limits in [`session_field`] |
 //! | 17 | `mapping(bytes32 gpu_id => bytes32 active_session_id)` |
 //! | 18 | `mapping(bytes32 gpu_id => uint256 sessions_started)` |
 //! | 19 | `mapping(bytes32 gpu_id => bool revoked)` |
