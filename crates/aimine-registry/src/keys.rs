@@ -12,7 +12,7 @@
 //! |---|---|
 //! | 0–15, 35–39, 44–51 | configuration, [`crate::config::Param`] numbers (admin at 0, the proposed admin at 44); the parameters a session reads are packed into the policy word at 52 instead, and their own slots (1–5, 9–11, 49, 51) stay zero |
 //! | 52 | the policy word: epoch, attestation TTL, heartbeat interval, the three `Require…` flags, the trust anchors' count and NVIDIA-root bit, base rate and the GPU compute units, bit positions in [`crate::config::Param::packed`] |
-//! | 16 | `mapping(bytes32 session_id => Session)`: five packed words, fields in [`session_field`] (header: tier, kind, grade, start, owner; miner; gpu id; key hash, only for a keyed session; state: last heartbeat, heartbeats, attestation expiry, compute units, active and keyed flags), bit positions in [`session_field`] |
+//! | 16 | `mapping(bytes32 session_id => Session)`: three packed words, four for a keyed session (header: owner, start, tier and kind, grade, compute units, active and keyed flags; state: miner, last heartbeat and attestation expiry as seconds after the start, heartbeats; gpu id; key hash, only for a keyed session), bit positions and limits in [`session_field`] |
 //! | 17 | `mapping(bytes32 gpu_id => bytes32 session_id)`: the composite session a bound GPU is counted by (written only for GPUs bound to a composite session; zero once it ends) |
 //! | 18 | `mapping(bytes32 device => uint256)`: the device word, packed from the low end: bits 0–63 sessions started (the next session's number), 64–71 whether the latest is active (0/1), 72–79 revoked (0/1) |
 //! | 19 | unused: revocation was stored here; it is a bit of the device word (slot 18) now |

@@ -8,7 +8,7 @@ use crate::{Hardware, TrustTier};
 /// The kind of evidence behind a device, and so behind a mining session.
 ///
 /// Its number is the `kind` byte of an `AIMQ` quote envelope (1 to 5, aimine-envelope) and the
-/// kind byte of a session record (aimine-registry); [`Kind::Stake`] (0) is the Public tier's
+/// kind bits of a session record (aimine-registry); [`Kind::Stake`] (0) is the Public tier's
 /// stake, which has no envelope. aimine-tee's attestations are always one of the three CPU
 /// kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -39,7 +39,7 @@ impl Kind {
         Kind::Composite,
     ];
 
-    /// Its number (the envelope's and the session record's kind byte).
+    /// Its number (the envelope's kind byte and the session record's kind bits).
     pub const fn as_u8(self) -> u8 {
         self as u8
     }

@@ -666,7 +666,7 @@ fn governance_cannot_set_values_that_overflow_rewards_or_lock_stakes() {
     );
 }
 
-/// A session record whose tier word no longer decodes (a corrupt or tampered store) is an error,
+/// A session record whose header no longer decodes (a corrupt or tampered store) is an error,
 /// never "no session": read as absent, it would let a second session open for the same GPU.
 #[test]
 fn a_session_record_that_does_not_decode_is_a_store_error_not_a_free_slot() {
@@ -680,9 +680,9 @@ fn a_session_record_that_does_not_decode_is_a_store_error_not_a_free_slot() {
         &aimine_registry::keys::mapping(aimine_registry::keys::SESSIONS, &id),
         aimine_registry::session_field::HEADER,
     );
-    // Tier byte 9 (no such tier), kind and grade as before.
+    // Tier 7 (no such tier) in the class byte (byte 6: tier in bits 0–2), the kind as before.
     let mut packed = aimine_registry::Store::load(&mut w.store, &tier).unwrap();
-    packed[31] = 9;
+    packed[6] = (packed[6] & !0b111) | 7;
     aimine_registry::Store::store(&mut w.store, &tier, packed).unwrap();
     assert_eq!(w.call(t0, |r| r.session(&id)), Err(Error::Store));
     let again = w.quote(Architecture::Hopper, 1, &MINER, &MINER, t0, None);

@@ -3,7 +3,7 @@
 //! never "no session".
 use aimine_nvtrust::Architecture;
 use aimine_registry::session_field as f;
-use aimine_registry::{Address, Error, Store, Word, keys, word};
+use aimine_registry::{Address, Error, Store, Word, keys};
 use aimine_vectors::registry::{T0, World};
 use fips204::ml_dsa_44;
 use fips204::traits::{KeyGen, SerDes};
@@ -25,15 +25,35 @@ fn raw(w: &mut World, id: &Word, field: u64) -> Word {
     w.store.load(&slot(id, field)).unwrap()
 }
 
-/// The expected state word: last heartbeat, heartbeats, expiry, compute units, active, keyed.
-fn state(last: u64, beats: u64, expiry: u64, units: u64, active: u8, keyed: u8) -> Word {
+/// The expected header word, big-endian bytes: flags (active in bit 0, keyed in bit 1), compute
+/// units (3 bytes), grade (2), class (tier in bits 0–2, kind in bits 3–5), start (5), owner (20).
+fn header(
+    owner: &Address,
+    start: u64,
+    tier: u8,
+    kind: u8,
+    grade: u16,
+    units: u32,
+    flags: u8,
+) -> Word {
+    let mut h = [0u8; 32];
+    h[0] = flags;
+    h[1..4].copy_from_slice(&units.to_be_bytes()[1..]);
+    h[4..6].copy_from_slice(&grade.to_be_bytes());
+    h[6] = tier | kind << 3;
+    h[7..12].copy_from_slice(&start.to_be_bytes()[3..]);
+    h[12..32].copy_from_slice(owner);
+    h
+}
+
+/// The expected state word, big-endian bytes: expiry after the start (4 bytes), heartbeats (4),
+/// last heartbeat after the start (4), miner (20).
+fn state(miner: &Address, last: u32, beats: u32, expiry: u32) -> Word {
     let mut s = [0u8; 32];
-    s[0] = keyed;
-    s[1] = active;
-    s[2..8].copy_from_slice(&units.to_be_bytes()[2..]);
-    s[8..16].copy_from_slice(&expiry.to_be_bytes());
-    s[16..24].copy_from_slice(&beats.to_be_bytes());
-    s[24..32].copy_from_slice(&last.to_be_bytes());
+    s[0..4].copy_from_slice(&expiry.to_be_bytes());
+    s[4..8].copy_from_slice(&beats.to_be_bytes());
+    s[8..12].copy_from_slice(&last.to_be_bytes());
+    s[12..32].copy_from_slice(miner);
     s
 }
 
@@ -47,39 +67,44 @@ fn a_session_is_packed_as_documented() {
     let s = w.call(T0 + 10, |r| r.session(&id)).unwrap().unwrap();
     assert_eq!((s.heartbeats, s.compute_units), (1, 1_000));
 
-    // Header: owner (bits 96–255), start (32–95), grade (16–31), kind (8–15), tier (0–7).
-    let mut header = [0u8; 32];
-    header[..20].copy_from_slice(&OWNER);
-    header[20..28].copy_from_slice(&T0.to_be_bytes());
-    header[28..30].copy_from_slice(&10_000u16.to_be_bytes());
-    header[30] = 1; // Kind::Gpu
-    header[31] = s.tier.as_u8();
-    assert_eq!(raw(&mut w, &id, f::HEADER), header);
-    assert_eq!(raw(&mut w, &id, f::MINER), word::from_address(&MINER));
+    let ttl = u32::try_from(s.attestation_expiry.as_secs() - T0).unwrap();
+    assert_eq!(ttl, 86_400);
+
+    // Three words and the key hash: header, state, device, key hash.
+    let tier = s.tier.as_u8();
+    assert_eq!(
+        raw(&mut w, &id, f::HEADER),
+        header(&OWNER, T0, tier, 1, 10_000, 1_000, 0b11)
+    );
+    assert_eq!(raw(&mut w, &id, f::STATE), state(&MINER, 10, 1, ttl));
     assert_eq!(raw(&mut w, &id, f::GPU_ID), s.gpu_id);
     assert_eq!(
         raw(&mut w, &id, f::KEY_HASH),
         aimine_registry::key_hash(Some(&pk))
     );
-    assert_eq!(
-        raw(&mut w, &id, f::STATE),
-        state(T0 + 10, 1, s.attestation_expiry.as_secs(), 1_000, 1, 1)
-    );
-    // Nothing past the state word: five words in all.
-    for extra in 5..12 {
+    // Nothing past the key hash: four words in all.
+    for extra in 4..12 {
         assert_eq!(raw(&mut w, &id, extra), [0; 32], "word {extra}");
     }
 
-    // Without a key: the key-hash word is never written, the keyed flag is 0. Ended: active 0.
+    // Without a key: the key-hash word is never written, the keyed flag is 0; three words.
+    // Ended: the active flag is 0, in the header.
     let plain = start(&mut w, 2, None);
+    assert_eq!(
+        raw(&mut w, &plain, f::HEADER),
+        header(&OWNER, T0, tier, 1, 10_000, 1_000, 0b01)
+    );
     w.call(T0 + 5, |r| r.end_session(&OWNER, &plain)).unwrap();
     let p = w.call(T0 + 5, |r| r.session(&plain)).unwrap().unwrap();
     assert!(!p.active && !p.has_key());
-    assert_eq!(raw(&mut w, &plain, f::KEY_HASH), [0; 32]);
     assert_eq!(
-        raw(&mut w, &plain, f::STATE),
-        state(T0, 0, p.attestation_expiry.as_secs(), 1_000, 0, 0)
+        raw(&mut w, &plain, f::HEADER),
+        header(&OWNER, T0, tier, 1, 10_000, 1_000, 0)
     );
+    assert_eq!(raw(&mut w, &plain, f::STATE), state(&MINER, 0, 0, ttl));
+    for extra in 3..12 {
+        assert_eq!(raw(&mut w, &plain, extra), [0; 32], "word {extra}");
+    }
 }
 
 #[test]
@@ -94,29 +119,41 @@ fn a_refresh_without_a_key_clears_the_key_hash_word() {
     assert_eq!(raw(&mut w, &id, f::KEY_HASH), [0; 32]);
     let s = w.call(T0, |r| r.session(&id)).unwrap().unwrap();
     assert!(!s.has_key() && s.active);
-    assert_eq!(raw(&mut w, &id, f::STATE)[0], 0, "keyed flag cleared");
+    assert_eq!(
+        raw(&mut w, &id, f::HEADER)[0],
+        0b01,
+        "keyed flag cleared, active kept"
+    );
 }
 
 /// Every corruption of a session word that does not decode, by (field, byte index in the
-/// big-endian word, value).
-const CORRUPTIONS: [(u64, usize, u8, &str); 7] = [
-    (f::HEADER, 31, 9, "tier 9"),
-    (f::HEADER, 31, 0, "tier 0 under a non-zero header"),
-    (f::HEADER, 30, 6, "kind 6"),
-    (f::STATE, 1, 2, "active flag 2"),
-    (f::STATE, 0, 2, "keyed flag 2"),
-    (f::STATE, 0, 1, "keyed flag over a zero key hash"),
-    (f::MINER, 0, 1, "bits above the miner's address"),
+/// big-endian word, bits kept, bits set). Byte 6 of the header is the class byte (tier in bits
+/// 0–2, kind in bits 3–5), byte 0 the flags byte (active in bit 0, keyed in bit 1).
+const CORRUPTIONS: [(u64, usize, u8, u8, &str); 12] = [
+    (f::HEADER, 6, !0b111, 0, "tier 0 under a non-zero header"),
+    (f::HEADER, 6, !0b111, 5, "tier 5"),
+    (f::HEADER, 6, !0b111, 7, "tier 7"),
+    (f::HEADER, 6, !0b11_1000, 6 << 3, "kind 6"),
+    (f::HEADER, 6, !0b11_1000, 7 << 3, "kind 7"),
+    (f::HEADER, 6, 0xFF, 0x40, "class bit 6"),
+    (f::HEADER, 6, 0xFF, 0x80, "class bit 7"),
+    (f::HEADER, 0, 0xFF, 0x04, "flags bit 2"),
+    (f::HEADER, 0, 0xFF, 0x80, "flags bit 7"),
+    (f::HEADER, 0, 0xFF, 0xFF, "flags byte 0xFF"),
+    (f::HEADER, 0, 0xFF, 0b10, "keyed flag over a zero key hash"),
+    (f::HEADER, 0, 0, 0x04, "inactive, flags bit 2"),
 ];
 
 #[test]
 fn a_corrupt_session_word_is_a_store_error_never_no_session() {
-    for (field, byte, value, what) in CORRUPTIONS {
+    for (field, byte, keep, set, what) in CORRUPTIONS {
         let mut w = World::new(5);
         let id = start(&mut w, 1, None);
         let key = slot(&id, field);
         let mut word = w.store.load(&key).unwrap();
-        word[byte] = value;
+        let before = word[byte];
+        word[byte] = (before & keep) | set;
+        assert_ne!(word[byte], before, "{what}: a corruption");
         w.store.store(&key, word).unwrap();
         assert_eq!(w.call(T0, |r| r.session(&id)), Err(Error::Store), "{what}");
         assert_eq!(
@@ -145,12 +182,122 @@ fn an_untouched_session_word_reads_back_unchanged() {
     let mut w = World::new(5);
     let id = start(&mut w, 1, None);
     let before = w.call(T0, |r| r.session(&id)).unwrap().unwrap();
-    for field in [f::HEADER, f::MINER, f::GPU_ID, f::STATE] {
+    for field in [f::HEADER, f::STATE, f::GPU_ID] {
         let key = slot(&id, field);
         let word = w.store.load(&key).unwrap();
         w.store.store(&key, word).unwrap();
     }
     assert_eq!(w.call(T0, |r| r.session(&id)).unwrap(), Some(before));
+}
+
+#[test]
+fn a_crafted_record_decodes_field_by_field_at_the_documented_bits() {
+    // Every field a distinct value, written as raw words: what `session` reads back shows each
+    // field's position, independently of the encoder.
+    let mut w = World::new(5);
+    let id = start(&mut w, 1, None);
+    let start_secs: u64 = 0x01_2345_6789;
+    let owner: Address = [0x5A; 20];
+    let miner: Address = [0x6B; 20];
+    let tdx = aimine_registry::Kind::Tdx.as_u8();
+    let h = header(&owner, start_secs, 3, tdx, 0x1234, 0xAB_CDEF, 0b01);
+    w.store.store(&slot(&id, f::HEADER), h).unwrap();
+    let st = state(&miner, 0x0102_0304, 0x0A0B_0C0D, 0xF1F2_F3F4);
+    w.store.store(&slot(&id, f::STATE), st).unwrap();
+    let s = w.call(T0, |r| r.session(&id)).unwrap().unwrap();
+    assert_eq!(s.owner, owner);
+    assert_eq!(s.miner, miner);
+    assert_eq!(s.start.as_secs(), start_secs);
+    assert_eq!((s.tier.as_u8(), s.kind), (3, aimine_registry::Kind::Tdx));
+    assert_eq!(s.grade_bps, 0x1234);
+    assert_eq!(s.compute_units, 0xAB_CDEF);
+    assert!(s.active && !s.has_key());
+    assert_eq!(s.last_heartbeat.as_secs(), start_secs + 0x0102_0304);
+    assert_eq!(s.heartbeats, 0x0A0B_0C0D);
+    assert_eq!(s.attestation_expiry.as_secs(), start_secs + 0xF1F2_F3F4);
+    // Every bit of the state word is a field: its largest value decodes too.
+    w.store.store(&slot(&id, f::STATE), [0xFF; 32]).unwrap();
+    let s = w.call(T0, |r| r.session(&id)).unwrap().unwrap();
+    assert_eq!(s.miner, [0xFF; 20]);
+    assert_eq!(s.heartbeats, u64::from(u32::MAX));
+    assert_eq!(
+        (s.last_heartbeat.as_secs(), s.attestation_expiry.as_secs()),
+        (
+            start_secs + u64::from(u32::MAX),
+            start_secs + u64::from(u32::MAX)
+        )
+    );
+}
+
+const STAKER: Address = [0x44; 20];
+const TOKEN: u128 = 1_000_000_000_000_000_000;
+
+/// A stake session (no quote, so any block time) for `staker`, at `ts`.
+fn stake_session(w: &mut World, staker: &Address, ts: u64) -> Result<Word, Error> {
+    w.call(T0, |r| r.deposit_stake(staker, TOKEN)).unwrap();
+    w.call(ts, |r| r.start_public_session(staker, &MINER, None))
+}
+
+#[test]
+fn a_session_started_at_the_last_40_bit_second_round_trips_and_one_later_is_an_overflow() {
+    const LAST: u64 = (1 << 40) - 1;
+    let mut w = World::new(5);
+    let id = stake_session(&mut w, &STAKER, LAST).unwrap();
+    let s = w.call(LAST, |r| r.session(&id)).unwrap().unwrap();
+    assert_eq!(
+        (s.start.as_secs(), s.last_heartbeat.as_secs(), s.active),
+        (LAST, LAST, true)
+    );
+    assert_eq!(s.attestation_expiry.as_secs(), LAST + 86_400);
+    w.call(LAST + 100, |r| r.heartbeat(&STAKER, &id, None))
+        .unwrap();
+    let s = w.call(LAST, |r| r.session(&id)).unwrap().unwrap();
+    assert_eq!((s.last_heartbeat.as_secs(), s.heartbeats), (LAST + 100, 1));
+
+    // A second past: the call fails and no session record is written (on a chain, the revert
+    // also undoes the session count).
+    let other: Address = [0x45; 20];
+    assert_eq!(
+        stake_session(&mut w, &other, LAST + 1),
+        Err(Error::Overflow)
+    );
+    let device = aimine_registry::public_device_id(&other);
+    let lost = aimine_registry::session_id(aimine_vectors::registry::CHAIN, &device, 0);
+    for field in 0..4 {
+        assert_eq!(raw(&mut w, &lost, field), [0; 32], "word {field}");
+    }
+    assert_eq!(w.call(LAST + 1, |r| r.active_session(&device)), Ok(None));
+}
+
+#[test]
+fn a_refresh_at_a_block_time_that_puts_the_expiry_before_the_start_is_an_overflow() {
+    // A chain's timestamps never go back; a store driven with one that does gets an error, not
+    // a wrapped offset.
+    let mut w = World::new(5);
+    let t = T0 + 10 * 86_400;
+    let id = stake_session(&mut w, &STAKER, t).unwrap();
+    let base = keys::mapping(keys::SESSIONS, &id);
+    let header = w.store.load(&keys::offset(&base, f::HEADER)).unwrap();
+    // The same staker and miner refresh the session: at `t - 2 days` its expiry would be one
+    // day before its start.
+    assert_eq!(
+        w.call(t - 2 * 86_400, |r| r
+            .start_public_session(&STAKER, &MINER, None)),
+        Err(Error::Overflow)
+    );
+    assert_eq!(
+        w.store.load(&keys::offset(&base, f::HEADER)).unwrap(),
+        header
+    );
+    // A refresh half a day later, forward in time, works and keeps the start.
+    assert_eq!(
+        w.call(t + 86_400 / 2, |r| r
+            .start_public_session(&STAKER, &MINER, None)),
+        Ok(id)
+    );
+    let s = w.call(t, |r| r.session(&id)).unwrap().unwrap();
+    assert_eq!(s.start.as_secs(), t);
+    assert_eq!(s.attestation_expiry.as_secs(), t + 86_400 / 2 + 86_400);
 }
 
 #[test]
