@@ -361,7 +361,10 @@ mod tests {
             assert_eq!(id, gpu);
             let word = DeviceWord::load(&mut store, &gpu).unwrap();
             assert_eq!(word.chain_digest, digest);
-            assert_eq!((word.sessions, word.own_active, word.revoked), (0, false, false));
+            assert_eq!(
+                (word.sessions, word.own_active, word.revoked),
+                (0, false, false)
+            );
             // One word more, the device word: no LINKS slot for either link.
             assert_eq!(store.inner.len(), words + 1);
             let device_cert = aimine_nvtrust::Certificate::from_der(chain[1]).unwrap();

@@ -258,14 +258,19 @@ impl AmdCert {
         })
     }
 
-    /// The P-384 key of an endorsement certificate.
+    /// The P-384 key of an endorsement certificate, decoded by p384 (the SubjectPublicKeyInfo
+    /// and its point checks) and handed to aimine-p384, which verifies reports about 2x faster
+    /// than p384 with the same verdict (its differential tests and fuzz target).
     ///
     /// # Errors
     /// [`Error::CertMalformed`] when the key is not an EC P-384 key.
-    pub(crate) fn p384_key(&self) -> Result<p384::ecdsa::VerifyingKey, Error> {
+    pub(crate) fn p384_key(&self) -> Result<aimine_p384::VerifyingKey, Error> {
+        use p384::elliptic_curve::sec1::ToSec1Point as _;
         use p384::pkcs8::DecodePublicKey as _;
-        p384::ecdsa::VerifyingKey::from_public_key_der(&self.spki)
-            .map_err(|_| malformed(self.role, "key is not EC P-384"))
+        let bad = || malformed(self.role, "key is not EC P-384");
+        let key = p384::ecdsa::VerifyingKey::from_public_key_der(&self.spki).map_err(|_| bad())?;
+        let point = key.as_affine().to_sec1_point(false);
+        aimine_p384::VerifyingKey::from_sec1_bytes(point.as_bytes()).ok_or_else(bad)
     }
 }
 

@@ -5,9 +5,7 @@
 
 use alloc::vec::Vec;
 
-use p384::ecdsa::Signature;
-use p384::ecdsa::signature::Verifier;
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha384};
 
 use crate::UnixTime;
 use crate::attestation::{AmdProduct, Attestation, Kind, Measurements, Product, Tcb, TcbStatus};
@@ -56,7 +54,7 @@ pub(crate) struct EndorsedKey {
     /// VCEK or VLEK.
     pub(crate) kind: SigningKey,
     /// The ECDSA P-384 key.
-    pub(crate) key: p384::ecdsa::VerifyingKey,
+    pub(crate) key: aimine_p384::VerifyingKey,
     /// The TCB the certificate was issued for.
     pub(crate) tcb: TcbParts,
     /// The hardware id (VCEK only).
@@ -361,10 +359,15 @@ fn check_report(
     let (Some(r), Some(s)) = (parsed.signature_r(), parsed.signature_s()) else {
         return Err(Error::ReportSignature);
     };
-    let signature = Signature::from_scalars(r, s).map_err(|_| Error::ReportSignature)?;
-    key.key
-        .verify(parsed.signed_bytes(), &signature)
-        .map_err(|_| Error::ReportSignature)?;
+    // r ‖ s, big-endian; r or s outside [1, n − 1] fails the check.
+    let mut signature = [0u8; 96];
+    let (r_out, s_out) = signature.split_at_mut(48);
+    r_out.copy_from_slice(&r);
+    s_out.copy_from_slice(&s);
+    let digest: [u8; 48] = Sha384::digest(parsed.signed_bytes()).into();
+    if !key.key.verify_prehash(&digest, &signature) {
+        return Err(Error::ReportSignature);
+    }
 
     let reported = parsed.reported_tcb().parts(key.product.turin_layout());
     let pairs = [

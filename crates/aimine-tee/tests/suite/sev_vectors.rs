@@ -724,3 +724,43 @@ fn more_certificates_than_a_chain_has_are_refused() {
     assert_eq!(err.check(), CpuCheck::Format);
     assert!(store.asked_roots.is_empty());
 }
+
+/// The real Milan report's signature, with r or s set to 0, to n (the group order) or to all
+/// ones (above n), or r and s swapped, fails as a signature, never as a panic or a pass: the
+/// range check of the P-384 verifier, on real data. Scalars sit little-endian in 72-byte fields
+/// at 0x2A0 (r) and 0x2E8 (s).
+#[test]
+fn the_real_reports_signature_scalars_out_of_range_fail() {
+    let Some(m) = load() else { return };
+    let roots = AmdRoots::pinned().unwrap();
+    let chain = certs(&m.vcek, &m.chain);
+    verify_under(&m.report, &chain, &roots, AT, &SevOptions::default()).unwrap();
+    // n, little-endian.
+    let mut n = hex::decode(
+        "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973",
+    )
+    .unwrap();
+    n.reverse();
+    for at in [0x2A0usize, 0x2E8] {
+        for value in [vec![0u8; 48], n.clone(), vec![0xFF; 48]] {
+            let mut bad = m.report.clone();
+            bad[at..at + 48].copy_from_slice(&value);
+            assert_eq!(
+                verify_under(&bad, &chain, &roots, AT, &SevOptions::default()).unwrap_err(),
+                Error::ReportSignature,
+                "scalar at {at:#x}"
+            );
+        }
+    }
+    let mut swapped = m.report.clone();
+    let (r, s) = (
+        m.report[0x2A0..0x2D0].to_vec(),
+        m.report[0x2E8..0x318].to_vec(),
+    );
+    swapped[0x2A0..0x2D0].copy_from_slice(&s);
+    swapped[0x2E8..0x318].copy_from_slice(&r);
+    assert_eq!(
+        verify_under(&swapped, &chain, &roots, AT, &SevOptions::default()).unwrap_err(),
+        Error::ReportSignature
+    );
+}
