@@ -25,6 +25,7 @@ pub mod nvtrust_cert;
 pub mod nvtrust_evidence;
 pub mod p384_differential;
 pub mod registry_calls;
+pub mod registry_proof;
 pub mod rim_parse;
 pub mod seeds;
 pub mod tee_dcap_quote;
@@ -43,6 +44,7 @@ pub const TARGETS: &[&str] = &[
     "nvtrust_evidence",
     "p384_differential",
     "registry_calls",
+    "registry_proof",
     "rim_parse",
     "tee_dcap_quote",
     "tee_sev_report",

@@ -25,6 +25,7 @@ fn every_target_has_a_smoke_test() {
             "nvtrust_evidence",
             "p384_differential",
             "registry_calls",
+            "registry_proof",
             "rim_parse",
             "tee_dcap_quote",
             "tee_sev_report",
@@ -348,4 +349,29 @@ fn registry_calls_smoke() {
         total.composites > 0 && total.replays > 0,
         "the random sequences never reached composites or replays: {total:?}"
     );
+}
+
+#[test]
+fn registry_proof_smoke() {
+    let built = corpus::run(4, 3_000, 4_000, aimine_fuzz::registry_proof::run);
+    assert!(built >= 2_000, "only {built} inputs built");
+    // A real-sized proof (ML-DSA-65 key and signature), then every single-byte change of it and
+    // every truncation: none decodes but the original.
+    let good = aimine_registry::encode_proof(&[7; 32], &[1; 1_952], &[2; 3_309]);
+    for at in 0..good.len() {
+        let mut bad = good.clone();
+        bad[at] ^= 0x80;
+        let decoded = aimine_registry::decode_proof(&bad);
+        // Flipping a byte of the session id or inside the key or signature data changes the
+        // parts, not the shape: id 0..32, offsets 32..96, key length 96..128, key 128..2080,
+        // signature length 2080..2112, signature 2112..5421, zero padding to 5440.
+        let in_data = at < 32 || (128..2_080).contains(&at) || (2_112..5_421).contains(&at);
+        assert_eq!(decoded.is_some(), in_data, "byte {at}");
+    }
+    for len in 0..good.len() {
+        assert!(
+            aimine_registry::decode_proof(&good[..len]).is_none(),
+            "{len}"
+        );
+    }
 }
