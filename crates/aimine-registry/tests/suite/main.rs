@@ -19,4 +19,5 @@ mod golden;
 mod layout;
 mod models;
 mod public_and_lux;
+mod review16;
 mod sessions;
