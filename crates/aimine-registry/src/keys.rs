@@ -14,7 +14,7 @@
 //! | 52 | the policy word: epoch, attestation TTL, heartbeat interval, the three `Require…` flags, the trust anchors' count and NVIDIA-root bit, base rate and the GPU compute units, bit positions in [`crate::config::Param::packed`] |
 //! | 16 | `mapping(bytes32 session_id => Session)`: three packed words, four for a keyed session (header: owner, start, tier and kind, grade, compute units, active and keyed flags; state: miner, last heartbeat and attestation expiry as seconds after the start, heartbeats; gpu id; key hash, only for a keyed session), bit positions and limits in [`session_field`] |
 //! | 17 | `mapping(bytes32 gpu_id => bytes32 session_id)`: the composite session a bound GPU is counted by (written only for GPUs bound to a composite session; zero once it ends) |
-//! | 18 | `mapping(bytes32 device => uint256)`: the device word, packed from the low end: bits 0–63 sessions started (the next session's number), 64–71 whether the latest is active (0/1), 72–79 revoked (0/1) |
+//! | 18 | `mapping(bytes32 device => uint256)`: the device word, packed from the low end: bits 0–63 sessions started (the next session's number), 64–71 whether the latest is active (0/1), 72–79 revoked (0/1), 80–239 a real GPU's verified chain digest ([`crate::device_chain_digest`]), 240–255 zero |
 //! | 19 | unused: revocation was stored here; it is a bit of the device word (slot 18) now |
 //! | 20 | `mapping(address miner => uint256 mining_balance)` |
 //! | 21 | trust anchors governance added: anchor `i`'s four key words at `keccak256(21) + 4i` (how many, and whether NVIDIA's built-in Device Identity CA is trusted, are bits 120–127 of the policy word at 52; slot 21 itself stays zero) |

@@ -230,20 +230,34 @@ pub(crate) fn is_revoked(store: &mut (impl Store + ?Sized), device: &Word) -> Re
     Ok(DeviceWord::load(store, device)?.revoked)
 }
 
-/// The id of the active session counting `device` on chain `chain_id`, if any: its own latest
-/// session when its word marks it active, else the composite session it is bound to, if any.
+/// Who counts a device, as its words say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Counter {
+    /// Its own latest session, which its device word marks active.
+    Own(Word),
+    /// The composite session it is bound to.
+    Bound(Word),
+}
+
+/// The session counting `device` on chain `chain_id`, if any: its own latest session when its
+/// word marks it active (the id is derived, [`session_id`] of the latest number: the chain id
+/// is part of the state's identity and never changes under it), else the composite session it
+/// is bound to, if any.
 pub(crate) fn counting_session(
     store: &mut (impl Store + ?Sized),
     chain_id: u64,
     device: &Word,
-) -> Result<Option<Word>, Error> {
+) -> Result<Option<Counter>, Error> {
     let own = DeviceWord::load(store, device)?;
     if own.own_active {
         // A device marked active has started a session: no latest one is a corrupt store.
-        return own.latest(chain_id, device).ok_or(Error::Store).map(Some);
+        return own
+            .latest(chain_id, device)
+            .ok_or(Error::Store)
+            .map(|id| Some(Counter::Own(id)));
     }
     let bound = store.load(&keys::mapping(keys::ACTIVE_SESSION, device))?;
-    Ok((bound != [0; 32]).then_some(bound))
+    Ok((bound != [0; 32]).then_some(Counter::Bound(bound)))
 }
 
 /// The GPUs recorded for session `id` (none for a session that binds none).

@@ -16,7 +16,7 @@ mod nonce;
 mod record;
 
 pub use devices::CHAIN_DIGEST_LEN;
-pub(crate) use devices::{DeviceWord, bound_gpus, counting_session, is_revoked};
+pub(crate) use devices::{Counter, DeviceWord, bound_gpus, counting_session, is_revoked};
 pub use devices::{Devices, MAX_BOUND_GPUS};
 pub use key::MAX_KEY_LEN;
 pub(crate) use key::is_session_key;
@@ -198,10 +198,18 @@ impl<S: Store + ?Sized, E: EventSink + ?Sized> Registry<'_, S, E> {
     /// # Errors
     /// A store error.
     pub fn active_session(&mut self, device: &Word) -> Result<Option<Session>, Error> {
-        let Some(id) = counting_session(self.store, self.env.chain_id, device)? else {
-            return Ok(None);
-        };
-        Ok(Session::load(self.store, &id)?.filter(|s| s.active))
+        match counting_session(self.store, self.env.chain_id, device)? {
+            None => Ok(None),
+            Some(Counter::Bound(id)) => Ok(Session::load(self.store, &id)?.filter(|s| s.active)),
+            // The device word says its own latest session is active: that session must exist,
+            // be active and be the device's. Anything else (a corrupt store, or state read under
+            // another chain id than the one that wrote it) is refused, never taken for a free
+            // device that a second session could count.
+            Some(Counter::Own(id)) => match Session::load(self.store, &id)? {
+                Some(s) if s.active && s.gpu_id == *device => Ok(Some(s)),
+                _ => Err(Error::Store),
+            },
+        }
     }
 
     /// A session by id.
