@@ -69,12 +69,9 @@ fn x_matches(point: &Jacobian, r: &[u8; 48]) -> bool {
     if !r_int.cmp_vartime(&field::P_MINUS_N).is_lt() {
         return false;
     }
-    // r < p − n, so r + n < p does not wrap and is a field element.
-    let r_plus_n = r_int.wrapping_add(&field::N);
-    match Option::<Fe>::from(Fe::from_uint(&r_plus_n)) {
-        Some(candidate) => field::eq(point.x(), &candidate.multiply(&zz)),
-        None => false,
-    }
+    // r < p − n, so the field sum r + n is the integer r + n (it does not wrap past p).
+    let candidate = r_fe.add(&field::N_FE);
+    field::eq(point.x(), &candidate.multiply(&zz))
 }
 
 /// acc ± |digit|·P from the odd multiples `odd` of P (digit zero: acc unchanged).
