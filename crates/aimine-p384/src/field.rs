@@ -47,6 +47,7 @@ const P_MINUS_2: [u64; 6] = [
 
 /// a·b + acc + carry as (low word, high word); cannot overflow 128 bits.
 #[allow(clippy::arithmetic_side_effects)] // (2^64−1)² + 2·(2^64−1) = 2^128 − 1
+#[inline(always)]
 const fn mac(acc: u64, a: u64, b: u64, carry: u64) -> (u64, u64) {
     let v = (a as u128) * (b as u128) + (acc as u128) + (carry as u128);
     (v as u64, (v >> 64) as u64)
@@ -54,12 +55,14 @@ const fn mac(acc: u64, a: u64, b: u64, carry: u64) -> (u64, u64) {
 
 /// a + b + carry as (sum, carry out); carry is 0 or 1.
 #[allow(clippy::arithmetic_side_effects)] // below 2^65
+#[inline(always)]
 const fn adc(a: u64, b: u64, carry: u64) -> (u64, u64) {
     let v = (a as u128) + (b as u128) + (carry as u128);
     (v as u64, (v >> 64) as u64)
 }
 
 /// a − b − borrow as (difference, borrow out); borrow is 0 or 1.
+#[inline(always)]
 const fn sbb(a: u64, b: u64, borrow: u64) -> (u64, u64) {
     let (d1, b1) = a.overflowing_sub(b);
     let (d2, b2) = d1.overflowing_sub(borrow);
@@ -76,7 +79,9 @@ impl Fe {
     pub(crate) const ONE: Fe = Fe([1, 0, 0, 0, 0, 0]);
 
     /// The integer `top`·2^384 + `x`, minus p if it is at least p; the caller guarantees it is
-    /// below 2p.
+    /// below 2p. Without a branch: after an addition the outcome is a coin toss, which a
+    /// branch predictor would miss half the time.
+    #[inline]
     const fn sub_p_if_ge(x: [u64; 6], top: u64) -> Fe {
         let mut r = [0u64; 6];
         let mut borrow = 0;
@@ -87,13 +92,20 @@ impl Fe {
             borrow = b;
             i += 1;
         }
-        // x − p is negative exactly when the borrow out exceeds the top limb.
-        if borrow > top { Fe(x) } else { Fe(r) }
+        // x − p is negative exactly when the borrow out exceeds the top limb: keep x then.
+        let keep = 0u64.wrapping_sub((borrow > top) as u64);
+        let mut i = 0;
+        while i < 6 {
+            r[i] = (x[i] & keep) | (r[i] & !keep);
+            i += 1;
+        }
+        Fe(r)
     }
 
     /// The 768-bit `t` reduced mod p. With t = H·2^384 + L: t ≡ L + H·c (below 2^514), whose
     /// high part H′ (below 2^130) folds in again as H′·c (below 2^259); what is left is below
     /// 2^385, so one carry (2^384 ≡ c, the rest then below 2^261) or one subtraction of p ends.
+    #[inline]
     const fn reduce(t: &[u64; 12]) -> Fe {
         // H·c: six rows of three words.
         let mut hc = [0u64; 9];
@@ -164,6 +176,7 @@ impl Fe {
     }
 
     /// self·rhs.
+    #[inline]
     pub(crate) const fn multiply(&self, rhs: &Fe) -> Fe {
         let a = &self.0;
         let b = &rhs.0;
@@ -185,6 +198,7 @@ impl Fe {
     }
 
     /// self².
+    #[inline]
     pub(crate) const fn square(&self) -> Fe {
         let a = &self.0;
         let mut t = [0u64; 12];
@@ -224,6 +238,7 @@ impl Fe {
     }
 
     /// self + rhs.
+    #[inline]
     pub(crate) const fn add(&self, rhs: &Fe) -> Fe {
         let mut r = [0u64; 6];
         let mut carry = 0;
@@ -238,11 +253,13 @@ impl Fe {
     }
 
     /// 2·self.
+    #[inline]
     pub(crate) const fn double(&self) -> Fe {
         self.add(self)
     }
 
     /// self − rhs.
+    #[inline]
     pub(crate) const fn sub(&self, rhs: &Fe) -> Fe {
         let mut r = [0u64; 6];
         let mut borrow = 0;
@@ -253,26 +270,28 @@ impl Fe {
             borrow = b;
             i += 1;
         }
-        if borrow != 0 {
-            // self − rhs + 2^384 in r: adding p wraps past 2^384 back to self − rhs + p.
-            let mut carry = 0;
-            let mut i = 0;
-            while i < 6 {
-                let (v, c) = adc(r[i], P_LIMBS[i], carry);
-                r[i] = v;
-                carry = c;
-                i += 1;
-            }
+        // On a borrow r holds self − rhs + 2^384: adding p wraps past 2^384 back to
+        // self − rhs + p. Masked rather than branched, as in `sub_p_if_ge`.
+        let mask = 0u64.wrapping_sub(borrow);
+        let mut carry = 0;
+        let mut i = 0;
+        while i < 6 {
+            let (v, c) = adc(r[i], P_LIMBS[i] & mask, carry);
+            r[i] = v;
+            carry = c;
+            i += 1;
         }
         Fe(r)
     }
 
     /// −self.
+    #[inline]
     pub(crate) const fn neg(&self) -> Fe {
         Fe::ZERO.sub(self)
     }
 
     /// Whether this is zero.
+    #[inline]
     pub(crate) const fn is_zero(&self) -> bool {
         let mut acc = 0;
         let mut i = 0;
