@@ -26,11 +26,11 @@ pub(crate) struct Affine {
 impl Affine {
     /// The generator G of SEC 2 / FIPS 186-5.
     pub(crate) const GENERATOR: Affine = Affine {
-        x: Fe::from_hex_vartime(
-            "aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760ab7",
+        x: field::constant(
+            b"aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760ab7",
         ),
-        y: Fe::from_hex_vartime(
-            "3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e5f",
+        y: field::constant(
+            b"3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e5f",
         ),
     };
 

@@ -9,8 +9,6 @@
 //! A point seen once (a device key) gets [`odd_multiples`]: 2^(w−2) multiples for
 //! w = [`VAR_WIDTH`], normalised to affine with a single field inversion.
 
-use p384::elliptic_curve::ops::Invert;
-
 use crate::field::Fe;
 use crate::point::{Affine, Jacobian};
 
@@ -120,8 +118,6 @@ pub(crate) static GENERATOR: FixedTable = match FixedTable::from_hex(include_str
 /// Length of a table in hex: one line per entry, x then y (96 lowercase hex digits each), '\n'.
 pub(crate) const HEX_LEN: usize = ENTRIES * HEX_LINE;
 const HEX_LINE: usize = 96 + 96 + 1;
-const P_HEX: &[u8; 96] =
-    b"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff";
 
 impl FixedTable {
     /// The table written by [`FixedTable::write_hex`]; `None` unless `hex` has that exact shape
@@ -172,36 +168,20 @@ impl FixedTable {
 }
 
 /// The field element written as 96 lowercase hex digits at `bytes[at..at + 96]`, if they are
-/// digits of a value below p (checked first: `from_hex_vartime` would panic otherwise).
+/// digits of a value below p.
 // The caller checked that at + 96 <= bytes.len().
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 const fn coordinate(bytes: &[u8], at: usize) -> Option<Fe> {
     let (_, rest) = bytes.split_at(at);
     let (digits, _) = rest.split_at(96);
     let mut i = 0;
-    // Lowercase hex strings of equal length compare like the numbers they encode.
-    let mut below_p = false;
     while i < 96 {
-        let c = digits[i];
-        if !matches!(c, b'0'..=b'9' | b'a'..=b'f') {
+        if !matches!(digits[i], b'0'..=b'9' | b'a'..=b'f') {
             return None;
-        }
-        if !below_p {
-            if c < P_HEX[i] {
-                below_p = true;
-            } else if c > P_HEX[i] {
-                return None;
-            }
         }
         i += 1;
     }
-    if !below_p {
-        return None;
-    }
-    match core::str::from_utf8(digits) {
-        Ok(s) => Some(Fe::from_hex_vartime(s)),
-        Err(_) => None,
-    }
+    Fe::from_hex(digits)
 }
 
 /// The odd multiples P, 3P, …, (2^(VAR_WIDTH−1) − 1)·P in affine coordinates, for a point seen
@@ -221,7 +201,7 @@ pub(crate) fn odd_multiples(p: &Affine) -> Option<[Affine; VAR_ODD]> {
         acc = acc.multiply(point.z());
         *slot = acc;
     }
-    let mut inv = Option::<Fe>::from(acc.invert_vartime())?;
+    let mut inv = acc.invert_vartime()?;
     let mut out = [*p; VAR_ODD];
     for i in (0..VAR_ODD).rev() {
         let point = jacobian.get(i)?;
@@ -242,6 +222,10 @@ mod tests {
     extern crate std;
     use std::format;
     use std::string::String;
+
+    /// p in the table's hex format.
+    const P_HEX: &[u8; 96] =
+        b"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff";
 
     /// `generator.hex` is the generator's table as this crate computes it. With
     /// `AIMINE_P384_WRITE_TABLES=1` the test rewrites the file instead.

@@ -69,39 +69,42 @@ fn x_matches(point: &Jacobian, r: &[u8; 48]) -> bool {
     if !r_int.cmp_vartime(&field::P_MINUS_N).is_lt() {
         return false;
     }
-    // r < p − n, so r + n < p does not wrap and is a field element.
-    let r_plus_n = r_int.wrapping_add(&field::N);
-    match Option::<Fe>::from(Fe::from_uint(&r_plus_n)) {
-        Some(candidate) => field::eq(point.x(), &candidate.multiply(&zz)),
-        None => false,
-    }
+    // r < p − n, so the field sum r + n is the integer r + n (it does not wrap past p).
+    let candidate = r_fe.add(&field::N_FE);
+    field::eq(point.x(), &candidate.multiply(&zz))
 }
 
-/// acc ± |digit|·P from the odd multiples `odd` of P (digit zero: acc unchanged).
-fn add_digit(acc: Jacobian, odd: &[Affine], digit: i8) -> Option<Jacobian> {
+/// acc ± |digit|·P from the odd multiples `odd` of P (digit zero: acc unchanged); false if
+/// the digit has no entry (it always has one: wNAF digits are odd and below the table's
+/// width). In place, without an `Option` around the point: the 144-byte point copies that
+/// wrapping cost showed up in profiles.
+fn add_digit(acc: &mut Jacobian, odd: &[Affine], digit: i8) -> bool {
     if digit == 0 {
-        return Some(acc);
+        return true;
     }
-    let point = odd.get(usize::from(digit.unsigned_abs() >> 1))?;
-    Some(if digit > 0 {
+    let Some(point) = odd.get(usize::from(digit.unsigned_abs() >> 1)) else {
+        return false;
+    };
+    *acc = if digit > 0 {
         acc.add_affine(point)
     } else {
         acc.sub_affine(point)
-    })
+    };
+    true
 }
 
-/// Adds the digits of a fixed-table wNAF at step `t` of a SPAN-long chain.
-fn add_fixed_digits(
-    mut acc: Jacobian,
-    table: &FixedTable,
-    naf: &[i8; NAF_LEN],
-    t: usize,
-) -> Option<Jacobian> {
+/// Adds the digits of a fixed-table wNAF at step `t` of a SPAN-long chain; false as
+/// [`add_digit`].
+fn add_fixed_digits(acc: &mut Jacobian, table: &FixedTable, naf: &[i8; NAF_LEN], t: usize) -> bool {
     for j in 0..SUBTABLES {
-        let digit = *naf.get(j.wrapping_mul(SPAN).wrapping_add(t))?;
-        acc = add_digit(acc, table.sub(j), digit)?;
+        let Some(&digit) = naf.get(j.wrapping_mul(SPAN).wrapping_add(t)) else {
+            return false;
+        };
+        if !add_digit(acc, table.sub(j), digit) {
+            return false;
+        }
     }
-    Some(acc)
+    true
 }
 
 /// u₁·G + u₂·Q for a point Q seen once: Straus's interleaving of u₂'s wNAF over Q's odd
@@ -112,14 +115,15 @@ fn mul_add_var(u1: &[u8; 48], u2: &[u8; 48], q: &Affine) -> Option<Jacobian> {
     let q_naf = wnaf(u2, table::VAR_WIDTH);
     let q_odd = table::odd_multiples(q)?;
     let mut acc = Jacobian::IDENTITY;
-    for i in (0..NAF_LEN).rev() {
+    let mut ok = true;
+    for (i, &digit) in q_naf.iter().enumerate().rev() {
         acc = acc.double();
-        acc = add_digit(acc, &q_odd, *q_naf.get(i)?)?;
+        ok &= add_digit(&mut acc, &q_odd, digit);
         if i < SPAN {
-            acc = add_fixed_digits(acc, &table::GENERATOR, &g_naf, i)?;
+            ok &= add_fixed_digits(&mut acc, &table::GENERATOR, &g_naf, i);
         }
     }
-    Some(acc)
+    ok.then_some(acc)
 }
 
 /// u₁·G + u₂·Q for a Q with its own [`FixedTable`]: SPAN doublings in all.
@@ -127,12 +131,13 @@ fn mul_add_fixed(u1: &[u8; 48], u2: &[u8; 48], q: &FixedTable) -> Option<Jacobia
     let g_naf = wnaf(u1, table::FIXED_WIDTH);
     let q_naf = wnaf(u2, table::FIXED_WIDTH);
     let mut acc = Jacobian::IDENTITY;
+    let mut ok = true;
     for t in (0..SPAN).rev() {
         acc = acc.double();
-        acc = add_fixed_digits(acc, &table::GENERATOR, &g_naf, t)?;
-        acc = add_fixed_digits(acc, q, &q_naf, t)?;
+        ok &= add_fixed_digits(&mut acc, &table::GENERATOR, &g_naf, t);
+        ok &= add_fixed_digits(&mut acc, q, &q_naf, t);
     }
-    Some(acc)
+    ok.then_some(acc)
 }
 
 /// Verifies `signature` (r ‖ s) over `digest` under the finite point `q`.
