@@ -455,6 +455,15 @@ pub(crate) const fn from_be_bytes_const(bytes: &[u8; 48]) -> Option<Fe> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::unwrap_used
+)]
+mod differential;
+
+#[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;

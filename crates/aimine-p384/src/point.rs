@@ -206,3 +206,95 @@ impl Jacobian {
         })
     }
 }
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+mod tests {
+    //! The branches of the incomplete formulas (equal inputs, opposite inputs, the identity)
+    //! with the canonical `is_zero`: equal points in different Jacobian representations must
+    //! still meet the doubling branch. Results are held to p384's group law.
+    use super::*;
+    use p384::elliptic_curve::sec1::ToSec1Point;
+    use p384::{ProjectivePoint, Scalar};
+
+    extern crate std;
+
+    fn from_p384(p: &ProjectivePoint) -> Affine {
+        let sec1 = p.to_affine().to_sec1_point(false);
+        let b = sec1.as_bytes();
+        Affine {
+            x: Fe::from_slice(&b[1..49]).unwrap(),
+            y: Fe::from_slice(&b[49..97]).unwrap(),
+        }
+    }
+
+    /// (λ²x, λ³y, λ): the same point with Z = λ.
+    fn scaled(p: &Affine, lambda: &Fe) -> Jacobian {
+        let l2 = lambda.square();
+        Jacobian {
+            x: p.x.multiply(&l2),
+            y: p.y.multiply(&l2.multiply(lambda)),
+            z: *lambda,
+            infinity: false,
+        }
+    }
+
+    /// Whether `j` is the finite point `want`.
+    fn is(j: &Jacobian, want: &ProjectivePoint) -> bool {
+        let w = from_p384(want);
+        let a = j.affine_with(&j.z.invert_vartime().unwrap()).unwrap();
+        field::eq(&a.x, &w.x) && field::eq(&a.y, &w.y)
+    }
+
+    fn scalar(k: u64) -> Scalar {
+        -Scalar::from(k.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+    }
+
+    #[test]
+    fn doubling_and_cancelling_branches() {
+        let lambdas = [
+            Fe::ONE,
+            Fe::ONE.neg(),
+            Fe::from_u64(2),
+            field::constant(
+                b"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000fffffffe",
+            ),
+            field::N_FE,
+        ];
+        for k in 1..6u64 {
+            let p = ProjectivePoint::GENERATOR * scalar(k);
+            let a = from_p384(&p);
+            let twice = p + p;
+            for l1 in &lambdas {
+                let j1 = scaled(&a, l1);
+                assert!(is(&j1.double(), &twice));
+                // P + P through the addition formulas: h = 0 and r = 0 only if compared
+                // canonically, whatever the Z.
+                assert!(is(&j1.add_affine(&a), &twice));
+                assert!(j1.sub_affine(&a).is_identity());
+                assert!(j1.add_affine(&a.neg()).is_identity());
+                for l2 in &lambdas {
+                    let j2 = scaled(&a, l2);
+                    assert!(is(&j1.add(&j2), &twice));
+                    assert!(j1.add(&scaled(&a.neg(), l2)).is_identity());
+                    // Different points: the generic branch, against p384.
+                    let q = p + p + p;
+                    let jq = scaled(&from_p384(&q), l2);
+                    assert!(is(&j1.add(&jq), &(p + q)));
+                    assert!(is(&j1.add_affine(&from_p384(&q)), &(p + q)));
+                }
+                // The identity on either side, and doubled.
+                let id = Jacobian::IDENTITY;
+                assert!(is(&id.add(&j1), &p));
+                assert!(is(&j1.add(&id), &p));
+                assert!(is(&id.add_affine(&a), &p));
+                assert!(id.double().is_identity());
+                assert!(id.add(&id).is_identity());
+            }
+        }
+    }
+}
