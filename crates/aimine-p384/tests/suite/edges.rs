@@ -219,3 +219,92 @@ fn from_uncompressed_decodes_like_p384() {
     zero[0] = 0x04;
     assert!(PrecomputedKey::from_uncompressed(&zero).is_none());
 }
+
+/// A point R with x(R) = x, if x³ − 3x + b is a square.
+fn point_with_x(x: &[u8; 48]) -> Option<ProjectivePoint> {
+    let mut sec1 = [0u8; 49];
+    sec1[0] = 2;
+    sec1[1..].copy_from_slice(x);
+    let key = p384::PublicKey::from_sec1_bytes(&sec1).ok()?;
+    Some(key.to_projective())
+}
+
+/// A key and signature whose verification computes exactly the chosen point R with the chosen
+/// r (without knowing R's discrete logarithm): for scalars u₁, u₂, Q = (R − u₁·G)/u₂,
+/// s = r/u₂ and z = u₁·s, so the verifier's u₁ = z/s and u₂ = r/s rebuild R.
+fn signature_reaching(
+    point: &ProjectivePoint,
+    r: &Scalar,
+    seed: u64,
+) -> (Vec<u8>, [u8; 48], [u8; 96]) {
+    let u1 = secret(5000 + seed);
+    let u2_inv = secret(6000 + seed);
+    let q = (*point - ProjectivePoint::GENERATOR * u1) * u2_inv;
+    let key = q.to_affine().to_sec1_point(false).as_bytes().to_vec();
+    let s = *r * u2_inv;
+    let z = u1 * s;
+    let mut sig = [0u8; 96];
+    sig[..48].copy_from_slice(&r.to_repr());
+    sig[48..].copy_from_slice(&s.to_repr());
+    (key, z.to_repr().into(), sig)
+}
+
+/// x(R) ≥ n (only about 2^−190 of points, so never met by honest signatures): r = x(R) − n
+/// must verify (step 4 reduces x(R) mod n) and r = x(R) − n ± 1 must not. Points just above n
+/// and just below p, the latter for r near the `r < p − n` bound.
+#[test]
+fn large_x_of_r_is_reduced_mod_n() {
+    let n = U384::from_be_hex(N_HEX);
+    let p = U384::from_be_hex(
+        "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff",
+    );
+    let mut found = 0;
+    for (base, up) in [(n, true), (p, false)] {
+        for delta in 1..40u64 {
+            let x = if up {
+                base.wrapping_add(&U384::from_u64(delta))
+            } else {
+                base.wrapping_sub(&U384::from_u64(delta))
+            };
+            let x_bytes: [u8; 48] = x.to_be_bytes().as_ref().try_into().unwrap();
+            let Some(point) = point_with_x(&x_bytes) else {
+                continue;
+            };
+            let r_int = x.wrapping_sub(&n);
+            let r = scalar(&r_int.to_be_bytes().as_ref().try_into().unwrap());
+            let (key, digest, sig) = signature_reaching(&point, &r, delta);
+            assert_eq!(verdict(&key, &digest, &sig), Some(true), "x = n + {delta}");
+            for wrong in [r + Scalar::ONE, r - Scalar::ONE] {
+                let (key, digest, sig) = signature_reaching(&point, &wrong, delta);
+                assert_eq!(verdict(&key, &digest, &sig), Some(false));
+            }
+            found += 1;
+        }
+    }
+    assert!(found >= 20, "{found}");
+}
+
+/// The guard on the second candidate: with r = x(R) + (p − n) (a valid scalar for most x), the
+/// field sum r + n wraps to x(R) itself, so a verifier that tried x(R) = r + n without checking
+/// r < p − n would accept. x(R) mod n = x(R) ≠ r: refused.
+#[test]
+fn r_plus_n_wrapping_past_p_is_refused() {
+    let n = U384::from_be_hex(N_HEX);
+    let p = U384::from_be_hex(
+        "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff",
+    );
+    let p_minus_n = p.wrapping_sub(&n);
+    for seed in 0..6u64 {
+        let point = ProjectivePoint::GENERATOR * secret(7000 + seed);
+        let x = U384::from_be_slice(&point.to_affine().x());
+        let r_int = x.wrapping_add(&p_minus_n);
+        assert!(r_int.cmp_vartime(&n).is_lt(), "a random x is far below n");
+        let r = scalar(&r_int.to_be_bytes().as_ref().try_into().unwrap());
+        let (key, digest, sig) = signature_reaching(&point, &r, seed);
+        assert_eq!(verdict(&key, &digest, &sig), Some(false));
+        // The same construction with r = x(R) verifies: the refusal is the guard's.
+        let honest = scalar(&x.to_be_bytes().as_ref().try_into().unwrap());
+        let (key, digest, sig) = signature_reaching(&point, &honest, seed);
+        assert_eq!(verdict(&key, &digest, &sig), Some(true));
+    }
+}
