@@ -3,12 +3,12 @@
 //!
 //! Why not p384's own field element: its fiat-crypto arithmetic is constant-time Montgomery
 //! arithmetic, which verification of public data does not need. Here a product is reduced
-//! with p's special form (2^384 ≡ c = 2^128 + 2^96 − 2^32 + 1, folded in twice: 18 word
-//! multiplications instead of a Montgomery reduction's 36), a square computes each cross
-//! product once (21 word multiplications instead of 36), additions branch instead of masking,
-//! and elements are canonical, so equality and zero tests compare limbs instead of leaving the
-//! Montgomery domain. Inversion at run time is p384's (variable-time safegcd); the tests check
-//! every operation against p384's field.
+//! with p's special form (2^384 ≡ c = 2^128 + 2^96 − 2^32 + 1, folded in twice: 27 word
+//! multiplications, 18 for the first fold and 9 for the second, where a Montgomery reduction
+//! takes 36), a square computes each cross product once (21 word multiplications instead of
+//! 36), additions branch instead of masking, and elements are canonical, so equality and zero
+//! tests compare limbs instead of leaving the Montgomery domain. Inversion at run time is
+//! p384's (variable-time safegcd); the tests check every operation against p384's field.
 
 use p384::elliptic_curve::hazmat::FieldArithmetic;
 use p384::elliptic_curve::ops::Invert;
