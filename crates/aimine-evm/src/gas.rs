@@ -76,13 +76,13 @@ pub struct GasSchedule {
 impl GasSchedule {
     /// The schedule measured in `GAS.md`.
     pub const DEFAULT: GasSchedule = GasSchedule {
-        start_session: 40_000,
+        start_session: 28_000,
         start_public_session: 10_000,
         heartbeat: 5_000,
-        verify_quote: 38_000,
+        verify_quote: 28_000,
         quote_word: 6,
-        certificate_signature: 36_000,
-        built_in_certificate_signature: 14_000,
+        certificate_signature: 24_000,
+        built_in_certificate_signature: 8_000,
         model_call: 5_000,
         hash_word: 12,
         mldsa44: 5_000,
@@ -94,9 +94,9 @@ impl GasSchedule {
         payment: 9_000,
         intel_quote: 300_000,
         amd_endorsement: 30_000,
-        sev_report: 62_000,
+        sev_report: 24_000,
         amd_root_pair: 8_000,
-        gpu_evidence: 38_000,
+        gpu_evidence: 28_000,
         intel_collateral: 250_000,
     };
 

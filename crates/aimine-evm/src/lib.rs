@@ -5,8 +5,8 @@
 //!
 //! | address | name | what | main call's base price |
 //! |---|---|---|---|
-//! | `0x0300` | AI_MINING | sessions from GPU quotes, heartbeats, rewards, stakes, governance, Lux helpers | 40,000 (`startSession`'s base) |
-//! | `0x0301` | NV_TRUST | `verifyQuote` / `parseQuote` of NVIDIA Hopper/Blackwell evidence (read-only) | 38,000 |
+//! | `0x0300` | AI_MINING | sessions from GPU quotes, heartbeats, rewards, stakes, governance, Lux helpers | 28,000 (`startSession`'s base) |
+//! | `0x0301` | NV_TRUST | `verifyQuote` / `parseQuote` of NVIDIA Hopper/Blackwell evidence (read-only) | 28,000 |
 //! | `0x0302` | MODEL_REGISTRY | `register`, `verifyExecution`, `recordExecution` | 5,000 |
 //!
 //! Each call is dispatched by selector ([`mining`], [`nvtrust`], [`models`]); malformed or

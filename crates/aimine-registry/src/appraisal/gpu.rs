@@ -524,8 +524,9 @@ mod tests {
     /// A known GPU with a new attestation-key certificate (its firmware made a new FMC leaf:
     /// hopper-580 and hopper-570 are one H100) re-checks both its links, the unchanged device
     /// certificate's included: the two are remembered as one digest (GAS.md weighs the trade:
-    /// no link slot for a new GPU and no link read for a known one, against 14,000 more when
-    /// the leaf changes). The quote that meets the new leaf remembers the new pair.
+    /// no link slot for a new GPU and no link read for a known one, against the device
+    /// certificate's check, 8,000 more, when the leaf changes). The quote that meets the new
+    /// leaf remembers the new pair.
     #[test]
     fn a_new_leaf_of_a_known_gpu_rechecks_both_links_then_is_remembered() {
         let (Some(first), Some(rebooted)) = (
