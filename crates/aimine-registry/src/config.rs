@@ -184,6 +184,20 @@ impl Param {
         Param::WorkstationComputeUnits,
     ];
 
+    /// Every parameter packed into the policy word ([`Param::packed`]), in bit order.
+    pub const PACKED: [Param; 10] = [
+        Param::EpochSeconds,
+        Param::AttestationTtl,
+        Param::MaxHeartbeatInterval,
+        Param::RequireHeartbeatSignature,
+        Param::RequireGoldenMeasurements,
+        Param::RequireFwid,
+        Param::BaseRate,
+        Param::HopperComputeUnits,
+        Param::BlackwellComputeUnits,
+        Param::WorkstationComputeUnits,
+    ];
+
     /// The parameter with this number, if settable.
     pub fn settable(number: u8) -> Option<Param> {
         Param::SETTABLE.into_iter().find(|p| *p as u8 == number)
@@ -547,18 +561,7 @@ mod tests {
     use crate::store::MemoryStore;
     use alloc::format;
 
-    const PACKED: [Param; 10] = [
-        Param::EpochSeconds,
-        Param::AttestationTtl,
-        Param::MaxHeartbeatInterval,
-        Param::RequireHeartbeatSignature,
-        Param::RequireGoldenMeasurements,
-        Param::RequireFwid,
-        Param::BaseRate,
-        Param::HopperComputeUnits,
-        Param::BlackwellComputeUnits,
-        Param::WorkstationComputeUnits,
-    ];
+    const PACKED: [Param; 10] = Param::PACKED;
 
     /// The largest value `accepts` lets a parameter take.
     fn largest(p: Param) -> u128 {

@@ -14,18 +14,7 @@ const MINER: Address = [0x11; 20];
 const OWNER: Address = [0x22; 20];
 
 /// The parameters packed into the policy word with the anchor bits.
-const PACKED: [Param; 10] = [
-    Param::EpochSeconds,
-    Param::AttestationTtl,
-    Param::MaxHeartbeatInterval,
-    Param::RequireHeartbeatSignature,
-    Param::RequireGoldenMeasurements,
-    Param::RequireFwid,
-    Param::BaseRate,
-    Param::HopperComputeUnits,
-    Param::BlackwellComputeUnits,
-    Param::WorkstationComputeUnits,
-];
+const PACKED: [Param; 10] = Param::PACKED;
 
 /// The largest value governance may give `p`, and the smallest.
 fn bounds(p: Param) -> (u128, u128) {
