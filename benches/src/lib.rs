@@ -429,6 +429,7 @@ mod tests {
             return; // the CPU TEE cases need the vectors (dir() printed a notice)
         }
         let mut cases = precompiles::precompile_bench().cases;
+        cases.extend(precompiles::nvidia_bench().cases);
         cases.extend(precompiles::cpu_bench().cases);
         let signatures = IAIMining::IAIMiningCalls::SIGNATURES
             .iter()
