@@ -268,7 +268,7 @@ fn refused_calls_pay_the_floor() {
     unknown[..4].copy_from_slice(&[0xDE, 0xAD, 0xBE, 0xEF]);
     for (precompile, gas) in [
         (AI_MINING, 99_304),
-        (NV_TRUST, 136_304),
+        (NV_TRUST, 126_304),
         (MODEL_REGISTRY, 99_304),
     ] {
         assert_eq!(

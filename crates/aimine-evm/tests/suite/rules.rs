@@ -67,10 +67,10 @@ fn unknown_selectors_and_malformed_calldata_revert_with_custom_errors() {
         }
     }
     // The floors: AI_MINING's and MODEL_REGISTRY's cheapest function is a view (1,000),
-    // NV_TRUST's a quote (38,000); 3 gas per word on top.
+    // NV_TRUST's a quote (28,000); 3 gas per word on top.
     assert_eq!(floor(AI_MINING, 5), 1_003);
     assert_eq!(floor(MODEL_REGISTRY, 0), 1_000);
-    assert_eq!(floor(NV_TRUST, 36), 38_006);
+    assert_eq!(floor(NV_TRUST, 36), 28_006);
     // A known selector with truncated or non-canonical arguments.
     let full = IAIMining::startSessionCall {
         miner: MINER,
